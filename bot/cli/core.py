@@ -1,0 +1,110 @@
+"""init, demo, say and import: the commands that need no chat platform."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, time
+from pathlib import Path
+
+from bot.clock import LONDON, Clock, FixedClock, SystemClock
+from bot.config import get_settings
+from bot.console.session import DEMO_ADMIN, ConsoleChat, UnknownPerson
+from bot.plans.importer import import_plan
+from bot.plans.reading import PlanFileError, read_plan_file
+from bot.runtime import configure_logging, open_database
+from bot.shipped_data import load_shipped_data
+
+USAGE_ERROR = 2
+
+
+def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    init = subcommands.add_parser("init", help="create or upgrade the database schema")
+    init.add_argument("--demo", action="store_true", help="also load the shipped plans, services and demo people")
+    init.set_defaults(run=run_init)
+
+    demo = subcommands.add_parser("demo", help="init --demo, then chat with the bot in this terminal")
+    demo.add_argument("--as", dest="email", default=DEMO_ADMIN, help="who you are (an email in the directory)")
+    demo.add_argument("--now", type=parse_now, help="pretend it is this date or time (ISO), e.g. 2021-01-15")
+    demo.set_defaults(run=run_demo)
+
+    say = subcommands.add_parser("say", help="send one message and print the reply")
+    say.add_argument("text", help='the message, e.g. "overdue" or "/milestones show esr/1.a"')
+    say.add_argument("--as", dest="email", default=DEMO_ADMIN, help="who is speaking (an email in the directory)")
+    say.add_argument("--now", type=parse_now, help="pretend it is this date or time (ISO), e.g. 2021-01-15T10:00")
+    say.set_defaults(run=run_say)
+
+    load = subcommands.add_parser("import", help="import a plan from CSV, TSV, YAML or Excel (.xlsx)")
+    load.add_argument("file", type=Path)
+    load.add_argument("--plan", help="the plan's name (tables only; YAML files name themselves)")
+    load.add_argument("--key", help="short key used in references such as KEY/1.a (default: from the file name)")
+    load.add_argument("--column", action="append", default=[], metavar="NAME=HEADING",
+                      help="map a column: ref, action, lead, timeline, expected_output or recommendation")  # fmt: skip
+    load.set_defaults(run=run_import)
+
+
+def parse_now(text: str) -> datetime:
+    """`2021-01-15` (09:00 that day in London) or a full ISO date-time."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date or date-time, e.g. 2021-01-15") from problem
+    if len(text) <= 10:
+        moment = datetime.combine(moment.date(), time(9, 0))
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def _clock(now: datetime | None) -> Clock:
+    return FixedClock(now) if now else SystemClock()
+
+
+def run_init(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    configure_logging(settings)
+    database = open_database(settings)
+    print(f"Schema is up to date on {database.engine.url.render_as_string(hide_password=True)}.")
+    if args.demo:
+        with database.unit_of_work() as session:
+            for summary_line in load_shipped_data(session=session, data_dir=settings.data_dir, now=SystemClock().now()):
+                print(summary_line)
+    return 0
+
+
+def run_say(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    configure_logging(settings)
+    chat = ConsoleChat(open_database(settings), _clock(args.now), args.email)
+    try:
+        print(chat.say(args.text))
+    except UnknownPerson as problem:
+        print(problem, file=sys.stderr)
+        return USAGE_ERROR
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    run_init(argparse.Namespace(demo=True))
+    from bot.console.repl import chat_loop
+
+    chat = ConsoleChat(open_database(get_settings(), upgrade=False), _clock(args.now), args.email)
+    try:
+        return chat_loop(chat)
+    except UnknownPerson as problem:
+        print(problem, file=sys.stderr)
+        return USAGE_ERROR
+
+
+def run_import(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    configure_logging(settings)
+    overrides = dict(pair.split("=", 1) for pair in args.column if "=" in pair)
+    try:
+        plan_file = read_plan_file(args.file, key=args.key, name=args.plan, overrides=overrides)
+    except PlanFileError as problem:
+        print(f"Could not import: {problem}", file=sys.stderr)
+        return USAGE_ERROR
+    database = open_database(settings)
+    with database.unit_of_work() as session:
+        summary = import_plan(session=session, plan_file=plan_file, now=SystemClock().now())
+    print("\n".join(summary.lines()))
+    return 0

@@ -1,0 +1,45 @@
+"""The console surface: one message in, the same path as chat, a text reply out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.console.render import render_text
+from bot.directory.models import Person
+from bot.directory.service import get_person_by_email
+from bot.storage.database import Database
+from commands.context import CommandContext
+from commands.dispatch import answer
+
+DEMO_ADMIN = "admin@example.nhs.wales"
+
+
+class UnknownPerson(LookupError):
+    pass
+
+
+@dataclass
+class ConsoleChat:
+    database: Database
+    clock: Clock
+    email: str = DEMO_ADMIN
+
+    def person_name(self) -> str:
+        with self.database.unit_of_work() as session:
+            return self._person(session).name
+
+    def say(self, text: str) -> str:
+        with self.database.unit_of_work() as session:
+            actor = self._person(session)
+            reply = answer(text, CommandContext(session=session, actor=actor, clock=self.clock, source="console"))
+            return render_text(reply)
+
+    def _person(self, session: object) -> Person:
+        person = get_person_by_email(session=session, email=self.email)  # type: ignore[arg-type]
+        if person is None:
+            raise UnknownPerson(
+                f"No one with the email {self.email} is in the directory. "
+                "Run `milestones-bot init --demo` to load the demo people, or pass --as with a known email."
+            )
+        return person

@@ -1,0 +1,154 @@
+"""Importing a plan: rows become actions, timelines become due windows, leads become owners.
+
+Re-importing updates titles, leads and dates but never statuses or history. Nothing is silently dropped:
+timelines that cannot be read are imported without a date and listed in the summary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.directory.models import Organisation, Role
+from bot.directory.service import resolve_lead
+from bot.plans.due_window import parse_due_window, split_timeline
+from bot.plans.models import Action, Plan, Recommendation
+from bot.plans.reading import PlanFile, PlanRow
+
+ROMAN_ITEM = re.compile(r"(?:(?<=\s)|^)(i{1,3}|iv|v|vi{1,3}|ix|x)\.\s+", re.IGNORECASE)
+SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])")
+
+
+@dataclass
+class ImportSummary:
+    plan_key: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    split: list[tuple[str, int]] = field(default_factory=list)
+    unowned: list[tuple[str, str]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Plan {self.plan_key}: {len(self.added)} actions added, {len(self.updated)} updated, "
+            f"{self.unchanged} unchanged."
+        ]
+        out += [f"  {ref}: one timeline cell held {n} dates, imported as {n} actions" for ref, n in self.split]
+        out += [
+            f"  {ref}: could not read the timeline “{raw}”; imported with no due date" for ref, raw in self.unreadable
+        ]
+        out += [f"  {ref}: no owner found for the lead “{lead}”; assign one" for ref, lead in self.unowned if lead]
+        return out
+
+
+def expand_row(row: PlanRow) -> list[PlanRow]:
+    """Seed 004 puts several dates in one cell against items i., ii. (or against sentences): one action each."""
+    parts = split_timeline(row.timeline)
+    if len(parts) < 2:
+        return [row]
+    items = _items(row.action, len(parts))
+    if items is None:
+        return [row]
+    prefix, texts, suffixes = items
+    return [
+        row.model_copy(update={"ref": f"{row.ref}.{suffix}", "action": f"{prefix}{text}".strip(), "timeline": part})
+        for suffix, text, part in zip(suffixes, texts, parts, strict=True)
+    ]
+
+
+def _items(text: str, count: int) -> tuple[str, list[str], list[str]] | None:
+    markers = list(ROMAN_ITEM.finditer(text))
+    if len(markers) == count:
+        prefix = text[: markers[0].start()].strip() + " "
+        bounds = [m.end() for m in markers]
+        ends = [m.start() for m in markers[1:]] + [len(text)]
+        texts = [text[b:e].strip() for b, e in zip(bounds, ends, strict=True)]
+        return prefix, texts, [m.group(1).lower() for m in markers]
+    sentences = [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
+    if len(sentences) == count:
+        return "", sentences, [chr(ord("a") + i) for i in range(count)]
+    return None
+
+
+def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> ImportSummary:
+    summary = ImportSummary(plan_key=plan_file.key)
+    plan = session.scalar(select(Plan).where(Plan.key == plan_file.key)) or Plan(key=plan_file.key)
+    plan.name, plan.programme, plan.source = plan_file.name, plan_file.programme, plan_file.source
+    if plan_file.organisation:
+        plan.organisation = session.scalar(select(Organisation).where(Organisation.code == plan_file.organisation))
+    session.add(plan)
+    session.flush()
+    recommendations = _upsert_recommendations(session, plan, plan_file)
+    existing = {a.ref: a for a in session.scalars(select(Action).where(Action.plan_id == plan.id))}
+    roles = list(session.scalars(select(Role)))
+    for source_row in plan_file.actions:
+        rows = expand_row(source_row)
+        if len(rows) > 1:
+            summary.split.append((source_row.ref, len(rows)))
+        for row in rows:
+            action = existing.get(row.ref)
+            if action is None:
+                action = Action(plan=plan, ref=row.ref, status="not_started")
+                session.add(action)
+                existing[row.ref] = action
+                summary.added.append(row.ref)
+                changed = True
+            else:
+                changed = _differs(action, row)
+                if changed:
+                    summary.updated.append(row.ref)
+                else:
+                    summary.unchanged += 1
+            if changed:
+                _apply_row(action, row, plan, recommendations, roles, summary)
+    session.flush()
+    return summary
+
+
+def _upsert_recommendations(session: Session, plan: Plan, plan_file: PlanFile) -> dict[str, Recommendation]:
+    found = {r.ref: r for r in session.scalars(select(Recommendation).where(Recommendation.plan_id == plan.id))}
+    wanted = dict(plan_file.recommendations)
+    for row in plan_file.actions:
+        if row.recommendation and row.recommendation not in wanted:
+            wanted[row.recommendation] = row.recommendation
+    for ref, title in wanted.items():
+        recommendation = found.get(ref) or Recommendation(plan=plan, ref=ref)
+        recommendation.title = title
+        session.add(recommendation)
+        found[ref] = recommendation
+    return found
+
+
+def _differs(action: Action, row: PlanRow) -> bool:
+    return (action.title, action.lead_text, action.due_raw, action.expected_output) != (
+        row.action, row.lead, row.timeline, row.expected_output)  # fmt: skip
+
+
+def _apply_row(
+    action: Action,
+    row: PlanRow,
+    plan: Plan,
+    recommendations: dict[str, Recommendation],
+    roles: list[Role],
+    summary: ImportSummary,
+) -> None:
+    window = parse_due_window(row.timeline)
+    action.title, action.lead_text, action.expected_output = row.action, row.lead, row.expected_output
+    action.recommendation = recommendations.get(row.recommendation) if row.recommendation else None
+    action.due_raw, action.due_start, action.due_end = row.timeline, window.start, window.end
+    action.due_precision, action.open_ended, action.due_understood = (
+        window.precision, window.open_ended, window.understood)  # fmt: skip
+    if not window.understood:
+        summary.unreadable.append((row.ref, row.timeline))
+    role = resolve_lead(roles=roles, lead_text=row.lead) if row.lead else None
+    if role is not None and role.owner is not None:
+        if action.owner is None:
+            action.owner = role.owner
+        action.contributors = [p for p in role.contributors if p.id != role.owner.id]
+    elif action.owner is None:
+        summary.unowned.append((row.ref, row.lead))
+    action.organisation = (action.owner.organisation if action.owner else None) or plan.organisation

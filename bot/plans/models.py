@@ -1,0 +1,142 @@
+"""Plans → recommendations/priorities → actions, each action with an append-only status history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.directory.models import Organisation, Person
+from bot.storage.base import Base, UtcDateTime
+
+STATUSES = ("not_started", "on_track", "at_risk", "blocked", "done", "dropped")
+CLOSED_STATUSES = ("done", "dropped")
+STATUS_LABELS = {
+    "not_started": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "blocked": "Blocked",
+    "done": "Done",
+    "dropped": "Dropped",
+}
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    programme: Mapped[str | None] = mapped_column(String(300))
+    source: Mapped[str | None] = mapped_column(Text)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    recommendations: Mapped[list[Recommendation]] = relationship(back_populates="plan")
+    actions: Mapped[list[Action]] = relationship(back_populates="plan")
+
+
+class Recommendation(Base):
+    """A recommendation, priority or stage of a plan: the heading its actions sit under."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    ref: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="recommendations")
+
+
+action_contributors = Table(
+    "action_contributors",
+    Base.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Action(Base):
+    __tablename__ = "actions"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "ref"),
+        Index("ix_actions_open_due", "status", "due_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
+    ref: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    lead_text: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    expected_output: Mapped[str] = mapped_column(Text, default="")
+
+    due_raw: Mapped[str] = mapped_column(String(200), default="")
+    due_start: Mapped[date | None] = mapped_column(Date)
+    due_end: Mapped[date | None] = mapped_column(Date)
+    due_precision: Mapped[str] = mapped_column(String(16), default="none")
+    open_ended: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_understood: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    # The latest status is kept on the row for fast listing; StatusUpdate holds the full history.
+    status: Mapped[str] = mapped_column(String(16), default="not_started")
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    status_note: Mapped[str | None] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="actions")
+    recommendation: Mapped[Recommendation | None] = relationship()
+    owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])
+    organisation: Mapped[Organisation | None] = relationship()
+    status_changed_by: Mapped[Person | None] = relationship(foreign_keys=[status_changed_by_id])
+    contributors: Mapped[list[Person]] = relationship(secondary=action_contributors)
+    history: Mapped[list[StatusUpdate]] = relationship(back_populates="action", order_by="StatusUpdate.recorded_at")
+
+    @property
+    def label(self) -> str:
+        """The reference people type: `esr/1.a`."""
+        return f"{self.plan.key}/{self.ref}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+    def deadline(self) -> date | None:
+        return None if self.open_ended else self.due_end
+
+
+class StatusUpdate(Base):
+    """One entry of an action's append-only history: who recorded which status, when, and why."""
+
+    __tablename__ = "status_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    previous_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    source: Mapped[str] = mapped_column(String(32), default="console")
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    # A button clicked twice, or a webhook delivered twice, carries the same key and is recorded once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    action: Mapped[Action] = relationship(back_populates="history")
+    person: Mapped[Person | None] = relationship()
+
+
+class Snooze(Base):
+    """An owner asked not to be prompted about an action until a date."""
+
+    __tablename__ = "snoozes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    until: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

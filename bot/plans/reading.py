@@ -1,0 +1,132 @@
+"""Reading plan files (YAML, CSV/TSV, Excel) into validated rows. Tables use the columns plan documents use
+(`ref`, `action`, `lead`, `timeline`, `expected_output`), matched case-insensitively with the synonyms
+people write; other headings can be mapped explicitly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, Field, field_validator
+
+COLUMNS = ("ref", "action", "lead", "timeline", "expected_output", "recommendation")
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "ref": ("ref", "reference", "id", "no", "number", "action ref", "action no"),
+    "action": ("action", "actions", "title", "delivery milestone", "milestone", "planned action", "task"),
+    "lead": ("lead", "leads", "owner", "responsible", "lead organisation"),
+    "timeline": ("timeline", "timescale", "timescales", "due", "due date", "deadline", "by when", "target date"),
+    "expected_output": ("expected output", "expected output / outcome", "expected outcome", "output", "outcome",
+                        "expected output/outcome", "deliverable"),
+    "recommendation": ("recommendation", "priority", "stage", "objective", "theme"),
+}  # fmt: skip
+
+
+class PlanRow(BaseModel):
+    ref: str
+    action: str
+    lead: str = ""
+    timeline: str = ""
+    expected_output: str = ""
+    recommendation: str | None = None
+
+    @field_validator("ref", "action", "lead", "timeline", "expected_output", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> str:
+        return "" if value is None else " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
+
+
+class PlanFile(BaseModel):
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    programme: str | None = None
+    organisation: str | None = None
+    source: str | None = None
+    recommendations: dict[str, str] = Field(default_factory=dict)
+    actions: list[PlanRow] = Field(default_factory=list)
+
+    @field_validator("recommendations", mode="before")
+    @classmethod
+    def _keys_as_text(cls, value: object) -> object:
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+
+class PlanFileError(ValueError):
+    """A plan file that cannot be read: the message says which file, row or column, and how to fix it."""
+
+
+def _normalise_heading(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9/ ]", " ", text.lower())).strip()
+
+
+def match_columns(headings: list[str], overrides: dict[str, str]) -> dict[str, int]:
+    """Column name → index. `overrides` maps our column to the file's heading (`timeline` → `Target`)."""
+    normalised = [_normalise_heading(h) for h in headings]
+    found: dict[str, int] = {}
+    for column in COLUMNS:
+        wanted = [_normalise_heading(overrides[column])] if column in overrides else [
+            _normalise_heading(s) for s in SYNONYMS[column]]  # fmt: skip
+        for index, heading in enumerate(normalised):
+            if heading in wanted and index not in found.values():
+                found[column] = index
+                break
+    missing = [c for c in ("action",) if c not in found]
+    if missing or (column_missing := [c for c in overrides if c not in found]):
+        absent = missing or column_missing
+        raise PlanFileError(
+            f"no column for {', '.join(absent)} among the headings {headings}; "
+            "map one with --column NAME=HEADING (for example --column action=Milestone)"
+        )
+    return found
+
+
+def rows_from_table(table: list[list[object]], overrides: dict[str, str]) -> list[PlanRow]:
+    header_index = next((i for i, row in enumerate(table) if any(str(c or "").strip() for c in row)), None)
+    if header_index is None:
+        return []
+    headings = [str(c or "") for c in table[header_index]]
+    columns = match_columns(headings, overrides)
+    rows: list[PlanRow] = []
+    for number, raw in enumerate(table[header_index + 1 :], start=1):
+        cells = {name: raw[index] if index < len(raw) else None for name, index in columns.items()}
+        if not str(cells.get("action") or "").strip():
+            continue
+        cells.setdefault("ref", None)
+        cells["ref"] = str(cells["ref"] or "").strip() or str(number)
+        rows.append(PlanRow.model_validate(cells))
+    return rows
+
+
+def read_table_file(path: Path, overrides: dict[str, str]) -> list[PlanRow]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return rows_from_table(_excel_rows(path), overrides)
+    text = path.read_text(encoding="utf-8-sig")
+    delimiter = "\t" if suffix == ".tsv" or (suffix != ".csv" and "\t" in text.splitlines()[0]) else ","
+    return rows_from_table([list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)], overrides)
+
+
+def _excel_rows(path: Path) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_plan_file(path: Path, *, key: str | None, name: str | None, overrides: dict[str, str]) -> PlanFile:
+    """A YAML plan carries its own key and name; a table takes them from options or from the file name."""
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+            plan = PlanFile.model_validate(content)
+            return plan.model_copy(update={k: v for k, v in (("key", key), ("name", name)) if v})
+        rows = read_table_file(path, overrides)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as problem:
+        raise PlanFileError(f"{path.name}: {problem}") from problem
+    slug = key or re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    return PlanFile(key=slug, name=name or path.stem.replace("_", " ").replace("-", " ").title(), actions=rows)

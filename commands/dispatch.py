@@ -1,0 +1,61 @@
+"""The single entry point every surface calls: text in, platform-neutral reply out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from commands import escalation, milestones
+from commands.context import CommandContext
+from commands.grammar import parse
+from commands.help import help_reply
+from commands.model import (
+    Assign,
+    Command,
+    DueSoon,
+    EscalationHistory,
+    EscalationToday,
+    Help,
+    Mine,
+    Overdue,
+    ParseProblem,
+    ReportLevel,
+    Show,
+    Snooze,
+    Update,
+)
+from commands.replies import Reply, error
+
+log = logging.getLogger(__name__)
+
+HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
+    Overdue: milestones.overdue,
+    DueSoon: milestones.due,
+    Mine: milestones.mine,
+    Show: milestones.show,
+    Update: milestones.update,
+    Assign: milestones.assign,
+    Snooze: milestones.snooze,
+    Help: lambda command, _ctx: help_reply(command),
+    ReportLevel: escalation.report,
+    EscalationToday: escalation.today,
+    EscalationHistory: escalation.history,
+}
+
+
+def handle(command: Command | ParseProblem, ctx: CommandContext) -> Reply:
+    if isinstance(command, ParseProblem):
+        return help_reply(Help(topic=command.topic), problem=command.message)
+    return HANDLERS[type(command)](command, ctx)
+
+
+def answer(text: str, ctx: CommandContext) -> Reply:
+    """Parses and answers one message. A fault inside becomes a short apology, never a stack trace."""
+    try:
+        with ctx.session.begin_nested():
+            return handle(parse(text), ctx)
+    except Exception:
+        log.exception("command failed: %r", text)
+        return error("Sorry, something went wrong on my side and nothing was changed.",
+                     "The problem has been logged; please try again in a minute.")  # fmt: skip

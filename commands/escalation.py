@@ -1,0 +1,149 @@
+"""Handlers for `/escalation …`: report today's level, see today's picture, and a service's history."""
+
+from __future__ import annotations
+
+from bot.directory.models import Organisation
+from bot.directory.service import find_organisation
+from bot.escalation.models import Level, Service
+from bot.escalation.service import (
+    ServiceNotFound,
+    find_service,
+    level_history,
+    list_levels,
+    list_services,
+    record_report,
+    reporter_assignments,
+    service_day,
+)
+from commands.context import CommandContext
+from commands.milestones import UNKNOWN_PERSON
+from commands.model import EscalationHistory, EscalationToday, ReportLevel
+from commands.replies import Line, Reply, Section, Status, Text, line, refusal
+from commands.views import format_date, plural
+
+WALES = "wales"
+
+
+def level_badge(number: int, levels: dict[int, Level]) -> Status:
+    level = levels.get(number)
+    label = level.label if level else f"Level {number}"
+    return Status(str(number), label, level.colour if level else None)
+
+
+def report(command: ReportLevel, ctx: CommandContext) -> Reply:
+    service = _service(command.service, ctx)
+    if isinstance(service, Reply):
+        return service
+    levels = {level.number: level for level in list_levels(session=ctx.session)}
+    number = int(command.level) if command.level.isdigit() else None
+    if number not in levels:
+        valid = "; ".join(f"`{n}` {lvl.label}" for n, lvl in sorted(levels.items()))
+        return refusal(f"`{command.level}` is not an escalation level.", f"Use one of: {valid}.")
+    if ctx.actor is None:
+        return refusal(*UNKNOWN_PERSON)
+    organisation = _reporting_organisation(service, command.org, ctx)
+    if isinstance(organisation, Reply):
+        return organisation
+    record_report(session=ctx.session, organisation=organisation, service=service, level=number,
+                  reporter=ctx.actor, day=ctx.today, now=ctx.now, note=command.note, source=ctx.source)  # fmt: skip
+    level = levels[number]
+    return Reply(
+        title=f"Recorded {service.name} at {organisation.name}: level {number} ({level.label}) for "
+        f"{format_date(ctx.today)}.",
+        sections=[Section(heading="Expected actions at this level", lines=[line(a) for a in level.expected_actions])],
+        footer=f"Reported by {ctx.actor.name}. A later report today replaces this one; both are kept.",
+        tone="success",
+    )
+
+
+def today(command: EscalationToday, ctx: CommandContext) -> Reply:
+    root = _root(command.org, ctx)
+    if isinstance(root, Reply):
+        return root
+    levels = {level.number: level for level in list_levels(session=ctx.session)}
+    sections = []
+    missing_total = 0
+    for service in list_services(session=ctx.session):
+        day = service_day(session=ctx.session, service=service, root=root, day=ctx.today)
+        missing_total += len(day.missing)
+        lines: list[Line] = [
+            line(
+                level_badge(r.level, levels), f" {r.organisation.name}", Text(f" — {r.note}", "muted") if r.note else ""
+            )
+            for r in day.reports
+        ]
+        if day.missing:
+            names = ", ".join(org.name for org, _ in day.missing[:8])
+            extra = f" and {len(day.missing) - 8} more" if len(day.missing) > 8 else ""
+            lines.append(line(Text("Not reported yet: ", "bold"), names + extra))
+        if lines:
+            worst = f" — worst: level {day.worst}" if day.worst is not None else ""
+            sections.append(Section(heading=f"{service.name}{worst}", lines=lines))
+    if not sections:
+        return Reply(title=f"No reporters are set up under {root.name}.", public=command.public)
+    return Reply(
+        title=f"Escalation levels today ({format_date(ctx.today)}) — {root.name}",
+        sections=sections,
+        footer=f"{plural(missing_total, 'organisation')} still to report. "
+        'Report with `/escalation report <service> <level> "note"`.',
+        public=command.public,
+    )
+
+
+def history(command: EscalationHistory, ctx: CommandContext) -> Reply:
+    service = _service(command.service, ctx)
+    if isinstance(service, Reply):
+        return service
+    root = _root(command.org, ctx)
+    if isinstance(root, Reply):
+        return root
+    levels = {level.number: level for level in list_levels(session=ctx.session)}
+    rows = level_history(session=ctx.session, service=service, root=root, today=ctx.today, days=command.days)
+    title = f"{service.name} — last {plural(command.days, 'day')} — {root.name}"
+    if not rows:
+        return Reply(title=title, footer="No reports in that period.")
+    shown = rows[:40]
+    lines = [
+        line(
+            Text(format_date(day) + " ", "muted"),
+            level_badge(level, levels),
+            f" {org.name}",
+            Text(f" — {note}", "muted") if note else "",
+        )
+        for day, org, level, note in shown
+    ]
+    more = f"… and {len(rows) - len(shown)} earlier reports" if len(rows) > len(shown) else None
+    return Reply(title=title, sections=[Section(lines=lines, more=more)], footer=f"{plural(len(rows), 'report')}.")
+
+
+def _service(text: str, ctx: CommandContext) -> Service | Reply:
+    found = find_service(session=ctx.session, text=text)
+    if isinstance(found, ServiceNotFound):
+        return refusal(f"There is no service `{text}`.", "Try: " + ", ".join(f"`{s}`" for s in found.suggestions))
+    return found
+
+
+def _root(code: str | None, ctx: CommandContext) -> Organisation | Reply:
+    organisation = find_organisation(session=ctx.session, text=code or WALES)
+    if organisation is None:
+        return refusal(f"There is no organisation `{code}`.", "Use a code such as `wales`, `cvuhb` or `bcuhb`.")
+    return organisation
+
+
+def _reporting_organisation(service: Service, code: str | None, ctx: CommandContext) -> Organisation | Reply:
+    """The organisation the actor reports this service for; `org:` chooses when they report for several."""
+    assert ctx.actor is not None
+    assignments = reporter_assignments(session=ctx.session, person=ctx.actor, service=service)
+    if code is not None:
+        assignments = [
+            a for a in assignments if code.lower() in (a.organisation.code.lower(), a.organisation.name.lower())
+        ]
+    if not assignments:
+        return refusal(
+            f"You are not a reporter for {service.name}" + (f" at `{code}`." if code else "."),
+            "Only a service's reporters can report its level. Ask an administrator to add you as one.",
+        )
+    if len(assignments) > 1:
+        codes = ", ".join(f"`org:{a.organisation.code}`" for a in assignments)
+        return refusal(f"You report {service.name} for several organisations.", f"Add one of: {codes}.")
+    return assignments[0].organisation

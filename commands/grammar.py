@@ -1,0 +1,253 @@
+"""One grammar for `/milestones …` and `/escalation …`, whatever surface the words came from.
+
+Teams and the console send the words without the slash command, so a leading `/milestones`, `milestones`
+or nothing all mean the milestones namespace; `escalation` (with or without the slash) switches to it."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dateutil import parser as date_parser
+
+from commands.model import (
+    Assign,
+    Command,
+    DueSoon,
+    EscalationHistory,
+    EscalationToday,
+    Help,
+    Mine,
+    Overdue,
+    ParseProblem,
+    ReportLevel,
+    Show,
+    Snooze,
+    Update,
+)
+
+MILESTONES = "milestones"
+ESCALATION = "escalation"
+_SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+_DURATION = re.compile(r"^(\d{1,3})\s*([dw]?)$", re.IGNORECASE)
+
+
+@dataclass
+class Words:
+    """The tokens of a command after the namespace and verb, with `key:value` options and flags split out."""
+
+    positional: list[str]
+    options: dict[str, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+
+
+def parse(text: str) -> Command | ParseProblem:
+    try:
+        tokens = shlex.split(text.translate(_SMART_QUOTES))
+    except ValueError:
+        return ParseProblem('A quotation mark is not closed: put the note inside a pair of "quotes".')
+    namespace, tokens = _namespace(tokens)
+    if not tokens:
+        return Help(topic=namespace if namespace == ESCALATION else None)
+    verb, rest = tokens[0].lower(), tokens[1:]
+    table = ESCALATION_VERBS if namespace == ESCALATION else MILESTONE_VERBS
+    builder = table.get(verb)
+    if builder is None:
+        known = ", ".join(sorted(table))
+        return ParseProblem(f"I don't know the command `{verb}`. Try one of: {known}.", topic=namespace)
+    return builder(_split_words(rest))
+
+
+def _namespace(tokens: list[str]) -> tuple[str, list[str]]:
+    if tokens and tokens[0].lower().lstrip("/") in (MILESTONES, ESCALATION):
+        return tokens[0].lower().lstrip("/"), tokens[1:]
+    if tokens and tokens[0].lower() == "help" and len(tokens) > 1 and tokens[1].lower() == ESCALATION:
+        return ESCALATION, ["help"]
+    return MILESTONES, tokens
+
+
+def _split_words(tokens: list[str]) -> Words:
+    words = Words(positional=[])
+    for token in tokens:
+        key, sep, value = token.partition(":")
+        if sep and key.lower() in ("plan", "org", "lead") and value:
+            words.options[key.lower()] = value
+        elif token.lower() == "public":
+            words.flags.add("public")
+        else:
+            words.positional.append(token)
+    return words
+
+
+def parse_days(token: str) -> int | None:
+    """`14d`, `2w` or `14` → a number of days."""
+    match = _DURATION.match(token.strip())
+    if not match:
+        return None
+    number, unit = int(match.group(1)), match.group(2).lower()
+    return number * 7 if unit == "w" else number
+
+
+def parse_date(token: str) -> date | None:
+    """`2026-12-01`, `1/12/2026` or `1 Dec 2026` (UK order) → a date."""
+    if not re.search(r"\d", token):
+        return None
+    try:
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", token):
+            return date.fromisoformat(token)
+        parsed: datetime = date_parser.parse(token, dayfirst=True)
+        return parsed.date()
+    except (ValueError, OverflowError):
+        return None
+
+
+def _extra(words: Words, allowed: int, topic: str) -> ParseProblem | None:
+    if len(words.positional) > allowed:
+        unexpected = " ".join(words.positional[allowed:])
+        return ParseProblem(f"I didn't expect `{unexpected}` there.", topic=topic)
+    return None
+
+
+def _overdue(words: Words) -> Command | ParseProblem:
+    problem = _extra(words, 0, "overdue")
+    if problem:
+        return problem
+    return Overdue(
+        plan=words.options.get("plan"),
+        org=words.options.get("org"),
+        lead=words.options.get("lead"),
+        public="public" in words.flags,
+    )
+
+
+def _due(words: Words) -> Command | ParseProblem:
+    problem = _extra(words, 1, "due")
+    if problem:
+        return problem
+    if not words.positional:
+        return DueSoon(public="public" in words.flags)
+    days = parse_days(words.positional[0])
+    if days is None or days == 0:
+        return ParseProblem(f"`{words.positional[0]}` is not a period: write it like `14d` or `2w`.", topic="due")
+    return DueSoon(days=days, public="public" in words.flags)
+
+
+def _mine(words: Words) -> Command | ParseProblem:
+    return _extra(words, 0, "mine") or Mine()
+
+
+def _show(words: Words) -> Command | ParseProblem:
+    if len(words.positional) != 1:
+        return ParseProblem("Say which action to show, for example `show esr/1.a`.", topic="show")
+    return Show(ref=words.positional[0])
+
+
+def _update(words: Words) -> Command | ParseProblem:
+    if len(words.positional) < 2:
+        return ParseProblem(
+            'Say which action and its new status, for example `update esr/1.a at_risk "waiting for WG"`.',
+            topic="update",
+        )
+    problem = _extra(words, 3, "update")
+    if problem:
+        return problem
+    note = words.positional[2] if len(words.positional) > 2 else None
+    return Update(ref=words.positional[0], status=words.positional[1], note=note)
+
+
+def _assign(words: Words) -> Command | ParseProblem:
+    if len(words.positional) != 2 or "@" not in words.positional[1]:
+        return ParseProblem(
+            "Say which action and who owns it now, for example `assign esr/1.a someone@example.nhs.wales`.",
+            topic="assign",
+        )
+    return Assign(ref=words.positional[0], email=words.positional[1].strip("<>").removeprefix("mailto:"))
+
+
+def _snooze(words: Words) -> Command | ParseProblem:
+    if len(words.positional) != 2:
+        return ParseProblem(
+            "Say which action and for how long, for example `snooze esr/1.a 1w` or `snooze esr/1.a 2026-12-01`.",
+            topic="snooze",
+        )
+    ref, when = words.positional
+    days = parse_days(when)
+    if days is not None and days > 0:
+        return Snooze(ref=ref, days=days)
+    until = parse_date(when)
+    if until is None:
+        return ParseProblem(
+            f"I could not read `{when}` as a period or a date: write `1d`, `1w` or a date like 2026-12-01.",
+            topic="snooze",
+        )
+    return Snooze(ref=ref, until=until)
+
+
+def _help(words: Words) -> Command | ParseProblem:
+    return Help(topic=words.positional[0].lower() if words.positional else None)
+
+
+def _report(words: Words) -> Command | ParseProblem:
+    if len(words.positional) < 2:
+        return ParseProblem(
+            'Say which service and its level, for example `/escalation report dental 2 "two dentists off"`.',
+            topic="report",
+        )
+    problem = _extra(words, 3, "report")
+    if problem:
+        return problem
+    note = words.positional[2] if len(words.positional) > 2 else None
+    return ReportLevel(service=words.positional[0], level=words.positional[1], note=note, org=words.options.get("org"))
+
+
+def _today(words: Words) -> Command | ParseProblem:
+    problem = _extra(words, 0, "today")
+    if problem:
+        return problem
+    return EscalationToday(org=words.options.get("org"), public="public" in words.flags)
+
+
+def _history(words: Words) -> Command | ParseProblem:
+    if not words.positional:
+        return ParseProblem("Say which service, for example `/escalation history dental 30d`.", topic="history")
+    problem = _extra(words, 2, "history")
+    if problem:
+        return problem
+    days = 30
+    if len(words.positional) == 2:
+        parsed = parse_days(words.positional[1])
+        if parsed is None or not 0 < parsed <= 366:
+            return ParseProblem(
+                f"`{words.positional[1]}` is not a period: write it like `30d` (at most a year).",
+                topic="history",
+            )
+        days = parsed
+    return EscalationHistory(service=words.positional[0], days=days, org=words.options.get("org"))
+
+
+def _escalation_help(words: Words) -> Command | ParseProblem:
+    return Help(topic=ESCALATION)
+
+
+Builder = Callable[[Words], Command | ParseProblem]
+
+MILESTONE_VERBS: dict[str, Builder] = {
+    "overdue": _overdue,
+    "due": _due,
+    "mine": _mine,
+    "show": _show,
+    "update": _update,
+    "assign": _assign,
+    "snooze": _snooze,
+    "help": _help,
+}
+
+ESCALATION_VERBS: dict[str, Builder] = {
+    "report": _report,
+    "today": _today,
+    "history": _history,
+    "help": _escalation_help,
+}

@@ -1,0 +1,239 @@
+"""Handlers for `/milestones …`: each takes its command and the context and returns a Reply."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.directory.models import Organisation
+from bot.directory.service import find_organisation, get_person_by_email
+from bot.plans.models import STATUS_LABELS, STATUSES, Action
+from bot.plans.models import Snooze as SnoozeRow
+from bot.plans.service import (
+    ActionFilter,
+    ActionNotFound,
+    actions_owned_by,
+    assign_owner,
+    due_soon,
+    find_action,
+    may_change,
+    normalise_status,
+    overdue_actions,
+    record_status,
+)
+from commands.context import CommandContext
+from commands.model import Assign, DueSoon, Mine, Overdue, Show, Snooze, Update
+from commands.replies import Line, Reply, Section, Text, line, refusal
+from commands.views import age, due_line, format_date, mention, overdue_line, plural, shorten, status_badge
+
+UNKNOWN_PERSON = (
+    "I don't know who you are yet, so I can't do that.",
+    "Ask a milestones-bot administrator to add your work email to the directory (data/directory/people.yaml).",
+)
+
+
+def overdue(command: Overdue, ctx: CommandContext) -> Reply:
+    organisation = _organisation_or_none(command.org, ctx)
+    if isinstance(organisation, Reply):
+        return organisation
+    flt = ActionFilter(plan_key=command.plan, organisation=organisation, lead=command.lead)
+    report = overdue_actions(session=ctx.session, today=ctx.today, flt=flt)
+    scope = _scope_words(command.plan, organisation, command.lead)
+    if report.total == 0:
+        return Reply(title=f"Nothing is overdue{scope} today ({format_date(ctx.today)}).", tone="success",
+                     public=command.public)  # fmt: skip
+    sections = [
+        Section(
+            heading=f"{group.plan_name} ({group.plan_key}) — {plural(group.total, 'overdue action')}",
+            lines=[overdue_line(row, ctx.today, ctx.now) for row in group.rows],
+            more=f"… and {group.total - len(group.rows):,} more in this plan (`overdue plan:{group.plan_key}`)"
+            if group.total > len(group.rows)
+            else None,
+        )
+        for group in report.groups
+    ]
+    hidden = report.plans_total - len(report.groups)
+    footer = f"{plural(report.total, 'overdue action')} in {plural(report.plans_total, 'plan')}{scope}"
+    if hidden:
+        footer += f" ({hidden:,} more plans not shown)"
+    footer += '. Update one with `/milestones update <ref> on_track "note"`.'
+    return Reply(title=f"Overdue actions{scope}", sections=sections, footer=footer, public=command.public)
+
+
+def due(command: DueSoon, ctx: CommandContext) -> Reply:
+    rows, total = due_soon(session=ctx.session, today=ctx.today, days=command.days, flt=ActionFilter())
+    until = format_date(ctx.today + timedelta(days=command.days))
+    if total == 0:
+        return Reply(title=f"Nothing falls due between today and {until}.", tone="success", public=command.public)
+    more = f"… and {total - len(rows):,} more" if total > len(rows) else None
+    return Reply(
+        title=f"Due in the next {plural(command.days, 'day')} (to {until})",
+        sections=[Section(lines=[due_line(row, ctx.today) for row in rows], more=more)],
+        footer=f"{plural(total, 'action')} due. See one with `/milestones show <ref>`.",
+        public=command.public,
+    )
+
+
+def mine(_: Mine, ctx: CommandContext) -> Reply:
+    if ctx.actor is None:
+        return refusal(*UNKNOWN_PERSON)
+    actions = actions_owned_by(session=ctx.session, person=ctx.actor)
+    if not actions:
+        return Reply(title="You have no actions assigned.", footer="Ask your manager to `assign` you one.")
+    open_actions = [a for a in actions if a.is_open]
+    overdue_now = [a for a in open_actions if (a.deadline() or ctx.today) < ctx.today]
+    later = [a for a in open_actions if a not in overdue_now]
+    closed = [a for a in actions if not a.is_open]
+    sections = [
+        Section(heading=heading, lines=[_action_line(a, ctx) for a in group])
+        for heading, group in (("Overdue", overdue_now), ("Open", later), ("Closed", closed))
+        if group
+    ]
+    return Reply(
+        title=f"Your actions, {ctx.actor.name}",
+        sections=sections,
+        footer=f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue.",
+    )
+
+
+def show(command: Show, ctx: CommandContext) -> Reply:
+    action = _lookup(command.ref, ctx)
+    if isinstance(action, Reply):
+        return action
+    details = [
+        line(Text("Action: ", "bold"), action.title),
+        line(Text("Lead (as written): ", "bold"), action.lead_text or "—"),
+        line(Text("Owner: ", "bold"), mention(action.owner) if action.owner else Text("nobody yet", "muted")),
+        line(Text("Due: ", "bold"), _due_words(action)),
+        line(Text("Expected output: ", "bold"), action.expected_output or "—"),
+        line(Text("Status: ", "bold"), status_badge(action.status),
+             Text(f" ({age(action.status_changed_at, ctx.now)})", "muted")),
+    ]  # fmt: skip
+    if action.recommendation:
+        details.insert(0, line(Text("Under: ", "bold"), shorten(action.recommendation.title, 160)))
+    history = [
+        line(
+            Text(update.recorded_at.strftime("%-d %b %Y %H:%M") + " ", "muted"),
+            status_badge(update.status),
+            " by ",
+            mention(update.person) if update.person else Text("import", "muted"),
+            f" — {update.note}" if update.note else "",
+        )
+        for update in reversed(action.history[-10:])
+    ]
+    sections = [Section(lines=details)]
+    if history:
+        sections.append(Section(heading="History (latest first)", lines=history))
+    return Reply(title=f"{action.label} · {action.plan.name}", sections=sections,
+                 footer=f"Change it with `/milestones update {action.label} <status> \"note\"`.")  # fmt: skip
+
+
+def update(command: Update, ctx: CommandContext) -> Reply:
+    status = normalise_status(command.status)
+    if status is None:
+        valid = ", ".join(f"`{s}`" for s in STATUSES)
+        return refusal(f"`{command.status}` is not a status.", f"Use one of: {valid}.")
+    action = _lookup(command.ref, ctx)
+    if isinstance(action, Reply):
+        return action
+    if ctx.actor is None:
+        return refusal(*UNKNOWN_PERSON)
+    if not may_change(actor=ctx.actor, action=action):
+        return _not_allowed(action, "update")
+    previous = action.status
+    record_status(session=ctx.session, action=action, status=status, actor=ctx.actor, now=ctx.now,
+                  note=command.note, source=ctx.source)  # fmt: skip
+    return Reply(
+        title=f"{action.label} is now {STATUS_LABELS[status]} (was {STATUS_LABELS[previous]}).",
+        sections=[Section(lines=[line(Text(shorten(action.title), "muted"))])],
+        footer=f"Recorded by {ctx.actor.name}" + (f" with the note “{command.note}”." if command.note else "."),
+        tone="success",
+    )
+
+
+def assign(command: Assign, ctx: CommandContext) -> Reply:
+    action = _lookup(command.ref, ctx)
+    if isinstance(action, Reply):
+        return action
+    if ctx.actor is None:
+        return refusal(*UNKNOWN_PERSON)
+    if not may_change(actor=ctx.actor, action=action):
+        return _not_allowed(action, "reassign")
+    new_owner = get_person_by_email(session=ctx.session, email=command.email)
+    if new_owner is None:
+        return refusal(
+            f"Nobody with the email {command.email} is in the directory.",
+            "Check the address, or ask an administrator to add the person first.",
+        )
+    assign_owner(action=action, owner=new_owner)
+    return Reply(title=f"{action.label} is now owned by {new_owner.name}.", tone="success",
+                 footer="They will get its status prompts from now on.")  # fmt: skip
+
+
+def snooze(command: Snooze, ctx: CommandContext) -> Reply:
+    action = _lookup(command.ref, ctx)
+    if isinstance(action, Reply):
+        return action
+    if ctx.actor is None:
+        return refusal(*UNKNOWN_PERSON)
+    if not may_change(actor=ctx.actor, action=action):
+        return _not_allowed(action, "snooze")
+    until = command.until or ctx.today + timedelta(days=command.days or 1)
+    if until <= ctx.today:
+        return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
+    ctx.session.add(SnoozeRow(action=action, person_id=ctx.actor.id, until=until, created_at=ctx.now))
+    return Reply(title=f"No prompts about {action.label} until {format_date(until)}.", tone="success")
+
+
+def _lookup(ref: str, ctx: CommandContext) -> Action | Reply:
+    found = find_action(session=ctx.session, ref=ref)
+    if not isinstance(found, ActionNotFound):
+        return found
+    if found.ambiguous:
+        return refusal(f"Several plans have an action `{ref}`.", "Say which one: " + ", ".join(found.suggestions))
+    hint = ("Did you mean " + " or ".join(f"`{s}`" for s in found.suggestions) + "?") if found.suggestions else (
+        "References look like `esr/1.a`: see `/milestones overdue` or `/milestones mine`.")  # fmt: skip
+    return refusal(f"There is no action `{ref}`.", hint)
+
+
+def _not_allowed(action: Action, verb: str) -> Reply:
+    owner = action.owner.name if action.owner else "nobody yet"
+    return refusal(
+        f"You can't {verb} {action.label}: only its owner ({owner}), their managers or an admin can.",
+        "If it should be yours, ask one of them to `assign` it to you.",
+    )
+
+
+def _organisation_or_none(code: str | None, ctx: CommandContext) -> Organisation | Reply | None:
+    if code is None:
+        return None
+    organisation = find_organisation(session=ctx.session, text=code)
+    if organisation is None:
+        return refusal(f"There is no organisation `{code}`.", "Use a code such as `wales`, `cvuhb` or `bcuhb`.")
+    return organisation
+
+
+def _scope_words(plan: str | None, organisation: Organisation | None, lead: str | None) -> str:
+    parts = [
+        f"plan {plan}" if plan else "",
+        organisation.name if organisation else "",
+        f"lead “{lead}”" if lead else "",
+    ]
+    chosen = [p for p in parts if p]
+    return f" for {', '.join(chosen)}" if chosen else ""
+
+
+def _due_words(action: Action) -> str:
+    if action.open_ended:
+        return f"ongoing from {format_date(action.due_start)} (“{action.due_raw}”)"
+    if action.due_end is None:
+        return f"no date (“{action.due_raw}”)" if action.due_raw else "no date"
+    return f"{format_date(action.due_end)} (“{action.due_raw}”)"
+
+
+def _action_line(action: Action, ctx: CommandContext) -> Line:
+    deadline = action.deadline()
+    return line(
+        Text(action.label, "code"),
+        f" {shorten(action.title)} · due {format_date(deadline) if deadline else _due_words(action)} · ",
+        status_badge(action.status),
+    )

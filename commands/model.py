@@ -1,0 +1,99 @@
+"""The typed commands every surface's text is parsed into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Overdue:
+    plan: str | None = None
+    org: str | None = None
+    lead: str | None = None
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class DueSoon:
+    days: int = 14
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class Mine:
+    pass
+
+
+@dataclass(frozen=True)
+class Show:
+    ref: str
+
+
+@dataclass(frozen=True)
+class Update:
+    ref: str
+    status: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Assign:
+    ref: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Snooze:
+    ref: str
+    until: date | None = None
+    days: int | None = None
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportLevel:
+    service: str
+    level: str
+    note: str | None = None
+    org: str | None = None
+
+
+@dataclass(frozen=True)
+class EscalationToday:
+    org: str | None = None
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class EscalationHistory:
+    service: str
+    days: int = 30
+    org: str | None = None
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """Text that is not a valid command: answered with the message and the help for `topic`."""
+
+    message: str
+    topic: str | None = None
+
+
+Command = (
+    Overdue
+    | DueSoon
+    | Mine
+    | Show
+    | Update
+    | Assign
+    | Snooze
+    | Help
+    | ReportLevel
+    | EscalationToday
+    | EscalationHistory
+)

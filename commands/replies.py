@@ -1,0 +1,130 @@
+"""Platform-neutral replies. Handlers build these; Slack, Teams and the console only render them.
+
+A reply is a title, sections of lines, and a footer. A line is a sequence of inline pieces, so renderers can
+turn a person into a mention and a status into a badge without parsing text. A reply may also carry a
+`Prompt`: a question the recipient answers by clicking (status prompt, escalation check-in)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+Tone = Literal["info", "success", "refusal", "error"]
+Style = Literal["plain", "bold", "code", "muted"]
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    style: Style = "plain"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person, so each surface can @mention them (Slack user id, Teams id) or fall back to the name."""
+
+    name: str
+    email: str
+    slack_user_id: str | None = None
+    teams_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Status:
+    """An action status (`on_track`) or escalation level (`3`), for a coloured badge where one is possible."""
+
+    value: str
+    label: str
+    colour: str | None = None
+
+
+Inline = Text | Mention | Status
+Line = tuple[Inline, ...]
+
+
+def line(*pieces: Inline | str) -> Line:
+    return tuple(Text(p) if isinstance(p, str) else p for p in pieces)
+
+
+@dataclass
+class Section:
+    heading: str | None = None
+    lines: list[Line] = field(default_factory=list)
+    # Shown after the lines when some were left out: "… and 12 more overdue in this plan".
+    more: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    description: str | None = None
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A question answered by clicking. `kind` is `status` (choices are statuses plus `snooze`) or
+    `escalation` (choices are levels). `subject` identifies what is answered (`action:42`,
+    `report:<org>:<service>:<day>`), and together with `asked_on` it makes the answer idempotent."""
+
+    kind: Literal["status", "escalation"]
+    subject: str
+    question: str
+    choices: tuple[Choice, ...]
+    asked_on: date
+    allow_note: bool = True
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What an answered prompt turns into: the original message is replaced by this, so a second click
+    cannot record twice by accident."""
+
+    summary: str
+    by: str
+    at: datetime
+
+
+@dataclass
+class Reply:
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    footer: str | None = None
+    tone: Tone = "info"
+    public: bool = False
+    prompt: Prompt | None = None
+
+    def plain_lines(self) -> list[str]:
+        """Every line as plain text: for logs, notifications' fallback text and tests."""
+        out = [self.title]
+        for section in self.sections:
+            if section.heading:
+                out.append(section.heading)
+            out.extend(inline_text(ln) for ln in section.lines)
+            if section.more:
+                out.append(section.more)
+        if self.footer:
+            out.append(self.footer)
+        return out
+
+
+def inline_text(pieces: Line) -> str:
+    parts: list[str] = []
+    for piece in pieces:
+        if isinstance(piece, Text):
+            parts.append(piece.text)
+        elif isinstance(piece, Mention):
+            parts.append(piece.name)
+        else:
+            parts.append(piece.label)
+    return "".join(parts)
+
+
+def refusal(title: str, *details: str) -> Reply:
+    return Reply(title=title, sections=[Section(lines=[line(d) for d in details])] if details else [], tone="refusal")
+
+
+def error(title: str, *details: str) -> Reply:
+    return Reply(title=title, sections=[Section(lines=[line(d) for d in details])] if details else [], tone="error")

@@ -1,0 +1,78 @@
+"""Pieces of replies shared by several handlers: how an action, a person or a status is shown."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.directory.models import Person
+from bot.plans.models import STATUS_LABELS
+from bot.plans.service import ActionRow, PersonSummary
+from commands.replies import Line, Mention, Status, Text
+
+STATUS_COLOURS = {
+    "not_started": "#8a8d91",
+    "on_track": "#2eb67d",
+    "at_risk": "#ecb22e",
+    "blocked": "#e01e5a",
+    "done": "#1d9bd1",
+    "dropped": "#616061",
+}
+
+
+def mention(person: Person | PersonSummary) -> Mention:
+    return Mention(person.name, person.email, person.slack_user_id, person.teams_id)
+
+
+def status_badge(status: str) -> Status:
+    return Status(status, STATUS_LABELS.get(status, status), STATUS_COLOURS.get(status))
+
+
+def format_date(day: date | None) -> str:
+    return day.strftime("%-d %b %Y") if day else "no date"
+
+
+def age(since: datetime | None, now: datetime) -> str:
+    if since is None:
+        return "never updated"
+    days = (now - since).days
+    if days <= 0:
+        return "today"
+    return "1 day ago" if days == 1 else f"{days} days ago"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def overdue_line(row: ActionRow, today: date, now: datetime) -> Line:
+    late = (today - row.deadline).days if row.deadline else 0
+    owner: Mention | Text = mention(row.owner) if row.owner else Text(row.lead_text or "no owner", "muted")
+    return (
+        Text(row.label, "code"),
+        Text(f" {shorten(row.title)} · "),
+        owner,
+        Text(f" · due {format_date(row.deadline)} · "),
+        Text(f"{plural(late, 'day')} overdue", "bold"),
+        Text(" · "),
+        status_badge(row.status),
+        Text(f" ({age(row.status_changed_at, now)})", "muted"),
+    )
+
+
+def due_line(row: ActionRow, today: date) -> Line:
+    days = (row.deadline - today).days if row.deadline else 0
+    when = "today" if days == 0 else f"in {plural(days, 'day')}"
+    owner: Mention | Text = mention(row.owner) if row.owner else Text(row.lead_text or "no owner", "muted")
+    return (
+        Text(row.label, "code"),
+        Text(f" {shorten(row.title)} · "),
+        owner,
+        Text(f" · due {format_date(row.deadline)} ({when}) · "),
+        status_badge(row.status),
+    )
+
+
+def shorten(text: str, limit: int = 90) -> str:
+    """Plan actions are paragraphs; a list line shows the first words, `show` shows everything."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"

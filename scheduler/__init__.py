@@ -1,0 +1,1 @@
+"""Timed work: deciding what is due (prompts, check-ins, chasers, digests) and delivering it."""
