@@ -95,6 +95,7 @@ class Reply:
     tone: Tone = "info"
     public: bool = False
     prompt: Prompt | None = None
+    receipt: Receipt | None = None
 
     def plain_lines(self) -> list[str]:
         """Every line as plain text: for logs, notifications' fallback text and tests."""

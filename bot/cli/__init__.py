@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import core
+from bot.cli import core, serve
 
-COMMAND_MODULES = (core,)
+COMMAND_MODULES = (core, serve)
 
 
 def build_parser() -> argparse.ArgumentParser:

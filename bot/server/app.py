@@ -1,0 +1,47 @@
+"""The one ASGI application `milestones-bot serve` runs. Each surface contributes its routes when it is
+configured; adding a platform means adding its module to SURFACES."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.storage.database import Database
+
+
+@dataclass
+class Runtime:
+    """What every surface needs: settings, storage and the clock."""
+
+    settings: Settings
+    database: Database
+    clock: Clock
+
+
+class Surface(Protocol):
+    def routes(self, runtime: Runtime) -> list[BaseRoute]:
+        """The surface's HTTP routes, or none when it is not configured."""
+        ...
+
+
+SURFACES: tuple[Surface, ...] = ()
+
+
+async def healthz(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def build_app(runtime: Runtime) -> Starlette:
+    routes: list[BaseRoute] = [Route("/healthz", healthz)]
+    for surface in SURFACES:
+        routes.extend(surface.routes(runtime))
+    app = Starlette(routes=routes)
+    app.state.runtime = runtime
+    return app

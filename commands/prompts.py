@@ -1,0 +1,168 @@
+"""Questions answered by clicking: a status prompt about an action, and the daily escalation check-in.
+Surfaces render the `Prompt` as buttons or a card, and hand the click back as a `PromptAnswer`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.clock import london_now
+from bot.directory.models import Organisation
+from bot.escalation.models import Level, Service, ServiceReporter
+from bot.escalation.service import list_levels, record_report
+from bot.plans.models import STATUS_LABELS, Action
+from bot.plans.models import Snooze as SnoozeRow
+from bot.plans.service import may_change, record_status
+from commands.context import CommandContext
+from commands.milestones import UNKNOWN_PERSON
+from commands.replies import Choice, Prompt, Receipt, Reply, Section, Text, line, refusal
+from commands.views import STATUS_COLOURS, age, format_date, mention, status_badge
+
+PROMPT_STATUSES = ("on_track", "at_risk", "blocked", "done")
+SNOOZE_CHOICE = "snooze:7"
+
+
+@dataclass(frozen=True)
+class PromptAnswer:
+    """A click on a prompt. `message_key` names the message clicked (platform + message id): a prompt
+    message records one answer, however often its buttons are clicked or the click is redelivered."""
+
+    subject: str
+    value: str
+    asked_on: date
+    message_key: str
+    note: str | None = None
+
+
+def status_prompt(action: Action, *, today: date, now: datetime) -> Reply:
+    deadline = action.deadline()
+    due = format_date(deadline) if deadline else (action.due_raw or "no date")
+    choices = (
+        *tuple(Choice(s, STATUS_LABELS[s], colour=STATUS_COLOURS[s]) for s in PROMPT_STATUSES),
+        Choice(SNOOZE_CHOICE, "Snooze a week"),
+    )
+    return Reply(
+        title=f"How is {action.label} going?",
+        sections=[
+            Section(
+                lines=[
+                    line(Text(action.title)),
+                    line(
+                        Text("Due: ", "bold"),
+                        due,
+                        Text("  Last status: ", "bold"),
+                        status_badge(action.status),
+                        Text(f" ({age(action.status_changed_at, now)})", "muted"),
+                    ),
+                ]
+            )
+        ],
+        prompt=Prompt(
+            kind="status",
+            subject=f"action:{action.id}",
+            question="Pick its status now:",
+            choices=choices,
+            asked_on=today,
+        ),
+    )
+
+
+def checkin_prompt(service: Service, organisation: Organisation, levels: list[Level], today: date) -> Reply:
+    choices = tuple(Choice(str(lvl.number), lvl.label, lvl.definition, lvl.colour) for lvl in levels)
+    return Reply(
+        title=f"Today's escalation level for {service.name} at {organisation.name}",
+        sections=[Section(lines=[line(f"Report for {format_date(today)}. A later report today replaces this one.")])],
+        prompt=Prompt(
+            kind="escalation",
+            subject=f"checkin:{organisation.id}:{service.id}",
+            question="Which level are you at?",
+            choices=choices,
+            asked_on=today,
+        ),
+    )
+
+
+def answer_prompt(answer: PromptAnswer, ctx: CommandContext) -> Reply:
+    """Records the answer (once per message) and returns the receipt the message is replaced with."""
+    if ctx.actor is None:
+        return refusal(*UNKNOWN_PERSON)
+    kind, _, rest = answer.subject.partition(":")
+    if kind == "action":
+        return _answer_status(int(rest), answer, ctx)
+    if kind == "checkin":
+        org_id, _, service_id = rest.partition(":")
+        return _answer_checkin(int(org_id), int(service_id), answer, ctx)
+    return refusal("That button belongs to a prompt I no longer understand.", "Use `/milestones help` instead.")
+
+
+def _answer_status(action_id: int, answer: PromptAnswer, ctx: CommandContext) -> Reply:
+    assert ctx.actor is not None
+    action = ctx.session.get(Action, action_id)
+    if action is None:
+        return refusal("That action no longer exists.")
+    if not may_change(actor=ctx.actor, action=action):
+        return refusal(f"You can't update {action.label}: only its owner, their managers or an admin can.")
+    if answer.value.startswith("snooze:"):
+        days = int(answer.value.partition(":")[2] or 7)
+        return _snooze(action, days, answer, ctx)
+    if answer.value not in STATUS_LABELS:
+        return refusal(f"`{answer.value}` is not a status.")
+    recorded = record_status(session=ctx.session, action=action, status=answer.value, actor=ctx.actor,
+                             now=ctx.now, note=answer.note, source=ctx.source,
+                             idempotency_key=answer.message_key)  # fmt: skip
+    if recorded is None:
+        return _already(action.label, ctx)
+    return _receipt(f"{action.label}: {STATUS_LABELS[answer.value]}", answer.note, ctx)
+
+
+def _snooze(action: Action, days: int, answer: PromptAnswer, ctx: CommandContext) -> Reply:
+    assert ctx.actor is not None
+    until = ctx.today + timedelta(days=days)
+    ctx.session.add(SnoozeRow(action=action, person_id=ctx.actor.id, until=until, created_at=ctx.now))
+    return _receipt(f"{action.label}: snoozed until {format_date(until)}", None, ctx)
+
+
+def _answer_checkin(org_id: int, service_id: int, answer: PromptAnswer, ctx: CommandContext) -> Reply:
+    assert ctx.actor is not None
+    assignment = ctx.session.scalar(
+        select(ServiceReporter).where(
+            ServiceReporter.organisation_id == org_id,
+            ServiceReporter.service_id == service_id,
+            ServiceReporter.person_id == ctx.actor.id,
+        )
+    )
+    if assignment is None:
+        return refusal("You are not a reporter for this service and organisation, so I can't record this.")
+    levels = {str(lvl.number): lvl for lvl in list_levels(session=ctx.session)}
+    level = levels.get(answer.value)
+    if level is None:
+        return refusal(f"`{answer.value}` is not an escalation level.")
+    # An answer clicked after midnight still belongs to the day it was asked about.
+    day = answer.asked_on if ctx.today - answer.asked_on <= timedelta(days=1) else ctx.today
+    recorded = record_report(session=ctx.session, organisation=assignment.organisation, service=assignment.service,
+                             level=level.number, reporter=ctx.actor, day=day, now=ctx.now, note=answer.note,
+                             source=ctx.source, idempotency_key=answer.message_key)  # fmt: skip
+    if recorded is None:
+        return _already(f"{assignment.service.name} at {assignment.organisation.name}", ctx)
+    return _receipt(f"{assignment.service.name} at {assignment.organisation.name}: {level.label}", answer.note, ctx)
+
+
+def _receipt(summary: str, note: str | None, ctx: CommandContext) -> Reply:
+    assert ctx.actor is not None
+    receipt = Receipt(summary=summary + (f" — “{note}”" if note else ""), by=ctx.actor.name, at=ctx.now)
+    return Reply(
+        title=f"Recorded: {receipt.summary}",
+        sections=[Section(lines=[line("by ", mention(ctx.actor), f" at {_london_time(ctx)}")])],
+        tone="success",
+        receipt=receipt,
+    )
+
+
+def _already(what: str, ctx: CommandContext) -> Reply:
+    return Reply(title=f"This prompt about {what} was already answered; nothing more was recorded.", tone="info")
+
+
+def _london_time(ctx: CommandContext) -> str:
+    return london_now(ctx.clock).strftime("%H:%M on %-d %b %Y")

@@ -1,0 +1,53 @@
+"""Prompts answered by clicking: recorded once per message, refused for the wrong person."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from bot.clock import FixedClock
+from bot.escalation.models import EscalationReport, Level
+from bot.plans.models import StatusUpdate
+from bot.storage.database import Database
+from commands.context import CommandContext
+from commands.prompts import PromptAnswer, answer_prompt, checkin_prompt, status_prompt
+from tests.helpers import action, outsider, reporter_of
+
+
+def test_status_prompt_answer_is_recorded_once_per_message(seeded_db: Database, clock: FixedClock) -> None:
+    with seeded_db.unit_of_work() as session:
+        target = action(session, "esr/1.a")
+        prompt = status_prompt(target, today=clock.now().date(), now=clock.now())
+        assert prompt.prompt is not None and [c.value for c in prompt.prompt.choices][:4] == [
+            "on_track", "at_risk", "blocked", "done"]  # fmt: skip
+        ctx = CommandContext(session=session, actor=target.owner, clock=clock, source="slack")
+        click = PromptAnswer(prompt.prompt.subject, "at_risk", prompt.prompt.asked_on, "slack:C1:1700.01", "late")
+        first = answer_prompt(click, ctx)
+        assert first.receipt is not None and first.receipt.summary == "esr/1.a: At risk — “late”"
+        again = answer_prompt(click, ctx)
+        assert again.receipt is None and "already answered" in again.title
+        other = answer_prompt(
+            PromptAnswer(prompt.prompt.subject, "done", prompt.prompt.asked_on, "slack:C1:1700.01"), ctx
+        )
+        assert "already answered" in other.title
+        count = session.scalar(select(func.count(StatusUpdate.id)).where(StatusUpdate.action_id == target.id))
+        assert count == 1 and action(session, "esr/1.a").status == "at_risk"
+        stranger = CommandContext(session=session, actor=outsider(session, target), clock=clock)
+        refused = answer_prompt(PromptAnswer(prompt.prompt.subject, "done", prompt.prompt.asked_on, "m2"), stranger)
+        assert refused.tone == "refusal"
+
+
+def test_checkin_answer_after_midnight_counts_for_the_day_asked(seeded_db: Database, clock: FixedClock) -> None:
+    with seeded_db.unit_of_work() as session:
+        assignment = reporter_of(session, "gp_in_hours")
+        levels = list(session.scalars(select(Level).order_by(Level.number)))
+        asked_on = clock.now().date()
+        prompt = checkin_prompt(assignment.service, assignment.organisation, levels, asked_on)
+        assert prompt.prompt is not None and len(prompt.prompt.choices) == 4
+        clock.advance(timedelta(hours=14, minutes=30))  # 00:30 the next day
+        ctx = CommandContext(session=session, actor=assignment.person, clock=clock, source="teams")
+        reply = answer_prompt(PromptAnswer(prompt.prompt.subject, "3", asked_on, "teams:act-1"), ctx)
+        assert reply.receipt is not None
+        report = session.scalars(select(EscalationReport)).one()
+        assert (report.day, report.level, report.source) == (asked_on, 3, "teams")
