@@ -13,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery.port import ChatPort
 from bot.storage.database import Database
 
 
@@ -30,12 +31,20 @@ class Surface(Protocol):
         """The surface's HTTP routes, or none when it is not configured."""
         ...
 
+    def chat_port(self, runtime: Runtime) -> ChatPort | None:
+        """How the scheduler reaches people on this platform, or None when it is not configured."""
+        ...
+
 
 SURFACES: tuple[Surface, ...] = ()
 
 
 async def healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
+
+
+def chat_ports(runtime: Runtime) -> list[ChatPort]:
+    return [port for surface in SURFACES if (port := surface.chat_port(runtime)) is not None]
 
 
 def build_app(runtime: Runtime) -> Starlette:
