@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.directory.models import Organisation
+from bot.directory.models import Organisation, Person
 from bot.directory.service import find_organisation, get_person_by_email
 from bot.plans.models import STATUS_LABELS, STATUSES, Action
 from bot.plans.models import Snooze as SnoozeRow
@@ -132,32 +132,26 @@ def update(command: Update, ctx: CommandContext) -> Reply:
     if status is None:
         valid = ", ".join(f"`{s}`" for s in STATUSES)
         return refusal(f"`{command.status}` is not a status.", f"Use one of: {valid}.")
-    action = _lookup(command.ref, ctx)
-    if isinstance(action, Reply):
-        return action
-    if ctx.actor is None:
-        return refusal(*UNKNOWN_PERSON)
-    if not may_change(actor=ctx.actor, action=action):
-        return _not_allowed(action, "update")
+    found = _changeable(command.ref, ctx, "update")
+    if isinstance(found, Reply):
+        return found
+    action, actor = found
     previous = action.status
-    record_status(session=ctx.session, action=action, status=status, actor=ctx.actor, now=ctx.now,
+    record_status(session=ctx.session, action=action, status=status, actor=actor, now=ctx.now,
                   note=command.note, source=ctx.source)  # fmt: skip
     return Reply(
         title=f"{action.label} is now {STATUS_LABELS[status]} (was {STATUS_LABELS[previous]}).",
         sections=[Section(lines=[line(Text(shorten(action.title), "muted"))])],
-        footer=f"Recorded by {ctx.actor.name}" + (f" with the note “{command.note}”." if command.note else "."),
+        footer=f"Recorded by {actor.name}" + (f" with the note “{command.note}”." if command.note else "."),
         tone="success",
     )
 
 
 def assign(command: Assign, ctx: CommandContext) -> Reply:
-    action = _lookup(command.ref, ctx)
-    if isinstance(action, Reply):
-        return action
-    if ctx.actor is None:
-        return refusal(*UNKNOWN_PERSON)
-    if not may_change(actor=ctx.actor, action=action):
-        return _not_allowed(action, "reassign")
+    found = _changeable(command.ref, ctx, "reassign")
+    if isinstance(found, Reply):
+        return found
+    action, _actor = found
     new_owner = get_person_by_email(session=ctx.session, email=command.email)
     if new_owner is None:
         return refusal(
@@ -170,18 +164,27 @@ def assign(command: Assign, ctx: CommandContext) -> Reply:
 
 
 def snooze(command: Snooze, ctx: CommandContext) -> Reply:
-    action = _lookup(command.ref, ctx)
+    found = _changeable(command.ref, ctx, "snooze")
+    if isinstance(found, Reply):
+        return found
+    action, actor = found
+    until = command.until or ctx.today + timedelta(days=command.days or 1)
+    if until <= ctx.today:
+        return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
+    ctx.session.add(SnoozeRow(action=action, person_id=actor.id, until=until, created_at=ctx.now))
+    return Reply(title=f"No prompts about {action.label} until {format_date(until)}.", tone="success")
+
+
+def _changeable(ref: str, ctx: CommandContext, verb: str) -> tuple[Action, Person] | Reply:
+    """The action, and who is changing it, once the reference and the permission check out."""
+    action = _lookup(ref, ctx)
     if isinstance(action, Reply):
         return action
     if ctx.actor is None:
         return refusal(*UNKNOWN_PERSON)
     if not may_change(actor=ctx.actor, action=action):
-        return _not_allowed(action, "snooze")
-    until = command.until or ctx.today + timedelta(days=command.days or 1)
-    if until <= ctx.today:
-        return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
-    ctx.session.add(SnoozeRow(action=action, person_id=ctx.actor.id, until=until, created_at=ctx.now))
-    return Reply(title=f"No prompts about {action.label} until {format_date(until)}.", tone="success")
+        return _not_allowed(action, verb)
+    return action, ctx.actor
 
 
 def _lookup(ref: str, ctx: CommandContext) -> Action | Reply:

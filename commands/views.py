@@ -46,11 +46,8 @@ def plural(count: int, noun: str) -> str:
 
 def overdue_line(row: ActionRow, today: date, now: datetime) -> Line:
     late = (today - row.deadline).days if row.deadline else 0
-    owner: Mention | Text = mention(row.owner) if row.owner else Text(row.lead_text or "no owner", "muted")
     return (
-        Text(row.label, "code"),
-        Text(f" {shorten(row.title)} · "),
-        owner,
+        *_row_start(row),
         Text(f" · due {format_date(row.deadline)} · "),
         Text(f"{plural(late, 'day')} overdue", "bold"),
         Text(" · "),
@@ -62,14 +59,16 @@ def overdue_line(row: ActionRow, today: date, now: datetime) -> Line:
 def due_line(row: ActionRow, today: date) -> Line:
     days = (row.deadline - today).days if row.deadline else 0
     when = "today" if days == 0 else f"in {plural(days, 'day')}"
-    owner: Mention | Text = mention(row.owner) if row.owner else Text(row.lead_text or "no owner", "muted")
     return (
-        Text(row.label, "code"),
-        Text(f" {shorten(row.title)} · "),
-        owner,
+        *_row_start(row),
         Text(f" · due {format_date(row.deadline)} ({when}) · "),
         status_badge(row.status),
     )
+
+
+def _row_start(row: ActionRow) -> Line:
+    owner: Mention | Text = mention(row.owner) if row.owner else Text(row.lead_text or "no owner", "muted")
+    return (Text(row.label, "code"), Text(f" {shorten(row.title)} · "), owner)
 
 
 def shorten(text: str, limit: int = 90) -> str:
