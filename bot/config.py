@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,6 +35,38 @@ class Settings(BaseSettings):
     teams_tenant_id: str | None = Field(default=None, description="Entra tenant id (single-tenant bots).")
     teams_connector_base_url: str | None = Field(
         default=None, description="Override of the Bot Connector service URL (local stand-in in tests)."
+    )
+
+    scheduler_enabled: bool = Field(
+        default=True, description="Run the scheduler and outbox sender inside `serve` (one leader per database)."
+    )
+    checkin_time: time = Field(default=time(9, 0), description="Daily escalation check-in (Europe/London).")
+    chaser_time: time = Field(default=time(11, 0), description="Chaser to reporters who have not reported.")
+    missed_report_time: time = Field(
+        default=time(12, 0), description="When managers are told who has not reported (Europe/London)."
+    )
+    status_prompt_time: time = Field(default=time(10, 0), description="When status prompts go out on working days.")
+    status_prompt_working_days_before: list[int] = Field(
+        default=[14, 7, 1], description="Status prompts this many working days before the due date (and on it)."
+    )
+    overdue_prompt_every_days: int = Field(default=7, description="Days between prompts while an action is overdue.")
+    prompt_quiet_days: int = Field(
+        default=5, description="No status prompt when the action's status was recorded within this many days."
+    )
+    digest_weekday: int = Field(default=0, description="Weekday of the weekly digest (0 = Monday).")
+    digest_time: time = Field(default=time(8, 0), description="Time of the weekly digest (Europe/London).")
+    alert_scan_seconds: int = Field(default=60, description="How often new reports are checked for level alerts.")
+    delivery_max_attempts: int = Field(default=6, description="Attempts before an outbox message is marked failed.")
+    delivery_backoff_seconds: float = Field(
+        default=30.0, description="First retry delay; doubles each attempt, with jitter, unless Retry-After says."
+    )
+    delivery_lease_seconds: int = Field(
+        default=120, description="How long a sender owns a claimed message before another may retry it."
+    )
+    sender_poll_seconds: float = Field(default=2.0, description="How often the sender looks for due messages.")
+    sender_batch_size: int = Field(default=100, description="Messages claimed per sender round.")
+    leader_retry_seconds: float = Field(
+        default=15.0, description="How often a non-leader process tries to become the scheduler leader."
     )
 
     host: str = Field(default="0.0.0.0", description="Address `serve` listens on.")

@@ -1,0 +1,88 @@
+"""The scheduled jobs: each decides what is due at its time of day and writes it to the outbox.
+
+Every job is a function of (session, London day, instant, settings), so the same code runs from
+APScheduler, from the catch-up at start, from `schedule preview` against a moved clock, and from tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock, london_now
+from bot.config import Settings
+from bot.storage.database import Database
+from scheduler.alerts import decide_level_alerts
+from scheduler.calendar import london_instant
+from scheduler.checkins import decide_chasers, decide_checkins, decide_missed_reports
+from scheduler.digest import decide_digests
+from scheduler.outbox import Planned, enqueue
+from scheduler.status_prompts import decide_status_prompts
+
+Decide = Callable[[Session, date, datetime, Settings], list[Planned]]
+
+
+@dataclass(frozen=True)
+class DailyJob:
+    name: str
+    at: time
+    decide: Decide
+    weekday: int | None = None  # None: every day (the deciding function knows about working days)
+
+    def runs_on(self, day: date) -> bool:
+        return self.weekday is None or day.weekday() == self.weekday
+
+
+def daily_jobs(settings: Settings) -> list[DailyJob]:
+    """In time order, so a catch-up runs the check-in before its chaser."""
+    jobs = [
+        DailyJob(
+            "digest",
+            settings.digest_time,
+            lambda s, d, _n, _c: decide_digests(session=s, today=d),
+            weekday=settings.digest_weekday,
+        ),
+        DailyJob("checkin", settings.checkin_time, lambda s, d, _n, _c: decide_checkins(session=s, today=d)),
+        DailyJob(
+            "status_prompts",
+            settings.status_prompt_time,
+            lambda s, d, _n, c: decide_status_prompts(session=s, today=d, settings=c),
+        ),
+        DailyJob("chaser", settings.chaser_time, lambda s, d, n, _c: decide_chasers(session=s, today=d, now=n)),
+        DailyJob(
+            "missed_reports",
+            settings.missed_report_time,
+            lambda s, d, n, _c: decide_missed_reports(session=s, today=d, now=n),
+        ),
+    ]
+    return sorted(jobs, key=lambda job: job.at)
+
+
+def run_decision(*, session: Session, decide: Decide, clock: Clock, settings: Settings) -> list[Planned]:
+    """Decides at the clock's instant and queues the result; returns what was decided."""
+    now = clock.now()
+    planned = decide(session, london_now(clock).date(), now, settings)
+    enqueue(session=session, planned=planned, now=now)
+    return planned
+
+
+def alert_scan(session: Session, today: date, _now: datetime, _settings: Settings) -> list[Planned]:
+    return decide_level_alerts(session=session, today=today)
+
+
+def missed_today(*, jobs: list[DailyJob], clock: Clock) -> list[DailyJob]:
+    """Jobs whose time today has already passed: run at start, so a restart at 10:00 still sends the 09:00
+    check-in. Yesterday's are not caught up: a day-old prompt is noise."""
+    now = london_now(clock)
+    return [job for job in jobs if job.runs_on(now.date()) and london_instant(now.date(), job.at) <= now]
+
+
+def catch_up(*, database: Database, clock: Clock, settings: Settings) -> list[str]:
+    ran = []
+    for job in missed_today(jobs=daily_jobs(settings), clock=clock):
+        with database.unit_of_work() as session:
+            run_decision(session=session, decide=job.decide, clock=clock, settings=settings)
+        ran.append(job.name)
+    return ran
