@@ -64,6 +64,11 @@ class Action(Base):
     __table_args__ = (
         UniqueConstraint("plan_id", "ref"),
         Index("ix_actions_open_due", "status", "due_end"),
+        # Covering indexes for `overdue`: per-plan counts read from the index alone, for one organisation's
+        # subtree or for all of Wales, and the oldest few of a plan found without sorting the whole plan.
+        Index("ix_actions_org_overdue", "organisation_id", "due_end", "status", "open_ended", "plan_id"),
+        Index("ix_actions_due_overdue", "due_end", "status", "open_ended", "plan_id"),
+        Index("ix_actions_plan_due", "plan_id", "due_end"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -289,6 +289,11 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_actions_organisation_id"), ["organisation_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_actions_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_actions_plan_id"), ["plan_id"], unique=False)
+        batch_op.create_index(
+            "ix_actions_org_overdue", ["organisation_id", "due_end", "status", "open_ended", "plan_id"], unique=False
+        )
+        batch_op.create_index("ix_actions_due_overdue", ["due_end", "status", "open_ended", "plan_id"], unique=False)
+        batch_op.create_index("ix_actions_plan_due", ["plan_id", "due_end"], unique=False)
 
     op.create_table(
         "role_contributors",
@@ -381,6 +386,9 @@ def downgrade() -> None:
     op.drop_table("action_contributors")
     op.drop_table("role_contributors")
     with op.batch_alter_table("actions", schema=None) as batch_op:
+        batch_op.drop_index("ix_actions_plan_due")
+        batch_op.drop_index("ix_actions_due_overdue")
+        batch_op.drop_index("ix_actions_org_overdue")
         batch_op.drop_index(batch_op.f("ix_actions_plan_id"))
         batch_op.drop_index(batch_op.f("ix_actions_owner_id"))
         batch_op.drop_index(batch_op.f("ix_actions_organisation_id"))
