@@ -36,6 +36,20 @@ class Settings(BaseSettings):
     teams_connector_base_url: str | None = Field(
         default=None, description="Override of the Bot Connector service URL (local stand-in in tests)."
     )
+    teams_allow_unauthenticated: bool = Field(
+        default=False,
+        description="Accept Teams activities without JWT validation and call the connector without a token. "
+        "Refused unless TEAMS_CONNECTOR_BASE_URL is a localhost stand-in (tests, offline trials).",
+    )
+    teams_retry_attempts: int = Field(
+        default=4, description="Tries per Bot Connector call while it answers 429/412/502/504."
+    )
+    teams_retry_base_seconds: float = Field(
+        default=0.5, description="First wait before retrying the Bot Connector; doubles per try, with jitter."
+    )
+    teams_retry_max_seconds: float = Field(
+        default=10.0, description="Longest single wait before retrying the Bot Connector (caps Retry-After)."
+    )
 
     scheduler_enabled: bool = Field(
         default=True, description="Run the scheduler and outbox sender inside `serve` (one leader per database)."

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.port import ChatPort
 from bot.storage.database import Database
+from bot.teams import surface as teams
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Surface(Protocol):
         ...
 
 
-SURFACES: tuple[Surface, ...] = ()
+SURFACES: tuple[Surface, ...] = (teams,)
 
 
 async def healthz(_: Request) -> JSONResponse:

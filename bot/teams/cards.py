@@ -1,0 +1,168 @@
+"""Renders a platform-neutral Reply as an Adaptive Card (schema 1.5, what Teams desktop and mobile show).
+
+Teams refuses messages over about 28 KB, so lines are added until the card reaches CARD_BUDGET and the rest is
+replaced by a count. Prompts become Action.Execute buttons (status) or a level choice set (escalation check-in);
+the click comes back as an `adaptiveCard/action` invoke with verb ANSWER_VERB."""
+
+from __future__ import annotations
+
+import colorsys
+import json
+from typing import Any
+
+from commands.replies import Line, Mention, Prompt, Reply, Section, Status, Text
+
+Element = dict[str, Any]
+
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+ANSWER_VERB = "answer"
+NOTE_INPUT = "note"
+LEVEL_INPUT = "level"
+# Room left under Teams' ~28 KB message limit for the activity envelope around the card.
+CARD_BUDGET = 24_000
+
+TONE_COLOURS = {"info": "Default", "success": "Good", "refusal": "Warning", "error": "Attention"}
+
+
+def render_card(reply: Reply) -> Element:
+    """The whole card; prompts and the title are kept whole, section lines are cut to fit the budget."""
+    head = [_text_block(reply.title, weight="Bolder", size="Medium", color=TONE_COLOURS[reply.tone])]
+    tail: list[Element] = []
+    actions: list[Element] = []
+    if reply.prompt is not None:
+        tail, actions = _prompt_elements(reply.prompt)
+    if reply.footer:
+        tail.append(_text_block(reply.footer, is_subtle=True))
+    card = _card(head, actions)
+    budget = CARD_BUDGET - _size(card) - sum(_size(element) for element in tail)
+    card["body"].extend(_fit_sections(reply.sections, budget))
+    card["body"].extend(tail)
+    return card
+
+
+def _card(body: list[Element], actions: list[Element]) -> Element:
+    card: Element = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": "1.5",
+        "msteams": {"width": "Full"},
+        "body": body,
+    }
+    if actions:
+        card["actions"] = actions
+    return card
+
+
+def _fit_sections(sections: list[Section], budget: int) -> list[Element]:
+    elements: list[Element] = []
+    used = _size(_cut_note(99_999))  # room kept for the note itself
+    total = sum(len(section.lines) for section in sections)
+    shown = 0
+    for section in sections:
+        candidates = [_text_block(section.heading, weight="Bolder", spacing="Medium")] if section.heading else []
+        candidates += [_line_block(pieces) for pieces in section.lines]
+        if section.more:
+            candidates.append(_text_block(section.more, is_subtle=True))
+        for element in candidates:
+            size = _size(element)
+            if used + size > budget:
+                return [*elements, _cut_note(total - shown)]
+            elements.append(element)
+            used += size
+            shown += element.get("type") == "RichTextBlock"
+    return elements
+
+
+def _cut_note(left_out: int) -> Element:
+    return _text_block(f"… and {left_out} more lines not shown here.", is_subtle=True)
+
+
+def _line_block(pieces: Line) -> Element:
+    return {"type": "RichTextBlock", "inlines": [_inline(piece) for piece in pieces]}
+
+
+def _inline(piece: Text | Mention | Status) -> Element:
+    if isinstance(piece, Mention):
+        return {"type": "TextRun", "text": piece.name, "weight": "Bolder"}
+    if isinstance(piece, Status):
+        return {"type": "TextRun", "text": f"● {piece.label}", "weight": "Bolder", "color": named_colour(piece.colour)}
+    run: Element = {"type": "TextRun", "text": piece.text}
+    if piece.style == "bold":
+        run["weight"] = "Bolder"
+    elif piece.style == "code":
+        run["fontType"] = "Monospace"
+    elif piece.style == "muted":
+        run["isSubtle"] = True
+    return run
+
+
+def named_colour(hex_colour: str | None) -> str:
+    """Adaptive Cards only know a few named colours, so a status or level colour maps to the nearest one.
+    Near-black is the top escalation level in levels.yaml, so it maps to Attention, not to Dark."""
+    if not hex_colour or len(hex_colour) != 7:
+        return "Default"
+    red, green, blue = (int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
+    if saturation < 0.2:
+        return "Attention" if lightness < 0.2 else "Default"
+    degrees = hue * 360
+    if degrees < 20 or degrees >= 300:
+        return "Attention"
+    if degrees < 70:
+        return "Warning"
+    if degrees < 170:
+        return "Good"
+    return "Accent"
+
+
+def _prompt_elements(prompt: Prompt) -> tuple[list[Element], list[Element]]:
+    data = {"subject": prompt.subject, "asked_on": prompt.asked_on.isoformat()}
+    body: list[Element] = [_text_block(prompt.question, weight="Bolder", spacing="Medium")]
+    if prompt.kind == "escalation":
+        body.append(_definitions(prompt))
+        body.append(
+            {
+                "type": "Input.ChoiceSet",
+                "id": LEVEL_INPUT,
+                "style": "expanded",
+                "isRequired": True,
+                "errorMessage": "Pick a level.",
+                "choices": [{"title": choice.label, "value": choice.value} for choice in prompt.choices],
+            }
+        )
+        actions = [_execute("Report this level", data)]
+    else:
+        actions = [_execute(choice.label, {**data, "value": choice.value}) for choice in prompt.choices]
+    if prompt.allow_note:
+        body.append({"type": "Input.Text", "id": NOTE_INPUT, "placeholder": "Add a note (optional)",
+                     "isMultiline": True, "maxLength": 500})  # fmt: skip
+    return body, actions
+
+
+def _definitions(prompt: Prompt) -> Element:
+    return {
+        "type": "FactSet",
+        "facts": [{"title": choice.label, "value": choice.description or ""} for choice in prompt.choices],
+    }
+
+
+def _execute(title: str, data: dict[str, str]) -> Element:
+    return {"type": "Action.Execute", "title": title, "verb": ANSWER_VERB, "data": data}
+
+
+def _text_block(text: str, **options: Any) -> Element:
+    block: Element = {"type": "TextBlock", "text": text, "wrap": True}
+    for key, value in options.items():
+        if value is not None:
+            block[_camel(key)] = value
+    return block
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(word.title() for word in rest)
+
+
+def _size(element: Element) -> int:
+    """Bytes the element adds to the serialised card, the separator after it included."""
+    return len(json.dumps(element, ensure_ascii=False).encode()) + 2

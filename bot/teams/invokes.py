@@ -1,0 +1,95 @@
+"""A click on a prompt card (Action.Execute → `adaptiveCard/action` invoke). The answer is recorded once per
+card message, and the invoke response replaces the card with the receipt: what was recorded, by whom, when."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import date
+from typing import Any
+
+from microsoft_teams.api import InvokeResponse
+from pydantic import BaseModel, ValidationError
+
+from bot.delivery.port import DeliveryFailed
+from bot.teams.cards import ANSWER_VERB, CARD_CONTENT_TYPE, render_card
+from bot.teams.connector import card_message
+from bot.teams.identity import find_person
+from bot.teams.references import Origin, remember
+from bot.teams.turn import TeamsBot, unknown_person
+from commands.context import CommandContext
+from commands.prompts import PromptAnswer, answer_prompt
+from commands.replies import Reply, error
+
+log = logging.getLogger(__name__)
+
+
+class CardAnswer(BaseModel):
+    """The card's action data merged with its inputs (Teams sends both in `value.action.data`)."""
+
+    subject: str
+    asked_on: date
+    value: str | None = None
+    level: str | None = None
+    note: str | None = None
+
+    def prompt_answer(self, message_key: str) -> PromptAnswer:
+        note = (self.note or "").strip() or None
+        return PromptAnswer(self.subject, self.value or self.level or "", self.asked_on, message_key, note)
+
+
+async def on_card_action(bot: TeamsBot, activity: Any) -> InvokeResponse[Any]:
+    action = activity.value.action
+    if action.verb != ANSWER_VERB:
+        return _error(f"This card action ({action.verb}) is not one I know.")
+    try:
+        data = CardAnswer.model_validate(action.data or {})
+    except ValidationError:
+        return _error("This card is missing what it asks about; ask for a new prompt.")
+    origin = await bot.identify(activity)
+    card_id = activity.reply_to_id or activity.id
+    reply = await asyncio.to_thread(
+        _record, bot, origin, data.prompt_answer(f"teams:{origin.conversation_id}:{card_id}")
+    )
+    if reply.tone in ("refusal", "error"):
+        # The prompt stays, so its rightful answerer can still use it.
+        return _respond("application/vnd.microsoft.activity.message", reply.title)
+    if not origin.is_personal and activity.reply_to_id:
+        await _replace_for_everyone(bot, origin, activity.reply_to_id, reply)
+    return _respond(CARD_CONTENT_TYPE, render_card(reply))
+
+
+def _record(bot: TeamsBot, origin: Origin, answer: PromptAnswer) -> Reply:
+    runtime = bot.runtime
+    with runtime.database.unit_of_work() as session:
+        person = find_person(session=session, origin=origin)
+        remember(session=session, origin=origin, person=person, now=runtime.clock.now())
+        if person is None:
+            return unknown_person(origin)
+        ctx = CommandContext(session=session, actor=person, clock=runtime.clock, source="teams")
+        try:
+            with session.begin_nested():
+                return answer_prompt(answer, ctx)
+        except Exception:  # a card from an older version, a vanished row: an apology, never a stack trace
+            log.exception("card answer failed: %r", answer)
+            return error("Sorry, I couldn't record that answer and nothing was changed.", "Please try again later.")
+
+
+async def _replace_for_everyone(bot: TeamsBot, origin: Origin, activity_id: str, reply: Reply) -> None:
+    """The invoke response updates the clicker's view; others in a channel or group chat need the edit."""
+    message = card_message(render_card(reply), reply.title)
+    try:
+        await bot.connector.update(service_url=origin.service_url, conversation_id=origin.conversation_id,
+                                   activity_id=activity_id, message=message)  # fmt: skip
+    except DeliveryFailed as problem:
+        log.warning("could not replace the answered card for everyone: %s", problem.reason)
+
+
+def _respond(content_type: str, value: object) -> InvokeResponse[Any]:
+    return InvokeResponse[Any](status=200, body={"statusCode": 200, "type": content_type, "value": value})
+
+
+def _error(message: str) -> InvokeResponse[Any]:
+    body = {"statusCode": 400, "type": "application/vnd.microsoft.error",
+            "value": {"code": "BadRequest", "message": message}}  # fmt: skip
+    return InvokeResponse[Any](status=200, body=body)

@@ -1,0 +1,53 @@
+"""What every Teams handler shares: the runtime, the connector of the server's event loop, and the two steps
+of a turn that touch the outside world (finding who spoke, posting a card back)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.delivery import ProcessedDelivery
+from bot.teams.cards import render_card
+from bot.teams.connector import TeamsConnector, card_message
+from bot.teams.identity import with_email
+from bot.teams.references import Origin, origin_of
+from commands.replies import Reply, refusal
+
+if TYPE_CHECKING:
+    from bot.server.app import Runtime
+
+
+@dataclass
+class TeamsBot:
+    runtime: Runtime
+    connector: TeamsConnector
+
+    async def identify(self, activity: Any) -> Origin:
+        return await with_email(origin_of(activity), database=self.runtime.database, connector=self.connector)
+
+    async def post(self, origin: Origin, reply: Reply, *, reply_to: str | None = None) -> str:
+        return await self.connector.send(service_url=origin.service_url, conversation_id=origin.conversation_id,
+                                         message=card_message(render_card(reply), reply.title),
+                                         reply_to=reply_to)  # fmt: skip
+
+
+def first_delivery(*, session: Session, key: str, now: datetime) -> bool:
+    """False when this activity was handled before: Teams redelivers when we answer slowly."""
+    if session.scalar(select(ProcessedDelivery.key).where(ProcessedDelivery.key == key)) is not None:
+        return False
+    session.add(ProcessedDelivery(key=key, received_at=now))
+    session.flush()
+    return True
+
+
+def unknown_person(origin: Origin) -> Reply:
+    who = origin.email or "your Teams account"
+    return refusal(
+        f"I don't know who you are yet: {who} is not in the milestones directory.",
+        "Ask a milestones-bot administrator to add your work email to the directory (data/directory/people.yaml); "
+        "once it is there, just write to me again.",
+    )
