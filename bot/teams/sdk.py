@@ -58,4 +58,4 @@ def new_connector(settings: Settings, token_provider: TokenProviderProtocol) -> 
 def _offline_token(scope: str | list[str], tenant_id: str | None) -> str:
     """A well-formed but unsigned-for-anyone JWT: the SDK parses tokens; the stand-in ignores them."""
     claims = {"aud": "https://api.botframework.com", "iss": "milestones-bot offline", "exp": 4102444800}
-    return jwt.encode(claims, "offline-stand-in-only", algorithm="HS256")
+    return jwt.encode(claims, "offline stand-in only: this key never leaves the machine", algorithm="HS256")

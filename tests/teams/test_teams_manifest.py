@@ -1,5 +1,5 @@
 """The Teams app package source: the manifest offers commands the bot understands, and the icons are the
-sizes Teams requires (192×192 colour, 32×32 outline)."""
+sizes Teams requires (192x192 colour, 32x32 outline)."""
 
 from __future__ import annotations
 
