@@ -12,7 +12,7 @@ from commands.prompts import checkin_prompt, status_prompt
 from tests.helpers import action, reporter_of
 from tests.stand_ins.teams_connector import Call
 from tests.teams.activities import TeamsUser, bot_added, card_click
-from tests.teams.conftest import TeamsBotUnderTest, personal_chat
+from tests.teams.conftest import CHANNEL, TeamsBotUnderTest, personal_chat
 
 
 def installed(teams_bot: TeamsBotUnderTest, email: str) -> TeamsUser:
@@ -102,3 +102,19 @@ def test_card_action_with_missing_data_is_a_bad_request_not_a_crash(teams_bot: T
     click = card_click(user, personal_chat(user), teams_bot.service_url, card_id="activity-x", data={"value": "done"})
     body = teams_bot.post(click).json()
     assert body["statusCode"] == 400 and "missing" in body["value"]["message"]
+
+
+def test_card_answered_in_a_channel_is_replaced_for_everyone(teams_bot: TeamsBotUnderTest) -> None:
+    clock = teams_bot.runtime.clock
+    with teams_bot.database.unit_of_work() as session:
+        target = action(session, "esr/1.a")
+        owner_email, prompt = target.owner.email, status_prompt(target, today=clock.now().date(), now=clock.now())
+    owner = teams_bot.user_for(owner_email)
+    assert teams_bot.post(bot_added(owner, CHANNEL, teams_bot.service_url)).status_code == 200
+    delivered = teams_bot.port().send_to_channel(CHANNEL.conversation_id, prompt)
+    button = teams_bot.connector.sent()[-1].card["actions"][0]["data"]
+    click = card_click(owner, CHANNEL, teams_bot.service_url, card_id=delivered.message_id, data=button)
+    body = teams_bot.post(click).json()
+    (update,) = teams_bot.connector.sent("PUT")
+    assert update.activity_id == delivered.message_id and update.conversation == CHANNEL.conversation_id
+    assert update.card == body["value"] and body["value"]["body"][0]["text"].startswith("Recorded: esr/1.a")
