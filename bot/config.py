@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     )
 
     scheduler_enabled: bool = Field(
-        default=True, description="Run the scheduler and outbox sender inside `serve` (one leader per database)."
+        default=False,
+        description="Run the scheduler and outbox sender inside the server (set true in production; one leader "
+        "per database is elected on PostgreSQL).",
     )
     checkin_time: time = Field(default=time(9, 0), description="Daily escalation check-in (Europe/London).")
     chaser_time: time = Field(default=time(11, 0), description="Chaser to reporters who have not reported.")

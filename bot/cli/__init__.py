@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import core, serve
+from bot.cli import core, schedule, serve
 
-COMMAND_MODULES = (core, serve)
+COMMAND_MODULES = (core, serve, schedule)
 
 
 def build_parser() -> argparse.ArgumentParser:

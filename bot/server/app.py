@@ -3,6 +3,8 @@ configured; adding a platform means adding its module to SURFACES."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,6 +18,7 @@ from bot.config import Settings
 from bot.delivery.port import ChatPort
 from bot.storage.database import Database
 from bot.teams import surface as teams
+from scheduler.service import SchedulerService
 
 
 @dataclass
@@ -48,10 +51,25 @@ def chat_ports(runtime: Runtime) -> list[ChatPort]:
     return [port for surface in SURFACES if (port := surface.chat_port(runtime)) is not None]
 
 
+@asynccontextmanager
+async def scheduler_lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Starts the scheduler (decides, when this process leads) and the outbox sender with the server."""
+    runtime: Runtime = app.state.runtime
+    if not runtime.settings.scheduler_enabled:
+        yield
+        return
+    service = SchedulerService(runtime.database, runtime.clock, runtime.settings, chat_ports(runtime))
+    service.start()
+    try:
+        yield
+    finally:
+        service.stop()
+
+
 def build_app(runtime: Runtime) -> Starlette:
     routes: list[BaseRoute] = [Route("/healthz", healthz)]
     for surface in SURFACES:
         routes.extend(surface.routes(runtime))
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=scheduler_lifespan)
     app.state.runtime = runtime
     return app

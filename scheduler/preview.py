@@ -1,0 +1,58 @@
+"""What the scheduler would send over a period, decided against a moved clock inside a transaction that is
+rolled back: the same jobs as production, and nothing written or sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.clock import LONDON, FixedClock
+from bot.config import Settings
+from bot.directory.models import Person
+from bot.storage.database import Database
+from scheduler.jobs import daily_jobs, run_decision
+from scheduler.messages import Obsolete, build_message
+from scheduler.outbox import Planned, recipient_person_id
+
+
+@dataclass(frozen=True)
+class Preview:
+    at: datetime  # London
+    kind: str
+    to: str
+    what: str
+
+    def line(self) -> str:
+        return f"{self.at:%a %d %b %Y %H:%M}  {self.kind:<15} {self.to:<45} {self.what}"
+
+
+def preview(*, database: Database, settings: Settings, first: date, last: date) -> Iterator[Preview]:
+    clock = FixedClock()
+    with database.sessions() as session:
+        session.begin()
+        try:
+            day = first
+            while day <= last:
+                for job in daily_jobs(settings):
+                    if not job.runs_on(day):
+                        continue
+                    clock.set(datetime.combine(day, job.at, tzinfo=LONDON))
+                    for planned in run_decision(session=session, decide=job.decide, clock=clock, settings=settings):
+                        yield _describe(session, planned, clock.now(), settings)
+                day += timedelta(days=1)
+        finally:
+            session.rollback()
+
+
+def _describe(session, planned: Planned, now: datetime, settings: Settings) -> Preview:  # type: ignore[no-untyped-def]
+    person_id = recipient_person_id(planned.recipient)
+    person = session.get(Person, person_id) if person_id is not None else None
+    to = f"{person.name} <{person.email}>" if person else planned.recipient
+    try:
+        what = build_message(
+            session=session, kind=planned.kind, payload=planned.payload, for_day=planned.for_day, now=now
+        ).title
+    except Obsolete as reason:
+        what = f"(would be skipped: {reason})"
+    return Preview(now.astimezone(LONDON), planned.kind, to, what)
