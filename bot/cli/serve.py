@@ -10,6 +10,7 @@ from bot.clock import SystemClock
 from bot.config import get_settings
 from bot.runtime import configure_logging, open_database
 from bot.server.app import Runtime, build_app
+from bot.slack.socket_mode import start_socket_mode
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -23,6 +24,8 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings)
     runtime = Runtime(settings=settings, database=open_database(settings), clock=SystemClock())
-    uvicorn.run(build_app(runtime), host=args.host or settings.host, port=args.port or settings.port,
+    app = build_app(runtime)
+    start_socket_mode(runtime)  # only when SLACK_APP_TOKEN is set; uvicorn keeps the process alive
+    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
                 log_level=settings.log_level.lower())  # fmt: skip
     return 0

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery.port import ChatPort
+from bot.slack.surface import slack
 from bot.storage.database import Database
 from bot.teams import surface as teams
 from scheduler.service import SchedulerService
@@ -40,7 +41,7 @@ class Surface(Protocol):
         ...
 
 
-SURFACES: tuple[Surface, ...] = (teams,)
+SURFACES: tuple[Surface, ...] = (slack, teams)
 
 
 async def healthz(_: Request) -> JSONResponse:

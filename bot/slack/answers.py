@@ -1,0 +1,72 @@
+"""Recording a click on a prompt, once per message however often it is clicked or redelivered."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import IntegrityError
+
+from bot.slack.blocks import fallback_text, reply_blocks
+from bot.slack.identity import resolve_person
+from bot.slack.prompts import decode
+from bot.storage.delivery import ProcessedDelivery
+from commands.context import CommandContext
+from commands.prompts import PromptAnswer, answer_prompt
+from commands.replies import Reply, refusal
+
+if TYPE_CHECKING:
+    from bot.server.app import Runtime
+
+log = logging.getLogger(__name__)
+
+ALREADY_ANSWERED = Reply(title="This prompt was already answered; nothing more was recorded.")
+
+
+@dataclass(frozen=True)
+class Click:
+    user_id: str
+    channel: str
+    message_ts: str
+    value: str
+    note: str | None = None
+
+    @property
+    def message_key(self) -> str:
+        return f"slack:{self.channel}:{self.message_ts}"
+
+
+def record_click(runtime: Runtime, client: WebClient, click: Click) -> Reply:
+    """The receipt when recorded; otherwise a refusal or 'already answered' for the clicker alone."""
+    answer = decode(click.value)
+    if answer is None:
+        return refusal("That button belongs to a prompt I no longer understand.", "Use `/milestones help` instead.")
+    try:
+        with runtime.database.unit_of_work() as session:
+            if session.get(ProcessedDelivery, click.message_key) is not None:
+                return ALREADY_ANSWERED
+            actor = resolve_person(session=session, client=client, user_id=click.user_id)
+            ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack")
+            reply = answer_prompt(PromptAnswer(answer.subject, answer.choice, answer.asked_on, click.message_key,
+                                               click.note or None), ctx)  # fmt: skip
+            if reply.receipt is not None:
+                # Covers every kind of answer (snoozes too); a concurrent duplicate fails here and its
+                # whole transaction rolls back.
+                session.add(ProcessedDelivery(key=click.message_key, received_at=ctx.now))
+                session.flush()
+            return reply
+    except IntegrityError:
+        return ALREADY_ANSWERED
+
+
+def replace_with_receipt(client: WebClient, click: Click, receipt: Reply) -> None:
+    """The prompt becomes what was recorded, by whom and when, and loses its buttons."""
+    try:
+        client.chat_update(channel=click.channel, ts=click.message_ts, blocks=reply_blocks(receipt),
+                           text=fallback_text(receipt))  # fmt: skip
+    except SlackApiError as problem:
+        # The answer is recorded; a stale prompt only invites a click that will say "already answered".
+        log.warning("could not update prompt %s: %s", click.message_key, problem.response.get("error"))

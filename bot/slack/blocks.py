@@ -1,0 +1,126 @@
+"""Renders a platform-neutral Reply as Block Kit that Slack accepts and a phone shows well.
+
+Slack rejects a whole message for one oversized block, so every limit is enforced here: at most 50 blocks
+in a message (100 in a view), 3000 characters in a section, 150 in a header. Long replies lose whole
+lines at the end, replaced by a count of what was left out, never a line cut in half."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commands.replies import Inline, Line, Mention, Reply, Section, Status, Text
+
+Block = dict[str, Any]
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION_CHARS = 3000
+MAX_HEADER_CHARS = 150
+# Context elements allow more, but a footer longer than this is unreadable on a phone anyway.
+MAX_CONTEXT_CHARS = 2000
+
+TONE_EMOJI = {"info": "", "success": ":white_check_mark: ", "refusal": ":no_entry_sign: ", "error": ":warning: "}
+STATUS_EMOJI = {
+    "not_started": ":white_circle:",
+    "on_track": ":large_green_circle:",
+    "at_risk": ":large_orange_circle:",
+    "blocked": ":red_circle:",
+    "done": ":large_blue_circle:",
+    "dropped": ":black_circle:",
+}
+STYLE_MARK = {"bold": "*", "code": "`", "muted": "_"}
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn treats &, < and > as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _styled(text: str, mark: str) -> str:
+    # Slack ignores *bold* when the marks touch whitespace, so spaces go outside them.
+    core = text.strip()
+    if not core:
+        return text
+    lead = text[: len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()) :]
+    return f"{lead}{mark}{core}{mark}{trail}"
+
+
+def inline_mrkdwn(piece: Inline) -> str:
+    if isinstance(piece, Mention):
+        return f"<@{piece.slack_user_id}>" if piece.slack_user_id else escape(piece.name)
+    if isinstance(piece, Status):
+        emoji = STATUS_EMOJI.get(piece.value)
+        return f"{emoji} {escape(piece.label)}" if emoji else _styled(escape(piece.label), "*")
+    if isinstance(piece, Text) and piece.style in STYLE_MARK:
+        return _styled(escape(piece.text), STYLE_MARK[piece.style])
+    return escape(piece.text)
+
+
+def line_mrkdwn(pieces: Line) -> str:
+    return "".join(inline_mrkdwn(piece) for piece in pieces)
+
+
+def text_section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": shorten(text, MAX_SECTION_CHARS)}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": shorten(text, MAX_CONTEXT_CHARS)}]}
+
+
+def title_block(reply: Reply) -> Block:
+    """A header when the title fits one; otherwise a bold section, so the title is never cut."""
+    title = TONE_EMOJI[reply.tone] + reply.title
+    if len(title) <= MAX_HEADER_CHARS:
+        return {"type": "header", "text": {"type": "plain_text", "text": title, "emoji": True}}
+    return text_section(_styled(escape(title), "*"))
+
+
+def section_texts(section: Section) -> list[str]:
+    """The section as mrkdwn texts, each under Slack's limit, split only between lines."""
+    texts: list[str] = []
+    current = f"*{escape(section.heading)}*" if section.heading else ""
+    for pieces in section.lines:
+        bullet = shorten("• " + line_mrkdwn(pieces), MAX_SECTION_CHARS)
+        if current and len(current) + 1 + len(bullet) > MAX_SECTION_CHARS:
+            texts.append(current)
+            current = ""
+        current = f"{current}\n{bullet}" if current else bullet
+    if current:
+        texts.append(current)
+    return texts
+
+
+def _body_blocks(reply: Reply) -> list[tuple[Block, int]]:
+    """Every body block with the number of reply lines it carries (for the 'not shown' count)."""
+    body: list[tuple[Block, int]] = []
+    for section in reply.sections:
+        texts = section_texts(section)
+        for text in texts:
+            body.append((text_section(text), text.count("\n• ") + text.startswith("• ")))
+        if section.more:
+            body.append((context(escape(section.more)), 0))
+    return body
+
+
+def reply_blocks(reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS, reserve: int = 0) -> list[Block]:
+    """The reply's blocks, leaving room for `reserve` more (a prompt's buttons) within `max_blocks`."""
+    footer = [context(escape(reply.footer))] if reply.footer else []
+    blocks = [title_block(reply)]
+    body = _body_blocks(reply)
+    room = max_blocks - reserve - len(blocks) - len(footer)
+    if len(body) > room:
+        hidden = sum(lines for _, lines in body[room - 1 :])
+        body = [*body[: room - 1], (context(f"… and {hidden:,} more lines not shown here."), 0)]
+    blocks.extend(block for block, _ in body)
+    return blocks + footer
+
+
+def fallback_text(reply: Reply) -> str:
+    """The plain text Slack shows in notifications and to screen readers."""
+    return shorten(reply.title, MAX_SECTION_CHARS)

@@ -1,0 +1,40 @@
+"""Events API deliveries: each event id is handled once, however often Slack retries it
+(`X-Slack-Retry-Num`), because a retry of a slow or lost acknowledgement is the same event again."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from slack_sdk import WebClient
+from sqlalchemy.exc import IntegrityError
+
+from bot.slack.home import home_view
+from bot.slack.identity import resolve_person
+from bot.storage.delivery import ProcessedDelivery
+from commands.context import CommandContext
+
+if TYPE_CHECKING:
+    from bot.server.app import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def first_delivery(runtime: Runtime, event_id: str | None) -> bool:
+    """True the first time an event id is seen; events without an id are always handled."""
+    if not event_id:
+        return True
+    try:
+        with runtime.database.unit_of_work() as session:
+            session.add(ProcessedDelivery(key=f"slack:event:{event_id}", received_at=runtime.clock.now()))
+    except IntegrityError:
+        log.info("ignoring redelivered Slack event %s", event_id)
+        return False
+    return True
+
+
+def publish_home(runtime: Runtime, client: WebClient, user_id: str) -> None:
+    with runtime.database.unit_of_work() as session:
+        actor = resolve_person(session=session, client=client, user_id=user_id)
+        view = home_view(CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack"))
+    client.views_publish(user_id=user_id, view=view)

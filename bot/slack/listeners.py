@@ -1,0 +1,111 @@
+"""Bolt listeners: acknowledge at once (Slack gives three seconds), then do the work and answer through
+`respond()` or the Web API. The same listeners serve HTTP and Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.slack.answers import Click, record_click, replace_with_receipt
+from bot.slack.blocks import fallback_text, reply_blocks
+from bot.slack.events import first_delivery, publish_home
+from bot.slack.payloads import BlockAction, ClickedElement, NoteMetadata, SlashCommand
+from bot.slack.prompts import ANSWER_ACTION, NOTE_ACTION, NOTE_VIEW, message_blocks, note_modal, options_in_message
+from bot.slack.slash import answer_command
+from commands.replies import Reply
+
+if TYPE_CHECKING:
+    from bot.server.app import Runtime
+
+log = logging.getLogger(__name__)
+
+SLASH_COMMANDS = ("/milestones", "/escalation")
+MENTION = re.compile(r"<@[A-Z0-9]+>")
+
+
+def register(app: App, runtime: Runtime) -> None:
+    def on_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        slash = SlashCommand.model_validate(command)
+        reply = answer_command(runtime, client, user_id=slash.user_id, command=slash.command, text=slash.text)
+        respond(blocks=message_blocks(reply), text=fallback_text(reply),
+                response_type="in_channel" if reply.public else "ephemeral")  # fmt: skip
+
+    def on_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        ack()
+        click = _click(body, action)
+        if click is None:
+            return
+        reply = record_click(runtime, client, click)
+        if reply.receipt is not None:
+            replace_with_receipt(client, click, reply)
+        else:
+            _tell_clicker(respond, reply)
+
+    def on_note(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        clicked = BlockAction.model_validate(body)
+        modal = note_modal(options_in_message(clicked.message), channel=clicked.container.channel_id,
+                           message_ts=clicked.container.message_ts)  # fmt: skip
+        client.views_open(trigger_id=clicked.trigger_id, view=modal)
+
+    def on_note_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        click = _note_click(body, view)
+        reply = record_click(runtime, client, click)
+        if reply.receipt is None:
+            # The modal stays open with the reason, so the person sees why nothing was recorded.
+            ack(response_action="errors", errors={"note": reply.title})
+            return
+        ack()
+        replace_with_receipt(client, click, reply)
+
+    def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab") == "home" and first_delivery(runtime, body.get("event_id")):
+            publish_home(runtime, client, event["user"])
+
+    def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        if not first_delivery(runtime, body.get("event_id")):
+            return
+        text = MENTION.sub("", event.get("text", "")).strip()
+        reply = answer_command(runtime, client, user_id=event["user"], command="", text=text)
+        client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"],
+                                blocks=message_blocks(reply), text=fallback_text(reply))  # fmt: skip
+
+    for name in SLASH_COMMANDS:
+        app.command(name)(on_command)
+    app.action(re.compile(rf"^{re.escape(ANSWER_ACTION)}\."))(on_answer)
+    app.action(NOTE_ACTION)(on_note)
+    app.view(NOTE_VIEW)(on_note_submitted)
+    app.event("app_home_opened")(on_home_opened)
+    app.event("app_mention")(on_mention)
+
+
+def _click(body: dict[str, Any], action: dict[str, Any]) -> Click | None:
+    try:
+        clicked = BlockAction.model_validate(body)
+        value = ClickedElement.model_validate(action).chosen
+    except ValidationError:
+        log.warning("ignoring a block action without a message container: %s", body.get("type"))
+        return None
+    if value is None:
+        return None
+    return Click(clicked.user.id, clicked.container.channel_id, clicked.container.message_ts, value)
+
+
+def _note_click(body: dict[str, Any], view: dict[str, Any]) -> Click:
+    meta = NoteMetadata.model_validate_json(view["private_metadata"])
+    values = view["state"]["values"]
+    choice = values["choice"]["value"]["selected_option"]["value"]
+    note = values.get("note", {}).get("value", {}).get("value")
+    return Click(body["user"]["id"], meta.channel, meta.ts, choice, note)
+
+
+def _tell_clicker(respond: Respond, reply: Reply) -> None:
+    """Only the person who clicked sees a refusal; the prompt stays for its rightful owner."""
+    respond(blocks=reply_blocks(reply), text=fallback_text(reply), response_type="ephemeral",
+            replace_original=False)  # fmt: skip

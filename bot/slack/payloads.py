@@ -1,0 +1,48 @@
+"""The parts of Slack's payloads the surface reads, validated at the edge: a payload missing them is
+logged and ignored instead of failing halfway through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+
+class SlackUser(BaseModel):
+    id: str
+
+
+class MessageContainer(BaseModel):
+    channel_id: str
+    message_ts: str
+
+
+class BlockAction(BaseModel):
+    """A click on a button or select inside a message."""
+
+    user: SlackUser
+    container: MessageContainer
+    trigger_id: str | None = None
+    message: dict[str, Any] = {}
+
+
+class ClickedElement(BaseModel):
+    value: str | None = None
+    selected_option: dict[str, Any] | None = None
+
+    @property
+    def chosen(self) -> str | None:
+        return self.value or (self.selected_option or {}).get("value")
+
+
+class NoteMetadata(BaseModel):
+    """What the note modal remembers about the prompt message it was opened from."""
+
+    channel: str
+    ts: str
+
+
+class SlashCommand(BaseModel):
+    command: str
+    user_id: str
+    text: str = ""

@@ -1,0 +1,31 @@
+"""Slash commands (and @mentions): the words go to the shared command language, the reply comes back."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from slack_sdk import WebClient
+
+from bot.slack.identity import resolve_person
+from commands.context import CommandContext
+from commands.dispatch import answer
+from commands.replies import Reply, error
+
+if TYPE_CHECKING:
+    from bot.server.app import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def answer_command(runtime: Runtime, client: WebClient, *, user_id: str, command: str, text: str) -> Reply:
+    """`command` is `/milestones` or `/escalation` (empty for a mention); the grammar reads both namespaces."""
+    try:
+        with runtime.database.unit_of_work() as session:
+            actor = resolve_person(session=session, client=client, user_id=user_id)
+            return answer(f"{command} {text}".strip(), CommandContext(session=session, actor=actor,
+                                                                      clock=runtime.clock, source="slack"))  # fmt: skip
+    except Exception:
+        # dispatch.answer already turns faults inside a command into a reply; this catches storage outages.
+        log.exception("slash command failed: %s %r", command, text)
+        return error("Sorry, something went wrong on my side and nothing was changed.", "Please try again in a minute.")

@@ -1,0 +1,61 @@
+"""The Slack surface as the server sees it: its HTTP route and its chat port, when Slack is configured.
+
+One bolt App per runtime, shared by the HTTP route and Socket Mode, so both run the same listeners."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from bot.slack.client import web_client
+from bot.slack.listeners import register
+from bot.slack.port import SlackChatPort
+
+if TYPE_CHECKING:
+    from bot.server.app import Runtime
+
+EVENTS_PATH = "/slack/events"
+
+
+class SlackSurface:
+    def __init__(self) -> None:
+        self._apps: dict[int, tuple[Runtime, App]] = {}
+
+    def app(self, runtime: Runtime) -> App:
+        """The bolt App for this runtime; built once (building it checks the token with auth.test)."""
+        if id(runtime) not in self._apps:
+            settings = runtime.settings
+            app = App(name="milestones-bot", client=web_client(settings), signing_secret=settings.slack_signing_secret,
+                      request_verification_enabled=settings.slack_signing_secret is not None)  # fmt: skip
+            register(app, runtime)
+            self._apps[id(runtime)] = (runtime, app)
+        return self._apps[id(runtime)][1]
+
+    def routes(self, runtime: Runtime) -> list[BaseRoute]:
+        settings = runtime.settings
+        # Without the signing secret, requests cannot be verified: no HTTP route at all (Socket Mode still can).
+        if not settings.slack_bot_token or not settings.slack_signing_secret:
+            return []
+        app = self.app(runtime)
+
+        async def slack_events(request: Request) -> Response:
+            body = await request.body()
+            # Bolt is synchronous and waits for ack(); running it off the event loop keeps the server responsive.
+            bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
+            return to_starlette_response(bolt_response)
+
+        return [Route(EVENTS_PATH, slack_events, methods=["POST"])]
+
+    def chat_port(self, runtime: Runtime) -> SlackChatPort | None:
+        if not runtime.settings.slack_bot_token:
+            return None
+        return SlackChatPort(web_client(runtime.settings))
+
+
+slack = SlackSurface()
