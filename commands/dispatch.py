@@ -6,11 +6,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from commands import escalation, milestones
+from commands import admin, escalation, milestones
 from commands.context import CommandContext
 from commands.grammar import parse
 from commands.help import help_reply
 from commands.model import (
+    Admin,
     Assign,
     Command,
     DueSoon,
@@ -41,6 +42,7 @@ HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
     ReportLevel: escalation.report,
     EscalationToday: escalation.today,
     EscalationHistory: escalation.history,
+    Admin: admin.admin,
 }
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from dateutil import parser as date_parser
 
 from commands.model import (
+    Admin,
     Assign,
     Command,
     DueSoon,
@@ -228,6 +229,13 @@ def _history(words: Words) -> Command | ParseProblem:
     return EscalationHistory(service=words.positional[0], days=days, org=words.options.get("org"))
 
 
+def _admin(words: Words) -> Command | ParseProblem:
+    topics = ("failed", "unreachable")
+    if len(words.positional) != 1 or words.positional[0].lower() not in topics:
+        return ParseProblem("Say which: `admin failed` or `admin unreachable`.", topic="admin")
+    return Admin(topic=words.positional[0].lower())
+
+
 def _escalation_help(words: Words) -> Command | ParseProblem:
     return Help(topic=ESCALATION)
 
@@ -242,6 +250,7 @@ MILESTONE_VERBS: dict[str, Builder] = {
     "update": _update,
     "assign": _assign,
     "snooze": _snooze,
+    "admin": _admin,
     "help": _help,
 }
 

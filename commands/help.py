@@ -15,6 +15,8 @@ MILESTONE_HELP: dict[str, tuple[str, str]] = {
                "Record a new status (not_started, on_track, at_risk, blocked, done, dropped) with an optional note."),
     "assign": ("assign esr/1.a someone@example.nhs.wales", "Make someone the accountable owner of an action."),
     "snooze": ("snooze esr/1.a 1w", "No status prompts for an action for a while (`1d`, `1w`) or until a date."),
+    "admin": ("admin failed|unreachable",
+              "Administrators: messages that failed after retries, or people no chat platform can reach."),
     "help": ("help [command]", "This help, or the help for one command."),
 }  # fmt: skip
 

@@ -77,6 +77,13 @@ class EscalationHistory:
 
 
 @dataclass(frozen=True)
+class Admin:
+    """Delivery problems for administrators: `failed` messages or people no platform can reach."""
+
+    topic: str
+
+
+@dataclass(frozen=True)
 class ParseProblem:
     """Text that is not a valid command: answered with the message and the help for `topic`."""
 
@@ -96,4 +103,5 @@ Command = (
     | ReportLevel
     | EscalationToday
     | EscalationHistory
+    | Admin
 )

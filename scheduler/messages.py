@@ -3,14 +3,15 @@ message that stopped making sense (the action was closed, the service already re
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation, Person
-from bot.escalation.models import EscalationReport, Service
+from bot.escalation.models import EscalationReport, Level, Service
 from bot.escalation.service import list_levels, previous_level
 from bot.plans.models import Action
 from commands.escalation import level_badge
@@ -22,67 +23,95 @@ from scheduler.checkins import CHASER, CHECKIN, MISSED_REPORTS
 from scheduler.digest import DIGEST, build_digest
 from scheduler.status_prompts import STATUS_PROMPT
 
+T = TypeVar("T")
+
 
 class Obsolete(Exception):
     """The message no longer needs sending; the reason is kept on the row."""
 
 
-def build_message(*, session: Session, kind: str, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
+@dataclass
+class Lookup:
+    """Rows a sender batch reads again and again (organisations, services, people, levels), held for the
+    batch: the session's identity map alone would let them go between messages."""
+
+    session: Session
+    _rows: dict[tuple[type[Any], int], Any] = field(default_factory=dict)
+    _levels: list[Level] | None = None
+    built: dict[tuple[object, ...], Reply] = field(default_factory=dict)
+
+    def get(self, model: type[T], key: int) -> T | None:
+        if (model, key) not in self._rows:
+            self._rows[(model, key)] = self.session.get(model, key)
+        found: T | None = self._rows[(model, key)]
+        return found
+
+    def hold(self, rows: list[Any]) -> None:
+        """Keeps rows already loaded (a batch's recipients, read in one query)."""
+        self._rows.update(((type(row), row.id), row) for row in rows)
+
+    def levels(self) -> list[Level]:
+        if self._levels is None:
+            self._levels = list_levels(session=self.session)
+        return self._levels
+
+
+def build_message(*, lookup: Lookup, kind: str, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
     builder = _BUILDERS.get(kind)
     if builder is None:
         raise Obsolete(f"unknown message kind {kind!r}")
-    return builder(session, payload, for_day, now)
+    return builder(lookup, payload, for_day, now)
 
 
-def _status(session: Session, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
-    action = session.get(Action, payload["action_id"])
+def _status(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
+    action = lookup.get(Action, payload["action_id"])
     if action is None or not action.is_open:
         raise Obsolete("the action is closed or gone")
     return status_prompt(action, today=for_day, now=now)
 
 
-def _already_reported(session: Session, org_id: int, service_id: int, day: date) -> bool:
-    return (
-        session.scalar(
-            select(EscalationReport.id)
-            .where(
-                EscalationReport.organisation_id == org_id,
-                EscalationReport.service_id == service_id,
-                EscalationReport.day == day,
-            )
-            .limit(1)
-        )
-        is not None
+_REPORTED = (
+    select(EscalationReport.id)
+    .where(
+        EscalationReport.organisation_id == bindparam("org"),
+        EscalationReport.service_id == bindparam("service"),
+        EscalationReport.day == bindparam("day"),
     )
+    .limit(1)
+)
 
 
-def _checkin(session: Session, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
-    organisation = session.get(Organisation, payload["organisation_id"])
-    service = session.get(Service, payload["service_id"])
+def _already_reported(session: Session, org_id: int, service_id: int, day: date) -> bool:
+    return session.scalar(_REPORTED, {"org": org_id, "service": service_id, "day": day}) is not None
+
+
+def _checkin(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
+    organisation = lookup.get(Organisation, payload["organisation_id"])
+    service = lookup.get(Service, payload["service_id"])
     if organisation is None or service is None:
         raise Obsolete("the organisation or service is gone")
-    if _already_reported(session, organisation.id, service.id, for_day):
+    if _already_reported(lookup.session, organisation.id, service.id, for_day):
         raise Obsolete("already reported")
-    return checkin_prompt(service, organisation, list_levels(session=session), for_day)
+    return checkin_prompt(service, organisation, lookup.levels(), for_day)
 
 
-def _chaser(session: Session, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
-    reply = _checkin(session, payload, for_day, now)
+def _chaser(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
+    reply = _checkin(lookup, payload, for_day, now)
     reply.title = f"Reminder: no report yet today. {reply.title}"
     return reply
 
 
-def _missed(session: Session, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
-    levels = {lvl.number: lvl for lvl in list_levels(session=session)}
+def _missed(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
+    levels = {lvl.number: lvl for lvl in lookup.levels()}
     lines = []
     for org_id, service_id, person_id in payload["missing"]:
-        organisation, service = session.get(Organisation, org_id), session.get(Service, service_id)
-        reporter = session.get(Person, person_id)
+        organisation, service = lookup.get(Organisation, org_id), lookup.get(Service, service_id)
+        reporter = lookup.get(Person, person_id)
         if organisation is None or service is None or reporter is None:
             continue
-        if _already_reported(session, org_id, service_id, for_day):
+        if _already_reported(lookup.session, org_id, service_id, for_day):
             continue
-        last = previous_level(session=session, organisation=organisation, service=service, before=for_day)
+        last = previous_level(session=lookup.session, organisation=organisation, service=service, before=for_day)
         known = level_badge(last, levels) if last is not None else Text("no earlier report", "muted")
         lines.append(line(f"{service.name} at {organisation.name} (", mention(reporter), ") · last known: ", known))
     if not lines:
@@ -94,11 +123,11 @@ def _missed(session: Session, payload: dict[str, Any], for_day: date, now: datet
     )
 
 
-def _alert(session: Session, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
-    report = session.get(EscalationReport, payload["report_id"])
+def _alert(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
+    report = lookup.get(EscalationReport, payload["report_id"])
     if report is None:
         raise Obsolete("the report is gone")
-    levels = {lvl.number: lvl for lvl in list_levels(session=session)}
+    levels = {lvl.number: lvl for lvl in lookup.levels()}
     previous: int | None = payload.get("previous")
     rise = previous is not None and report.level - previous >= RISE_FLAGGED
     title = f"{report.service.name} at {report.organisation.name}: level {report.level}"
@@ -116,11 +145,15 @@ def _alert(session: Session, payload: dict[str, Any], for_day: date, now: dateti
     )
 
 
-def _digest(session: Session, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
-    root = session.get(Organisation, payload["organisation_id"])
+def _digest(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
+    root = lookup.get(Organisation, payload["organisation_id"])
     if root is None:
         raise Obsolete("the organisation is gone")
-    return build_digest(session=session, root=root, today=for_day, now=now)
+    # Managers of one organisation, and its channels, get the same digest: build it once per batch.
+    key = ("digest", root.id, for_day)
+    if key not in lookup.built:
+        lookup.built[key] = build_digest(session=lookup.session, root=root, today=for_day, now=now)
+    return lookup.built[key]
 
 
 _BUILDERS = {

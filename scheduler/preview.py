@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from bot.clock import LONDON, FixedClock
 from bot.config import Settings
 from bot.directory.models import Person
 from bot.storage.database import Database
 from scheduler.jobs import daily_jobs, run_decision
-from scheduler.messages import Obsolete, build_message
+from scheduler.messages import Lookup, Obsolete, build_message
 from scheduler.outbox import Planned, recipient_person_id
 
 
@@ -39,19 +41,19 @@ def preview(*, database: Database, settings: Settings, first: date, last: date) 
                         continue
                     clock.set(datetime.combine(day, job.at, tzinfo=LONDON))
                     for planned in run_decision(session=session, decide=job.decide, clock=clock, settings=settings):
-                        yield _describe(session, planned, clock.now(), settings)
+                        yield _describe(session, planned, clock.now())
                 day += timedelta(days=1)
         finally:
             session.rollback()
 
 
-def _describe(session, planned: Planned, now: datetime, settings: Settings) -> Preview:  # type: ignore[no-untyped-def]
+def _describe(session: Session, planned: Planned, now: datetime) -> Preview:
     person_id = recipient_person_id(planned.recipient)
     person = session.get(Person, person_id) if person_id is not None else None
     to = f"{person.name} <{person.email}>" if person else planned.recipient
     try:
         what = build_message(
-            session=session, kind=planned.kind, payload=planned.payload, for_day=planned.for_day, now=now
+            lookup=Lookup(session), kind=planned.kind, payload=planned.payload, for_day=planned.for_day, now=now
         ).title
     except Obsolete as reason:
         what = f"(would be skipped: {reason})"
