@@ -88,6 +88,20 @@ class Settings(BaseSettings):
     host: str = Field(default="0.0.0.0", description="Address `serve` listens on.")
     port: int = Field(default=3000, description="Port `serve` listens on.")
 
+    dashboard_enabled: bool = Field(default=False, description="Serve the read-only web dashboard under /dashboard.")
+    dashboard_secret: str | None = Field(
+        default=None, description="Key that signs dashboard access links and session cookies (required to enable)."
+    )
+    dashboard_base_url: str = Field(
+        default="http://localhost:3000", description="Public address of the server, for dashboard links in digests."
+    )
+    dashboard_trust_proxy_header: str | None = Field(
+        default=None,
+        description="Header carrying the signed-in user's email from an OIDC/Entra reverse proxy (e.g. "
+        "X-Forwarded-Email). Only set it when the proxy strips this header from clients' requests.",
+    )
+    dashboard_session_hours: int = Field(default=12, description="How long a dashboard session cookie lasts.")
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import core, schedule, serve
+from bot.cli import core, export, schedule, serve
 
-COMMAND_MODULES = (core, serve, schedule)
+COMMAND_MODULES = (core, serve, export, schedule)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.dashboard.surface import dashboard
 from bot.delivery.port import ChatPort
 from bot.slack.surface import slack
 from bot.storage.database import Database
@@ -41,7 +42,7 @@ class Surface(Protocol):
         ...
 
 
-SURFACES: tuple[Surface, ...] = (slack, teams)
+SURFACES: tuple[Surface, ...] = (slack, teams, dashboard)
 
 
 async def healthz(_: Request) -> JSONResponse:

@@ -1,0 +1,104 @@
+"""Who may see which part of the dashboard, without tables of our own. Two ways in:
+
+- a signed link per organisation (HMAC of the organisation code and an expiry with DASHBOARD_SECRET), which
+  sets a signed session cookie for that organisation's subtree;
+- an OIDC / Entra sign-in done by a reverse proxy that passes the user's email in a trusted header; the
+  email is looked up in the directory and the person sees their organisation's subtree (admins see Wales).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.config import Settings
+from bot.directory.models import Organisation
+from bot.directory.service import get_person_by_email
+
+SESSION_COOKIE = "milestones_dashboard"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """The subtree a viewer may see, and until when (None: as long as the proxy vouches for them)."""
+
+    org_code: str
+    until: int | None = None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int
+    title: str
+    message: str
+
+
+def _sign(secret: str, purpose: str, org_code: str, until: int) -> str:
+    message = f"{purpose}|{org_code}|{until}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def access_link(settings: Settings, org_code: str, *, now: datetime, days: int) -> str:
+    if not settings.dashboard_secret:
+        raise ValueError("DASHBOARD_SECRET is not set: access links cannot be signed")
+    until = int((now + timedelta(days=days)).timestamp())
+    query = urlencode(
+        {"org": org_code, "until": until, "sig": _sign(settings.dashboard_secret, "link", org_code, until)}
+    )
+    return f"{settings.dashboard_base_url.rstrip('/')}/dashboard/enter?{query}"
+
+
+def grant_from_link(secret: str, *, org: str, until: str, sig: str, now: datetime) -> Grant | None:
+    if not until.isdigit() or int(until) < now.timestamp():
+        return None
+    if not hmac.compare_digest(sig, _sign(secret, "link", org, int(until))):
+        return None
+    return Grant(org, int(until))
+
+
+def session_cookie(secret: str, grant: Grant) -> str:
+    until = grant.until or 0
+    return f"{grant.org_code}|{until}|{_sign(secret, 'session', grant.org_code, until)}"
+
+
+def grant_from_cookie(secret: str, cookie: str | None, *, now: datetime) -> Grant | None:
+    parts = (cookie or "").split("|")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    org, until, sig = parts[0], int(parts[1]), parts[2]
+    if until < now.timestamp() or not hmac.compare_digest(sig, _sign(secret, "session", org, until)):
+        return None
+    return Grant(org, until)
+
+
+def grant_from_proxy(*, session: Session, email: str) -> Grant | Refusal:
+    person = get_person_by_email(session=session, email=email)
+    if person is None:
+        return Refusal(403, "Not in the directory", f"{email} is not in the bot's directory; ask an admin to add you.")
+    if person.is_admin:
+        nation = session.scalar(select(Organisation.code).where(Organisation.parent_id.is_(None)).limit(1))
+        return Grant(nation or "")
+    if person.organisation is None:
+        return Refusal(
+            403, "No organisation", f"{person.name} belongs to no organisation, so there is nothing to show."
+        )
+    return Grant(person.organisation.code)
+
+
+NO_SESSION = Refusal(
+    401,
+    "Sign-in needed",
+    "This dashboard is only for people given access. Open the access link you were sent (links expire), "
+    "or sign in through your organisation's portal.",
+)
+
+
+def may_view(*, session: Session, grant: Grant, organisation: Organisation) -> bool:
+    root = session.scalar(select(Organisation).where(Organisation.code == grant.org_code))
+    return root is not None and organisation.path.startswith(root.path)

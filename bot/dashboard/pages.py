@@ -1,0 +1,160 @@
+"""The dashboard's HTTP handlers. Each resolves who is looking and which organisation they asked for, then
+renders read models from the domain. Handlers are sync: Starlette runs them in its thread pool, which suits
+the synchronous SQLAlchemy sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from bot.clock import london_today
+from bot.dashboard.access import (
+    NO_SESSION,
+    SESSION_COOKIE,
+    Grant,
+    Refusal,
+    grant_from_cookie,
+    grant_from_link,
+    grant_from_proxy,
+    may_view,
+    session_cookie,
+)
+from bot.dashboard.plan_delivery import BUCKET_LABELS, BUCKETS, organisation_progress, plan_progress
+from bot.dashboard.queries import escalation_picture, service_branches
+from bot.dashboard.render import level_styles, render
+from bot.directory.models import Organisation
+from bot.escalation.models import Service
+from bot.escalation.service import list_levels
+from bot.plans.service import ActionFilter, overdue_actions
+
+if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
+    from bot.server.app import Runtime
+
+Handler = Callable[[Request], Response]
+
+
+def refusal_page(refusal: Refusal) -> HTMLResponse:
+    return HTMLResponse(render("refusal.html", refusal=refusal), status_code=refusal.status)
+
+
+class DashboardPages:
+    def __init__(self, runtime: Runtime, secret: str) -> None:
+        self.runtime = runtime
+        self.secret = secret
+
+    def enter(self, request: Request) -> Response:
+        params = request.query_params
+        grant = grant_from_link(
+            self.secret,
+            org=params.get("org", ""),
+            until=params.get("until", ""),
+            sig=params.get("sig", ""),
+            now=self.runtime.clock.now(),
+        )
+        if grant is None:
+            return refusal_page(
+                Refusal(403, "Link not valid", "This access link is wrong or has expired; ask for a new one.")
+            )
+        response = RedirectResponse(f"/dashboard/org/{grant.org_code}", status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            session_cookie(self.secret, self._capped(grant)),
+            httponly=True,
+            samesite="lax",
+            secure=self.runtime.settings.dashboard_base_url.startswith("https"),
+        )
+        return response
+
+    def _capped(self, grant: Grant) -> Grant:
+        hours = self.runtime.settings.dashboard_session_hours
+        cap = int((self.runtime.clock.now() + timedelta(hours=hours)).timestamp())
+        return Grant(grant.org_code, min(grant.until or cap, cap))
+
+    def _grant(self, request: Request, session: Session) -> Grant | Refusal:
+        header = self.runtime.settings.dashboard_trust_proxy_header
+        if header and request.headers.get(header):
+            return grant_from_proxy(session=session, email=request.headers[header])
+        grant = grant_from_cookie(self.secret, request.cookies.get(SESSION_COOKIE), now=self.runtime.clock.now())
+        return grant or NO_SESSION
+
+    def guarded(self, page: Callable[[Request, Session, Organisation], Response]) -> Handler:
+        """Wraps a page that needs an organisation the viewer may see."""
+
+        def handler(request: Request) -> Response:
+            with self.runtime.database.unit_of_work() as session:
+                grant = self._grant(request, session)
+                if isinstance(grant, Refusal):
+                    return refusal_page(grant)
+                code = request.path_params.get("code", grant.org_code)
+                organisation = session.scalar(select(Organisation).where(Organisation.code == code))
+                if organisation is None:
+                    return refusal_page(Refusal(404, "No such organisation", f"There is no organisation `{code}`."))
+                if not may_view(session=session, grant=grant, organisation=organisation):
+                    return refusal_page(
+                        Refusal(403, "Not yours to see", f"Your access does not cover {organisation.name}.")
+                    )
+                request.state.grant = grant
+                return page(request, session, organisation)
+
+        return handler
+
+    def home(self, request: Request, _session: Session, organisation: Organisation) -> Response:
+        return RedirectResponse(f"/dashboard/org/{organisation.code}", status_code=303)
+
+    def organisation(self, request: Request, session: Session, organisation: Organisation) -> Response:
+        today = london_today(self.runtime.clock)
+        overdue = overdue_actions(session=session, today=today, flt=ActionFilter(organisation=organisation))
+        return self._page(
+            "organisation.html",
+            request,
+            session,
+            organisation,
+            today,
+            picture=escalation_picture(session=session, root=organisation, today=today),
+            plans=plan_progress(session=session, root=organisation, today=today),
+            progress=organisation_progress(session=session, root=organisation),
+            overdue=overdue,
+            buckets=BUCKETS,
+            bucket_labels=BUCKET_LABELS,
+        )
+
+    def service(self, request: Request, session: Session, organisation: Organisation) -> Response:
+        key = request.path_params["key"]
+        service = session.scalar(select(Service).where(Service.key == key))
+        if service is None:
+            return refusal_page(Refusal(404, "No such service", f"There is no escalation service `{key}`."))
+        today = london_today(self.runtime.clock)
+        picture = escalation_picture(session=session, root=organisation, today=today)
+        return self._page(
+            "service.html",
+            request,
+            session,
+            organisation,
+            today,
+            tile=next(t for t in picture.tiles if t.key == key),
+            picture=picture,
+            branches=service_branches(session=session, root=organisation, service_id=service.id, today=today),
+        )
+
+    def _page(
+        self, template: str, request: Request, session: Session, organisation: Organisation, today: date, **context: Any
+    ) -> Response:
+        grant: Grant = request.state.grant
+        codes = organisation.path.strip("/").split("/")
+        chain = {o.code: o for o in session.scalars(select(Organisation).where(Organisation.code.in_(codes)))}
+        crumbs = [chain[c] for c in codes[codes.index(grant.org_code) :] if c in chain]
+        html = render(
+            template,
+            organisation=organisation,
+            today=today,
+            crumbs=crumbs,
+            levels=level_styles(list_levels(session=session)),
+            **context,
+        )
+        return HTMLResponse(html)

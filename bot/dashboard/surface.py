@@ -1,0 +1,41 @@
+"""The web dashboard as a surface of the one ASGI app: routes when DASHBOARD_ENABLED, never a chat port."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.routing import BaseRoute, Route
+
+from bot.dashboard.downloads import download
+from bot.dashboard.pages import DashboardPages
+from bot.delivery.port import ChatPort
+
+if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
+    from bot.server.app import Runtime
+
+
+class DashboardSettingsError(ValueError):
+    """The dashboard is enabled but could not check anyone's access."""
+
+
+class DashboardSurface:
+    def routes(self, runtime: Runtime) -> list[BaseRoute]:
+        settings = runtime.settings
+        if not settings.dashboard_enabled:
+            return []
+        if not settings.dashboard_secret:
+            raise DashboardSettingsError("DASHBOARD_ENABLED needs DASHBOARD_SECRET (it signs the session cookies)")
+        pages = DashboardPages(runtime, settings.dashboard_secret)
+        return [
+            Route("/dashboard/enter", pages.enter),
+            Route("/dashboard", pages.guarded(pages.home)),
+            Route("/dashboard/org/{code}", pages.guarded(pages.organisation)),
+            Route("/dashboard/org/{code}/service/{key}", pages.guarded(pages.service)),
+            Route("/dashboard/org/{code}/export/{what}.{fmt}", pages.guarded(download(runtime.clock))),
+        ]
+
+    def chat_port(self, runtime: Runtime) -> ChatPort | None:
+        return None
+
+
+dashboard = DashboardSurface()

@@ -1,0 +1,75 @@
+"""A table to export (headings and rows) written as CSV or .xlsx, the two formats huddle spreadsheets use."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Literal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+Format = Literal["csv", "xlsx"]
+FORMATS: tuple[Format, ...] = ("csv", "xlsx")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+Cell = str | int | date | datetime | None
+
+
+@dataclass
+class Table:
+    title: str
+    headings: Sequence[str]
+    rows: Iterable[Sequence[Cell]]
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_lines(table: Table) -> Iterator[str]:
+    """The CSV one line at a time, so a year of Wales streams instead of sitting in memory."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.headings)
+    yield buffer.getvalue()
+    for row in table.rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([_text(value) for value in row])
+        yield buffer.getvalue()
+
+
+def write_csv(table: Table, out: IO[str]) -> None:
+    for text in csv_lines(table):
+        out.write(text)
+
+
+def xlsx_bytes(table: Table) -> bytes:
+    # Write-only mode keeps memory flat for large exports; Excel has no timezone, so instants are London-naive.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(table.title[:31])
+    sheet.freeze_panes = "A2"
+    header = []
+    for heading in table.headings:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
+        sheet.append([v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
