@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation, Person
@@ -39,6 +39,7 @@ class Lookup:
     _rows: dict[tuple[type[Any], int], Any] = field(default_factory=dict)
     _levels: list[Level] | None = None
     built: dict[tuple[object, ...], Reply] = field(default_factory=dict)
+    _reported: dict[date, set[tuple[int, int]]] = field(default_factory=dict)
 
     def get(self, model: type[T], key: int) -> T | None:
         if (model, key) not in self._rows:
@@ -49,6 +50,16 @@ class Lookup:
     def hold(self, rows: list[Any]) -> None:
         """Keeps rows already loaded (a batch's recipients, read in one query)."""
         self._rows.update(((type(row), row.id), row) for row in rows)
+
+    def reported(self, organisation_id: int, service_id: int, day: date) -> bool:
+        """Whether a level was reported that day. Read once per day per batch: a report landing during the
+        batch's few seconds may still get its check-in, which the reporter can ignore."""
+        if day not in self._reported:
+            rows = self.session.execute(
+                select(EscalationReport.organisation_id, EscalationReport.service_id).where(EscalationReport.day == day)
+            )
+            self._reported[day] = {(org, service) for org, service in rows}
+        return (organisation_id, service_id) in self._reported[day]
 
     def levels(self) -> list[Level]:
         if self._levels is None:
@@ -70,27 +81,12 @@ def _status(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetim
     return status_prompt(action, today=for_day, now=now)
 
 
-_REPORTED = (
-    select(EscalationReport.id)
-    .where(
-        EscalationReport.organisation_id == bindparam("org"),
-        EscalationReport.service_id == bindparam("service"),
-        EscalationReport.day == bindparam("day"),
-    )
-    .limit(1)
-)
-
-
-def _already_reported(session: Session, org_id: int, service_id: int, day: date) -> bool:
-    return session.scalar(_REPORTED, {"org": org_id, "service": service_id, "day": day}) is not None
-
-
 def _checkin(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
     organisation = lookup.get(Organisation, payload["organisation_id"])
     service = lookup.get(Service, payload["service_id"])
     if organisation is None or service is None:
         raise Obsolete("the organisation or service is gone")
-    if _already_reported(lookup.session, organisation.id, service.id, for_day):
+    if lookup.reported(organisation.id, service.id, for_day):
         raise Obsolete("already reported")
     return checkin_prompt(service, organisation, lookup.levels(), for_day)
 
@@ -109,7 +105,7 @@ def _missed(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetim
         reporter = lookup.get(Person, person_id)
         if organisation is None or service is None or reporter is None:
             continue
-        if _already_reported(lookup.session, org_id, service_id, for_day):
+        if lookup.reported(org_id, service_id, for_day):
             continue
         last = previous_level(session=lookup.session, organisation=organisation, service=service, before=for_day)
         known = level_badge(last, levels) if last is not None else Text("no earlier report", "muted")
