@@ -171,7 +171,7 @@ def snooze(command: Snooze, ctx: CommandContext) -> Reply:
     until = command.until or ctx.today + timedelta(days=command.days or 1)
     if until <= ctx.today:
         return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
-    ctx.session.add(SnoozeRow(action=action, person_id=actor.id, until=until, created_at=ctx.now))
+    ctx.session.add(SnoozeRow(action_id=action.id, person_id=actor.id, until=until, created_at=ctx.now))
     return Reply(title=f"No prompts about {action.label} until {format_date(until)}.", tone="success")
 
 

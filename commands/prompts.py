@@ -120,7 +120,11 @@ def _answer_status(action_id: int, answer: PromptAnswer, ctx: CommandContext) ->
 def _snooze(action: Action, days: int, answer: PromptAnswer, ctx: CommandContext) -> Reply:
     assert ctx.actor is not None
     until = ctx.today + timedelta(days=days)
-    ctx.session.add(SnoozeRow(action=action, person_id=ctx.actor.id, until=until, created_at=ctx.now))
+    # A snooze has no idempotency key: a second click on the same prompt finds the snooze it made.
+    already = select(SnoozeRow.id).where(SnoozeRow.action_id == action.id, SnoozeRow.until >= until)
+    if ctx.session.scalar(already) is not None:
+        return _already(action.label, ctx)
+    ctx.session.add(SnoozeRow(action_id=action.id, person_id=ctx.actor.id, until=until, created_at=ctx.now))
     return _receipt(f"{action.label}: snoozed until {format_date(until)}", None, ctx)
 
 

@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from bot.clock import FixedClock
 from bot.escalation.models import EscalationReport, Level
-from bot.plans.models import StatusUpdate
+from bot.plans.models import Snooze, StatusUpdate
 from bot.storage.database import Database
 from commands.context import CommandContext
+from commands.dispatch import answer
 from commands.prompts import PromptAnswer, answer_prompt, checkin_prompt, status_prompt
 from tests.helpers import action, outsider, reporter_of
 
@@ -51,3 +52,24 @@ def test_checkin_answer_after_midnight_counts_for_the_day_asked(seeded_db: Datab
         assert reply.receipt is not None
         report = session.scalars(select(EscalationReport)).one()
         assert (report.day, report.level, report.source) == (asked_on, 3, "teams")
+
+
+def test_snooze_by_command_and_by_button_is_stored_once(seeded_db: Database, clock: FixedClock) -> None:
+    with seeded_db.unit_of_work() as session:
+        target = action(session, "esr/1.a")
+        owner = target.owner
+        ctx = CommandContext(session=session, actor=owner, clock=clock)
+        typed = answer("snooze esr/1.a 2021-02-01", ctx)
+        assert typed.tone == "success" and "until 1 Feb 2021" in typed.title
+        prompt = status_prompt(target, today=clock.now().date(), now=clock.now()).prompt
+        assert prompt is not None
+        click = PromptAnswer(prompt.subject, "snooze:7", prompt.asked_on, "slack:C1:1")
+        first = answer_prompt(click, ctx)
+        assert first.receipt is None and "already answered" in first.title  # Feb 1 already covers a week
+        later = PromptAnswer(prompt.subject, "snooze:30", prompt.asked_on, "slack:C1:2")
+        assert answer_prompt(later, ctx).receipt is not None
+        assert answer_prompt(later, ctx).receipt is None
+        untils = sorted(
+            s.until.isoformat() for s in session.scalars(select(Snooze).where(Snooze.action_id == target.id))
+        )
+        assert untils == ["2021-02-01", "2021-02-14"]
