@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -172,25 +172,29 @@ def overdue_actions(
 def _first_rows_per_plan(
     session: Session, today: date, flt: ActionFilter, plan_ids: list[int], per_plan: int
 ) -> dict[str, list[ActionRow]]:
-    """The oldest `per_plan` overdue rows of each plan: one small query per plan, each stopping after a few
-    entries of the (plan, due date) index, where ranking every overdue row of the plans would read them all.
-    The statement is the same for every plan, so it is compiled once."""
+    """The oldest `per_plan` overdue rows of each shown plan, in one round trip: rank the matching action
+    ids (read from the overdue indexes), then fetch the full rows for the winners only."""
+    if not plan_ids:
+        return {}
     owner = aliased(Person)
+    rank = func.row_number().over(partition_by=Action.plan_id, order_by=(Action.due_end, Action.ref)).label("rank")
+    ranked = (
+        _overdue_actions_query(owner, flt, today, Action.id, rank).where(Action.plan_id.in_(plan_ids)).subquery()
+    )
     query = (
         select(*_row_columns(owner))  # type: ignore[call-overload]
-        .select_from(Action)
+        .select_from(ranked)
+        .join(Action, Action.id == ranked.c.id)
         .join(Plan, Plan.id == Action.plan_id)
         .outerjoin(owner, owner.id == Action.owner_id)
-        .where(Action.plan_id == bindparam("plan_id"), *_overdue_condition(today))
+        .where(ranked.c.rank <= per_plan)
+        .order_by(Action.due_end, Action.ref)
     )
-    query = _apply_filter(query, owner, flt).order_by(Action.due_end, Action.ref).limit(per_plan)
-    # Plain Core execution: the rows are read into ActionRow anyway, so the ORM's per-statement work is waste.
-    connection = session.connection()
     grouped: dict[str, list[ActionRow]] = {}
-    for plan_id in plan_ids:
-        for values in connection.execute(query, {"plan_id": plan_id}):
-            row = _to_row(tuple(values))
-            grouped.setdefault(row.plan_key, []).append(row)
+    # Plain Core execution: the rows are read into ActionRow anyway, so the ORM's per-statement work is waste.
+    for values in session.connection().execute(query):
+        row = _to_row(tuple(values))
+        grouped.setdefault(row.plan_key, []).append(row)
     return grouped
 
 
