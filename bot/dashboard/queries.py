@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Exists, and_, exists, func, select
+from sqlalchemy import CTE, ColumnElement, Exists, and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation
@@ -57,18 +57,38 @@ def _current(day_from: date, day_to: date) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+def _recent_reports(since: date, today: date) -> CTE:
+    """Current reports in the window, read once by the day index. MATERIALIZED because PostgreSQL cannot
+    estimate a path prefix match and would otherwise loop the index once per organisation (seconds on Wales)."""
+    return (
+        select(
+            EscalationReport.organisation_id,
+            EscalationReport.service_id,
+            EscalationReport.day,
+            EscalationReport.level,
+            EscalationReport.reported_at,
+        )
+        .where(*_current(since, today))
+        .cte("recent_reports")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+
+
 def escalation_picture(*, session: Session, root: Organisation, today: date) -> EscalationPicture:
     since = today - timedelta(days=SPARKLINE_DAYS - 1)
     days = [since + timedelta(days=n) for n in range(SPARKLINE_DAYS)]
     tiles = {s.id: ServiceTile(s.key, s.name, trend=[None] * SPARKLINE_DAYS) for s in list_services(session=session)}
     in_subtree = Organisation.path.startswith(root.path)
+    recent = _recent_reports(since, today)
     reports = (
-        select(EscalationReport.service_id, EscalationReport.day, EscalationReport.level, func.count())
-        .join(Organisation, Organisation.id == EscalationReport.organisation_id)
-        .where(in_subtree, *_current(since, today))
-        .group_by(EscalationReport.service_id, EscalationReport.day, EscalationReport.level)
+        select(recent.c.service_id, recent.c.day, recent.c.level, func.count(), func.max(recent.c.reported_at))
+        .join(Organisation, Organisation.id == recent.c.organisation_id)
+        .where(in_subtree)
+        .group_by(recent.c.service_id, recent.c.day, recent.c.level)
     )
-    for service_id, day, level, count in session.execute(reports):
+    last: datetime | None = None
+    for service_id, day, level, count, latest in session.execute(reports):
+        last = max(last or latest, latest)
         tile = tiles[service_id]
         index = (day - since).days
         tile.trend[index] = max(level, tile.trend[index] or 0)
@@ -85,11 +105,6 @@ def escalation_picture(*, session: Session, root: Organisation, today: date) -> 
     for service_id, names in _missing_by_service(session, root, today).items():
         tiles[service_id].missing = names[:MISSING_SHOWN]
         tiles[service_id].missing_total = len(names)
-    last = session.scalar(
-        select(func.max(EscalationReport.reported_at))
-        .join(Organisation, Organisation.id == EscalationReport.organisation_id)
-        .where(in_subtree, *_current(since, today))
-    )
     return EscalationPicture(list(tiles.values()), days, last)
 
 
