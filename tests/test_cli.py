@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 
 @pytest.fixture
@@ -64,3 +66,22 @@ def test_import_prints_a_summary(run, tmp_path: Path) -> None:  # type: ignore[n
     assert "2: could not read the timeline “someday”" in result.stdout
     missing = run("import", str(tmp_path / "nope.csv"))
     assert missing.returncode == 2 and "Could not import" in missing.stderr
+
+
+def test_export_actions_and_escalation_as_files(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init", "--demo").returncode == 0
+    assert run("say", 'update esr/1.a done "published"', "--now", "2021-01-15").returncode == 0
+    actions_csv = tmp_path / "esr.csv"
+    result = run("export", "actions", "--plan", "esr", "--out", str(actions_csv))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(actions_csv.open(encoding="utf-8-sig")))
+    assert len(rows) == 17
+    first = next(r for r in rows if r["Ref"] == "1.a")
+    assert (first["Status"], first["Delivery"]) == ("Done", "Done")
+    workbook_path = tmp_path / "levels.xlsx"
+    levels = run("export", "escalation", "--from", "2021-01-01", "--to", "2021-01-31", "--out", str(workbook_path))
+    assert levels.returncode == 0, levels.stderr
+    sheet = load_workbook(workbook_path).worksheets[0]
+    assert [c.value for c in sheet[1]][:3] == ["Date", "Health board", "Cluster"]
+    bad = run("export", "escalation", "--from", "someday")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
