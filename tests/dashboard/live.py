@@ -3,13 +3,9 @@ escalation reports recorded through the domain."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-import uvicorn
 from sqlalchemy import select
 
 from bot.clock import FixedClock, london_today
@@ -19,14 +15,9 @@ from bot.escalation.models import ServiceReporter
 from bot.escalation.service import record_report
 from bot.server.app import Runtime, build_app
 from bot.storage.database import Database
+from tests.live_server import ServerThread, free_port
 
 SECRET = "dashboard-test-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -34,20 +25,17 @@ class LiveDashboard:
     settings: Settings
     database: Database
     clock: FixedClock
-    port: int
-    server: uvicorn.Server
-    thread: threading.Thread
+    server: ServerThread
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.server.url
 
     def link(self, org_code: str, days: int = 7) -> str:
         return access_link(self.settings, org_code, now=self.clock.now(), days=days)
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self.server.stop()
 
 
 def start_dashboard(database: Database, clock: FixedClock, **overrides: object) -> LiveDashboard:
@@ -55,15 +43,7 @@ def start_dashboard(database: Database, clock: FixedClock, **overrides: object) 
     chosen = {"dashboard_enabled": True, "dashboard_secret": SECRET, "dashboard_base_url": f"http://127.0.0.1:{port}"}
     settings = Settings(database_url=database.engine.url.render_as_string(hide_password=False), **(chosen | overrides))
     app = build_app(Runtime(settings=settings, database=database, clock=clock))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("dashboard server did not start")
-        time.sleep(0.01)
-    return LiveDashboard(settings, database, clock, port, server, thread)
+    return LiveDashboard(settings, database, clock, ServerThread(app, port).start())
 
 
 def level_for(assignment_id: int, days_ago: int) -> int:

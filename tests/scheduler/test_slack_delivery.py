@@ -16,9 +16,9 @@ from bot.escalation.models import Subscription
 from bot.server.app import Runtime, build_app
 from bot.storage.database import Database
 from scheduler.models import OutboxMessage
+from tests.live_server import ServerThread
 from tests.scheduler.scenario import managers
 from tests.slack.conftest import slack_settings
-from tests.slack.harness import ServerThread
 from tests.stand_ins.slack_api import SlackApiStandIn
 
 REPORTERS = 28

@@ -12,7 +12,8 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.server.app import Runtime, build_app
 from bot.storage.database import Database
-from tests.slack.harness import ServerThread, SlackSender
+from tests.live_server import ServerThread
+from tests.slack.harness import SlackSender
 from tests.stand_ins.slack_api import SlackApiStandIn
 
 SIGNING_SECRET = "test-signing-secret"

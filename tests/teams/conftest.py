@@ -20,7 +20,7 @@ from bot.storage.database import Database
 from bot.teams.port import TeamsChatPort
 from bot.teams.surface import chat_port
 from tests.helpers import person
-from tests.slack.harness import ServerThread
+from tests.live_server import ServerThread
 from tests.stand_ins.teams_connector import StandInConnector
 from tests.teams.activities import Chat, TeamsUser
 

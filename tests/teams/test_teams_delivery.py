@@ -12,7 +12,7 @@ from bot.storage.database import Database
 from bot.teams.sdk import TeamsMisconfigured, check_settings
 from commands.replies import Reply, Section, line
 from tests.helpers import ADMIN
-from tests.slack.harness import ServerThread
+from tests.live_server import ServerThread
 from tests.teams.activities import bot_added, message
 from tests.teams.conftest import CHANNEL, TeamsBotUnderTest, personal_chat, teams_settings
 
