@@ -22,6 +22,9 @@ from bot.directory.models import Organisation
 from bot.directory.service import get_person_by_email
 
 SESSION_COOKIE = "milestones_dashboard"
+# What a signature was made for, so one kind of signed address cannot stand in for another.
+LINK = "link"
+PICTURE = "picture"
 
 
 @dataclass(frozen=True)
@@ -44,20 +47,30 @@ def _sign(secret: str, purpose: str, org_code: str, until: int) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def access_link(settings: Settings, org_code: str, *, now: datetime, days: int) -> str:
+def _signed_url(settings: Settings, path: str, purpose: str, org_code: str, *, now: datetime, days: int) -> str:
     if not settings.dashboard_secret:
-        raise ValueError("DASHBOARD_SECRET is not set: access links cannot be signed")
+        raise ValueError("DASHBOARD_SECRET is not set: dashboard links cannot be signed")
     until = int((now + timedelta(days=days)).timestamp())
     query = urlencode(
-        {"org": org_code, "until": until, "sig": _sign(settings.dashboard_secret, "link", org_code, until)}
+        {"org": org_code, "until": until, "sig": _sign(settings.dashboard_secret, purpose, org_code, until)}
     )
-    return f"{settings.dashboard_base_url.rstrip('/')}/dashboard/enter?{query}"
+    return f"{settings.dashboard_base_url.rstrip('/')}{path}?{query}"
 
 
-def grant_from_link(secret: str, *, org: str, until: str, sig: str, now: datetime) -> Grant | None:
+def access_link(settings: Settings, org_code: str, *, now: datetime, days: int) -> str:
+    return _signed_url(settings, "/dashboard/enter", LINK, org_code, now=now, days=days)
+
+
+def picture_link(settings: Settings, org_code: str, *, now: datetime, days: int) -> str:
+    """The organisation's tile picture. Chat platforms fetch images without cookies, so the address carries
+    its own signature; a distinct purpose keeps it from opening a dashboard session."""
+    return _signed_url(settings, "/dashboard/tiles.png", PICTURE, org_code, now=now, days=days)
+
+
+def grant_from_link(secret: str, *, org: str, until: str, sig: str, now: datetime, purpose: str = LINK) -> Grant | None:
     if not until.isdigit() or int(until) < now.timestamp():
         return None
-    if not hmac.compare_digest(sig, _sign(secret, "link", org, int(until))):
+    if not hmac.compare_digest(sig, _sign(secret, purpose, org, int(until))):
         return None
     return Grant(org, int(until))
 
@@ -91,6 +104,7 @@ def grant_from_proxy(*, session: Session, email: str) -> Grant | Refusal:
     return Grant(person.organisation.code)
 
 
+BAD_LINK = Refusal(403, "Link not valid", "This access link is wrong or has expired; ask for a new one.")
 NO_SESSION = Refusal(
     401,
     "Sign-in needed",

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.clock import london_today
 from bot.dashboard.access import (
+    BAD_LINK,
     NO_SESSION,
     SESSION_COOKIE,
     Grant,
@@ -28,10 +29,11 @@ from bot.dashboard.access import (
 from bot.dashboard.plan_delivery import BUCKET_LABELS, BUCKETS, organisation_progress, plan_progress
 from bot.dashboard.queries import escalation_picture, service_branches
 from bot.dashboard.render import level_styles, render
+from bot.dashboard.tile_picture import tile_png
 from bot.directory.models import Organisation
 from bot.escalation.models import Service
 from bot.escalation.service import list_levels
-from bot.plans.service import ActionFilter, overdue_actions
+from bot.plans.listing import ActionFilter, overdue_actions
 
 if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
     from bot.server.app import Runtime
@@ -58,9 +60,7 @@ class DashboardPages:
             now=self.runtime.clock.now(),
         )
         if grant is None:
-            return refusal_page(
-                Refusal(403, "Link not valid", "This access link is wrong or has expired; ask for a new one.")
-            )
+            return refusal_page(BAD_LINK)
         response = RedirectResponse(f"/dashboard/org/{grant.org_code}", status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -76,22 +76,30 @@ class DashboardPages:
         cap = int((self.runtime.clock.now() + timedelta(hours=hours)).timestamp())
         return Grant(grant.org_code, min(grant.until or cap, cap))
 
-    def _grant(self, request: Request, session: Session) -> Grant | Refusal:
+    def _grant(self, request: Request, session: Session, signed: str | None) -> Grant | Refusal:
+        params = request.query_params
+        if signed and "sig" in params:
+            grant = grant_from_link(self.secret, org=params.get("org", ""), until=params.get("until", ""),
+                                    sig=params["sig"], now=self.runtime.clock.now(), purpose=signed)  # fmt: skip
+            return grant or BAD_LINK
         header = self.runtime.settings.dashboard_trust_proxy_header
         if header and request.headers.get(header):
             return grant_from_proxy(session=session, email=request.headers[header])
         grant = grant_from_cookie(self.secret, request.cookies.get(SESSION_COOKIE), now=self.runtime.clock.now())
         return grant or NO_SESSION
 
-    def guarded(self, page: Callable[[Request, Session, Organisation], Response]) -> Handler:
-        """Wraps a page that needs an organisation the viewer may see."""
+    def guarded(
+        self, page: Callable[[Request, Session, Organisation], Response], *, signed: str | None = None
+    ) -> Handler:
+        """Wraps a page that needs an organisation the viewer may see: in the path, in `?org=`, or the grant's
+        own. With `signed`, a request may instead carry its own signature made for that purpose."""
 
         def handler(request: Request) -> Response:
             with self.runtime.database.unit_of_work() as session:
-                grant = self._grant(request, session)
+                grant = self._grant(request, session, signed)
                 if isinstance(grant, Refusal):
                     return refusal_page(grant)
-                code = request.path_params.get("code", grant.org_code)
+                code = request.path_params.get("code") or request.query_params.get("org") or grant.org_code
                 organisation = session.scalar(select(Organisation).where(Organisation.code == code))
                 if organisation is None:
                     return refusal_page(Refusal(404, "No such organisation", f"There is no organisation `{code}`."))
@@ -141,6 +149,13 @@ class DashboardPages:
             picture=picture,
             branches=service_branches(session=session, root=organisation, service_id=service.id, today=today),
         )
+
+    def tiles_picture(self, request: Request, session: Session, organisation: Organisation) -> Response:
+        today = london_today(self.runtime.clock)
+        picture = escalation_picture(session=session, root=organisation, today=today)
+        png = tile_png(picture, level_styles(list_levels(session=session)), heading=organisation.name, day=today)
+        # Short-lived caching: the picture is today's levels, and chat clients may fetch it again later.
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
 
     def _page(
         self, template: str, request: Request, session: Session, organisation: Organisation, today: date, **context: Any

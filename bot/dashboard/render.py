@@ -23,6 +23,10 @@ class LevelStyle:
     foreground: str
 
 
+# A tile with no report today: the same grey in the dashboard and the tile picture.
+NO_REPORTS = LevelStyle(0, "No reports today", "#ECEFF1", "#263238")
+
+
 def _foreground(background: str) -> str:
     """Black or white text, whichever reads better on the level's colour (amber needs black)."""
     red, green, blue = (int(background.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
@@ -74,6 +78,7 @@ def environment() -> Environment:
     env.filters["london_time"] = london_time
     env.filters["long_date"] = long_date
     env.globals["sparkline"] = sparkline
+    env.globals["no_reports"] = NO_REPORTS
     return env
 
 
