@@ -1,7 +1,9 @@
-"""What a handler gets besides its command: the storage session, who is asking, and the clock."""
+"""What a handler gets besides its command: the storage session, who is asking, the clock, and the
+optional extras the server's settings make available."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,6 +12,10 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock, london_today
 from bot.directory.models import Person
 
+# The signed address of an organisation's escalation tile picture, valid from the given instant; only there
+# when the dashboard is enabled, so replies never show a picture nobody can fetch.
+PictureLink = Callable[[str, datetime], str]
+
 
 @dataclass
 class CommandContext:
@@ -17,6 +23,7 @@ class CommandContext:
     actor: Person | None
     clock: Clock
     source: str = "console"
+    picture_link: PictureLink | None = None
 
     @property
     def today(self) -> date:

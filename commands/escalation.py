@@ -18,7 +18,7 @@ from bot.escalation.service import (
 from commands.context import CommandContext
 from commands.milestones import UNKNOWN_PERSON
 from commands.model import EscalationHistory, EscalationToday, ReportLevel
-from commands.replies import Line, Reply, Section, Status, Text, line, refusal
+from commands.replies import Line, Picture, Reply, Section, Status, Text, line, refusal
 from commands.views import format_date, plural
 
 WALES = "wales"
@@ -62,10 +62,12 @@ def today(command: EscalationToday, ctx: CommandContext) -> Reply:
         return root
     levels = {level.number: level for level in list_levels(session=ctx.session)}
     sections = []
+    summaries = []
     missing_total = 0
     for service in list_services(session=ctx.session):
         day = service_day(session=ctx.session, service=service, root=root, day=ctx.today)
         missing_total += len(day.missing)
+        summaries.append(_tile_summary(service, day.worst, len(day.reports), len(day.reports) + len(day.missing)))
         lines: list[Line] = [
             line(
                 level_badge(r.level, levels), f" {r.organisation.name}", Text(f" — {r.note}", "muted") if r.note else ""
@@ -87,6 +89,20 @@ def today(command: EscalationToday, ctx: CommandContext) -> Reply:
         footer=f"{plural(missing_total, 'organisation')} still to report. "
         'Report with `/escalation report <service> <level> "note"`.',
         public=command.public,
+        picture=_tiles(root, summaries, ctx),
+    )
+
+
+def _tile_summary(service: Service, worst: int | None, reported: int, expected: int) -> str:
+    level = f"worst level {worst}" if worst is not None else "no reports"
+    return f"{service.name}: {level}, {reported} of {expected} reported"
+
+
+def _tiles(root: Organisation, summaries: list[str], ctx: CommandContext) -> Picture | None:
+    if ctx.picture_link is None:
+        return None
+    return Picture(
+        ctx.picture_link(root.code, ctx.now), f"Escalation tiles for {root.name} today. " + "; ".join(summaries)
     )
 
 

@@ -2,7 +2,8 @@
 
 A reply is a title, sections of lines, and a footer. A line is a sequence of inline pieces, so renderers can
 turn a person into a mention and a status into a badge without parsing text. A reply may also carry a
-`Prompt`: a question the recipient answers by clicking (status prompt, escalation check-in)."""
+`Prompt`: a question the recipient answers by clicking (status prompt, escalation check-in), and a `Picture`
+shown after the sections."""
 
 from __future__ import annotations
 
@@ -39,7 +40,15 @@ class Status:
     colour: str | None = None
 
 
-Inline = Text | Mention | Status
+@dataclass(frozen=True)
+class Link:
+    """An address shown as clickable `label` where the platform allows it (the dashboard link in a digest)."""
+
+    url: str
+    label: str
+
+
+Inline = Text | Mention | Status | Link
 Line = tuple[Inline, ...]
 
 
@@ -87,6 +96,15 @@ class Receipt:
     at: datetime
 
 
+@dataclass(frozen=True)
+class Picture:
+    """An image the platform fetches by address (the escalation tile picture). It only adds to the text,
+    which stays complete; `alt_text` says what it shows for screen readers and the console."""
+
+    url: str
+    alt_text: str
+
+
 @dataclass
 class Reply:
     title: str
@@ -96,6 +114,7 @@ class Reply:
     public: bool = False
     prompt: Prompt | None = None
     receipt: Receipt | None = None
+    picture: Picture | None = None
 
     def plain_lines(self) -> list[str]:
         """Every line as plain text: for logs, notifications' fallback text and tests."""
@@ -118,6 +137,8 @@ def inline_text(pieces: Line) -> str:
             parts.append(piece.text)
         elif isinstance(piece, Mention):
             parts.append(piece.name)
+        elif isinstance(piece, Link):
+            parts.append(f"{piece.label} ({piece.url})")
         else:
             parts.append(piece.label)
     return "".join(parts)

@@ -8,11 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.dashboard.links import DashboardLinks
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
 from bot.plans.models import STATUS_LABELS
 from bot.plans.service import ActionFilter, due_soon, overdue_actions
-from commands.replies import Line, Reply, Section, Text, line
+from commands.replies import Line, Link, Picture, Reply, Section, Text, line
 from commands.views import due_line, format_date, overdue_line, plural, shorten, status_badge
 from scheduler import digest_data as data
 from scheduler.outbox import Planned, person_recipient
@@ -45,7 +46,9 @@ def _digest_for(recipient: str, organisation_id: int, today: date) -> Planned:
     return Planned(DIGEST, recipient, f"digest:{organisation_id}", today, {"organisation_id": organisation_id})
 
 
-def build_digest(*, session: Session, root: Organisation, today: date, now: datetime) -> Reply:
+def build_digest(
+    *, session: Session, root: Organisation, today: date, now: datetime, links: DashboardLinks | None = None
+) -> Reply:
     sections = [
         _overdue(session, root, today, now),
         _due(session, root, today),
@@ -54,11 +57,16 @@ def build_digest(*, session: Session, root: Organisation, today: date, now: date
         _trends(session, root, today),
         _missed(session, root, today),
     ]
-    return Reply(
+    reply = Reply(
         title=f"Weekly digest for {root.name}, week to {format_date(today)}",
         sections=sections,
         footer="Ask `/milestones overdue org:" + root.code + "` for the full list.",
     )
+    if links is not None:
+        opening = Link(links.view(root.code, now), f"Open the dashboard for {root.name}")
+        sections.append(Section(heading="Dashboard", lines=[line(opening)]))
+        reply.picture = Picture(links.picture(root.code, now), f"Escalation tiles for {root.name}, as they stand now")
+    return reply
 
 
 def _overdue(session: Session, root: Organisation, today: date, now: datetime) -> Section:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.dashboard.links import DashboardLinks
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import EscalationReport, Level, Service
 from bot.escalation.service import list_levels, previous_level
@@ -33,9 +34,11 @@ class Obsolete(Exception):
 @dataclass
 class Lookup:
     """Rows a sender batch reads again and again (organisations, services, people, levels), held for the
-    batch: the session's identity map alone would let them go between messages."""
+    batch: the session's identity map alone would let them go between messages. `links` are the dashboard
+    addresses digests carry, when the dashboard is enabled."""
 
     session: Session
+    links: DashboardLinks | None = None
     _rows: dict[tuple[type[Any], int], Any] = field(default_factory=dict)
     _levels: list[Level] | None = None
     built: dict[tuple[object, ...], Reply] = field(default_factory=dict)
@@ -148,7 +151,7 @@ def _digest(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetim
     # Managers of one organisation, and its channels, get the same digest: build it once per batch.
     key = ("digest", root.id, for_day)
     if key not in lookup.built:
-        lookup.built[key] = build_digest(session=lookup.session, root=root, today=for_day, now=now)
+        lookup.built[key] = build_digest(session=lookup.session, root=root, today=for_day, now=now, links=lookup.links)
     return lookup.built[key]
 
 

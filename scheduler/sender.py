@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.dashboard.links import dashboard_links
 from bot.delivery.idempotency import delivery_key
 from bot.delivery.port import ChatPort, Delivered, DeliveryFailed
 from bot.directory.models import Person
@@ -112,7 +113,7 @@ class Sender:
         each row still commits on its own, right after its send, so a crash loses at most the message in
         flight. One message at a time: with the GIL, parallel sends cost more CPU than they save time."""
         with self.database.sessions() as session:
-            lookup = Lookup(session)
+            lookup = Lookup(session, links=dashboard_links(self.settings))
             ids = [row.id for row in rows]
             recipients = select(Person).join(OutboxMessage, addressed_to_person()).where(OutboxMessage.id.in_(ids))
             lookup.hold(list(session.scalars(recipients)))

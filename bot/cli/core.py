@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.clock import LONDON, Clock, FixedClock, SystemClock
 from bot.config import get_settings
 from bot.console.session import DEMO_ADMIN, ConsoleChat, UnknownPerson
+from bot.dashboard.links import picture_maker
 from bot.plans.importer import import_plan
 from bot.plans.reading import PlanFileError, read_plan_file
 from bot.runtime import configure_logging, open_database
@@ -73,7 +74,7 @@ def run_init(args: argparse.Namespace) -> int:
 def run_say(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings)
-    chat = ConsoleChat(open_database(settings), _clock(args.now), args.email)
+    chat = ConsoleChat(open_database(settings), _clock(args.now), args.email, picture_maker(settings))
     try:
         print(chat.say(args.text))
     except UnknownPerson as problem:
@@ -86,7 +87,8 @@ def run_demo(args: argparse.Namespace) -> int:
     run_init(argparse.Namespace(demo=True))
     from bot.console.repl import chat_loop
 
-    chat = ConsoleChat(open_database(get_settings(), upgrade=False), _clock(args.now), args.email)
+    settings = get_settings()
+    chat = ConsoleChat(open_database(settings, upgrade=False), _clock(args.now), args.email, picture_maker(settings))
     try:
         return chat_loop(chat)
     except UnknownPerson as problem:

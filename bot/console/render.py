@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from commands.replies import Line, Mention, Reply, Status, Text
+from commands.replies import Line, Link, Mention, Reply, Status, Text
 
 TONE_MARK = {"info": "", "success": "✓ ", "refusal": "✗ ", "error": "! "}
 
@@ -16,6 +16,8 @@ def render_inline(pieces: Line) -> str:
             parts.append(f"@{piece.name}")
         elif isinstance(piece, Status):
             parts.append(f"[{piece.label}]")
+        elif isinstance(piece, Link):
+            parts.append(f"{piece.label} <{piece.url}>")
         elif isinstance(piece, Text):
             parts.append(piece.text)
     return "".join(parts)
@@ -28,9 +30,15 @@ def render_text(reply: Reply, width: int = 100) -> str:
         if section.heading:
             out.append(section.heading)
         for pieces in section.lines:
-            out.append(textwrap.fill(render_inline(pieces), width, initial_indent="  • ", subsequent_indent="    "))
+            # Long words are addresses (dashboard links): wrapped whole, never cut, so they stay usable.
+            out.append(textwrap.fill(render_inline(pieces), width, initial_indent="  • ", subsequent_indent="    ",
+                                     break_long_words=False, break_on_hyphens=False))  # fmt: skip
         if section.more:
             out.append("    " + section.more)
+    if reply.picture:
+        out.append("")
+        out.append(f"Picture: {reply.picture.alt_text}")
+        out.append(f"  {reply.picture.url}")
     if reply.prompt:
         out.append("")
         out.append(reply.prompt.question)

@@ -9,7 +9,7 @@ from bot.console.render import render_text
 from bot.directory.models import Person
 from bot.directory.service import get_person_by_email
 from bot.storage.database import Database
-from commands.context import CommandContext
+from commands.context import CommandContext, PictureLink
 from commands.dispatch import answer
 
 DEMO_ADMIN = "admin@example.nhs.wales"
@@ -24,6 +24,7 @@ class ConsoleChat:
     database: Database
     clock: Clock
     email: str = DEMO_ADMIN
+    picture_link: PictureLink | None = None
 
     def person_name(self) -> str:
         with self.database.unit_of_work() as session:
@@ -32,7 +33,10 @@ class ConsoleChat:
     def say(self, text: str) -> str:
         with self.database.unit_of_work() as session:
             actor = self._person(session)
-            reply = answer(text, CommandContext(session=session, actor=actor, clock=self.clock, source="console"))
+            ctx = CommandContext(
+                session=session, actor=actor, clock=self.clock, source="console", picture_link=self.picture_link
+            )
+            reply = answer(text, ctx)
             return render_text(reply)
 
     def _person(self, session: object) -> Person:

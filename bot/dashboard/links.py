@@ -3,6 +3,7 @@ none when the dashboard is off, so messages never point at pages that would not 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,3 +29,9 @@ def dashboard_links(settings: Settings) -> DashboardLinks | None:
     if settings.dashboard_enabled and settings.dashboard_secret:
         return DashboardLinks(settings)
     return None
+
+
+def picture_maker(settings: Settings) -> Callable[[str, datetime], str] | None:
+    """What chat commands are given to link an organisation's tile picture (see CommandContext)."""
+    links = dashboard_links(settings)
+    return links.picture if links else None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commands.replies import Inline, Line, Mention, Reply, Section, Status, Text
+from commands.replies import Inline, Line, Link, Mention, Picture, Reply, Section, Status, Text
 
 Block = dict[str, Any]
 
@@ -16,6 +16,7 @@ MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_SECTION_CHARS = 3000
 MAX_HEADER_CHARS = 150
+MAX_ALT_TEXT_CHARS = 2000
 # Context elements allow more, but a footer longer than this is unreadable on a phone anyway.
 MAX_CONTEXT_CHARS = 2000
 
@@ -53,6 +54,8 @@ def _styled(text: str, mark: str) -> str:
 def inline_mrkdwn(piece: Inline) -> str:
     if isinstance(piece, Mention):
         return f"<@{piece.slack_user_id}>" if piece.slack_user_id else escape(piece.name)
+    if isinstance(piece, Link):
+        return f"<{piece.url}|{escape(piece.label).replace('|', '/')}>"
     if isinstance(piece, Status):
         emoji = STATUS_EMOJI.get(piece.value)
         return f"{emoji} {escape(piece.label)}" if emoji else _styled(escape(piece.label), "*")
@@ -71,6 +74,10 @@ def text_section(text: str) -> Block:
 
 def context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": shorten(text, MAX_CONTEXT_CHARS)}]}
+
+
+def image_block(picture: Picture) -> Block:
+    return {"type": "image", "image_url": picture.url, "alt_text": shorten(picture.alt_text, MAX_ALT_TEXT_CHARS)}
 
 
 def title_block(reply: Reply) -> Block:
@@ -111,14 +118,15 @@ def _body_blocks(reply: Reply) -> list[tuple[Block, int]]:
 def reply_blocks(reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS, reserve: int = 0) -> list[Block]:
     """The reply's blocks, leaving room for `reserve` more (a prompt's buttons) within `max_blocks`."""
     footer = [context(escape(reply.footer))] if reply.footer else []
+    picture = [image_block(reply.picture)] if reply.picture else []
     blocks = [title_block(reply)]
     body = _body_blocks(reply)
-    room = max_blocks - reserve - len(blocks) - len(footer)
+    room = max_blocks - reserve - len(blocks) - len(picture) - len(footer)
     if len(body) > room:
         hidden = sum(lines for _, lines in body[room - 1 :])
         body = [*body[: room - 1], (context(f"… and {hidden:,} more lines not shown here."), 0)]
     blocks.extend(block for block, _ in body)
-    return blocks + footer
+    return blocks + picture + footer
 
 
 def fallback_text(reply: Reply) -> str:

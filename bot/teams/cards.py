@@ -10,7 +10,7 @@ import colorsys
 import json
 from typing import Any
 
-from commands.replies import Line, Mention, Prompt, Reply, Section, Status, Text
+from commands.replies import Inline, Line, Link, Mention, Picture, Prompt, Reply, Section, Status
 
 Element = dict[str, Any]
 
@@ -31,6 +31,8 @@ def render_card(reply: Reply) -> Element:
     actions: list[Element] = []
     if reply.prompt is not None:
         tail, actions = _prompt_elements(reply.prompt)
+    if reply.picture is not None:
+        tail.insert(0, _image(reply.picture))
     if reply.footer:
         tail.append(_text_block(reply.footer, is_subtle=True))
     card = _card(head, actions)
@@ -73,6 +75,10 @@ def _fit_sections(sections: list[Section], budget: int) -> list[Element]:
     return elements
 
 
+def _image(picture: Picture) -> Element:
+    return {"type": "Image", "url": picture.url, "altText": picture.alt_text, "size": "Stretch", "spacing": "Medium"}
+
+
 def _cut_note(left_out: int) -> Element:
     return _text_block(f"… and {left_out} more lines not shown here.", is_subtle=True)
 
@@ -81,7 +87,10 @@ def _line_block(pieces: Line) -> Element:
     return {"type": "RichTextBlock", "inlines": [_inline(piece) for piece in pieces]}
 
 
-def _inline(piece: Text | Mention | Status) -> Element:
+def _inline(piece: Inline) -> Element:
+    if isinstance(piece, Link):
+        return {"type": "TextRun", "text": piece.label, "color": "Accent", "underline": True,
+                "selectAction": {"type": "Action.OpenUrl", "url": piece.url}}  # fmt: skip
     if isinstance(piece, Mention):
         return {"type": "TextRun", "text": piece.name, "weight": "Bolder"}
     if isinstance(piece, Status):

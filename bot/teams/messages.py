@@ -10,6 +10,7 @@ from typing import Any
 
 from microsoft_teams.api.activities.utils.strip_mentions_text import strip_mentions_text
 
+from bot.dashboard.links import picture_maker
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
 from bot.teams.turn import TeamsBot, first_delivery, unknown_person
@@ -45,4 +46,11 @@ def _answer(bot: TeamsBot, origin: Origin, activity_id: str, text: str) -> Reply
         remember(session=session, origin=origin, person=person, now=runtime.clock.now())
         if person is None:
             return unknown_person(origin)
-        return answer(text, CommandContext(session=session, actor=person, clock=runtime.clock, source="teams"))
+        ctx = CommandContext(
+            session=session,
+            actor=person,
+            clock=runtime.clock,
+            source="teams",
+            picture_link=picture_maker(runtime.settings),
+        )
+        return answer(text, ctx)

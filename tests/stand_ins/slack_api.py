@@ -56,6 +56,8 @@ def block_problem(blocks: list[dict[str, Any]], max_blocks: int) -> str | None:
             return "header text > 150"
         if len(text) > 3000:
             return "section text > 3000"
+        if block.get("type") == "image" and not (block.get("image_url") and 0 < len(block.get("alt_text", "")) <= 2000):
+            return "image block without image_url or with alt_text not 1-2000 characters"
     return None
 
 
