@@ -6,18 +6,16 @@ from datetime import timedelta
 
 from bot.directory.models import Organisation, Person
 from bot.directory.service import find_organisation, get_person_by_email
+from bot.plans.listing import ActionFilter, due_soon, overdue_actions
 from bot.plans.models import STATUS_LABELS, STATUSES, Action
 from bot.plans.models import Snooze as SnoozeRow
 from bot.plans.service import (
-    ActionFilter,
     ActionNotFound,
     actions_owned_by,
     assign_owner,
-    due_soon,
     find_action,
     may_change,
     normalise_status,
-    overdue_actions,
     record_status,
 )
 from commands.context import CommandContext

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.directory.models import Person
+from bot.plans.listing import ActionRow, PersonSummary
 from bot.plans.models import STATUS_LABELS
-from bot.plans.service import ActionRow, PersonSummary
 from commands.replies import Line, Mention, Status, Text
 
 STATUS_COLOURS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, String, Table
+from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, String, Table, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.storage.base import Base
@@ -40,6 +40,8 @@ class Organisation(Base):
 
 class Person(Base):
     __tablename__ = "people"
+    # Every chat request looks its sender up by email, case-insensitively.
+    __table_args__ = (Index("ix_people_email_lower", text("lower(email)")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    bindparam,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import BindParameter
 
 from bot.directory.models import Organisation, Person
 from bot.storage.base import Base, UtcDateTime
@@ -20,6 +34,24 @@ STATUS_LABELS = {
     "done": "Done",
     "dropped": "Dropped",
 }
+
+
+# An action can only be overdue while it is open and has a deadline. The partial indexes below hold just
+# those rows; each database proves a query may use them by matching these terms as written in SQL, so the
+# closed statuses are sent as literals (see `overdue_candidate`) rather than as bound parameters.
+OVERDUE_CANDIDATE_SQL = {
+    "postgresql": "status NOT IN ('done', 'dropped') AND open_ended IS false AND due_end IS NOT NULL",
+    "sqlite": "status NOT IN ('done', 'dropped') AND open_ended IS 0 AND due_end IS NOT NULL",
+}
+
+
+def overdue_index(name: str, *columns: str) -> Index:
+    return Index(
+        name,
+        *columns,
+        postgresql_where=text(OVERDUE_CANDIDATE_SQL["postgresql"]),
+        sqlite_where=text(OVERDUE_CANDIDATE_SQL["sqlite"]),
+    )
 
 
 class Plan(Base):
@@ -64,15 +96,17 @@ class Action(Base):
     __table_args__ = (
         UniqueConstraint("plan_id", "ref"),
         Index("ix_actions_open_due", "status", "due_end"),
-        # Covering indexes for `overdue`: per-plan counts read from the index alone, for one organisation's
-        # subtree or for all of Wales, and the oldest few of a plan found without sorting the whole plan.
-        Index("ix_actions_org_overdue", "organisation_id", "due_end", "status", "open_ended", "plan_id"),
-        Index("ix_actions_due_overdue", "due_end", "status", "open_ended", "plan_id"),
         Index("ix_actions_plan_due", "plan_id", "due_end"),
+        # Partial indexes holding only the actions that can be overdue (open, with a deadline), for
+        # `overdue` by organisation subtree, by plan, and for all of Wales: the counts are read from an
+        # index that is a fraction of the table. Queries must state OVERDUE_CANDIDATE's terms literally.
+        overdue_index("ix_actions_overdue_by_org", "organisation_id", "due_end", "plan_id"),
+        overdue_index("ix_actions_overdue_by_plan", "plan_id", "due_end", "organisation_id"),
+        overdue_index("ix_actions_overdue_by_due", "due_end", "plan_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
     ref: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(Text)
@@ -113,6 +147,14 @@ class Action(Base):
 
     def deadline(self) -> date | None:
         return None if self.open_ended else self.due_end
+
+
+def overdue_candidate() -> tuple[ColumnElement[bool], ...]:
+    """OVERDUE_CANDIDATE_SQL as query terms, with the closed statuses rendered into the SQL text."""
+    closed: BindParameter[list[str]] = bindparam(
+        "closed_statuses", list(CLOSED_STATUSES), expanding=True, literal_execute=True
+    )
+    return (Action.status.not_in(closed), Action.open_ended.is_(False), Action.due_end.is_not(None))
 
 
 class StatusUpdate(Base):

@@ -1,0 +1,255 @@
+"""Listing queries on actions (`overdue`, `due`), returning light read models computed in SQL: a board may
+have thousands of overdue actions and a reply shows a handful of them plus counts.
+
+Each statement is built once per filter shape (which of plan / organisation / lead is given) with bound
+parameters for the values, so answering a command costs only the database's work and reading the rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from bot.directory.models import Organisation, Person
+from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate
+from bot.storage.membership import InSubquery
+
+AnySelect = TypeVar("AnySelect", bound=Select[Any])
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    name: str
+    email: str
+    slack_user_id: str | None
+    teams_id: str | None
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: int
+    plan_key: str
+    plan_name: str
+    ref: str
+    title: str
+    lead_text: str
+    owner: PersonSummary | None
+    deadline: date | None
+    due_raw: str
+    status: str
+    status_changed_at: datetime | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.plan_key}/{self.ref}"
+
+
+@dataclass(frozen=True)
+class PlanGroup:
+    plan_key: str
+    plan_name: str
+    total: int
+    rows: list[ActionRow]
+
+
+@dataclass(frozen=True)
+class OverdueReport:
+    groups: list[PlanGroup]
+    total: int
+    plans_total: int
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    plan_key: str | None = None
+    organisation: Organisation | None = None
+    lead: str | None = None
+
+    @property
+    def shape(self) -> FilterShape:
+        return FilterShape(bool(self.plan_key), self.organisation is not None, bool(self.lead))
+
+    def parameters(self) -> dict[str, str]:
+        values = {
+            "plan_key": self.plan_key.lower() if self.plan_key else None,
+            "subtree_path": self.organisation.path if self.organisation is not None else None,
+            "lead_pattern": f"%{self.lead.lower()}%" if self.lead else None,
+        }
+        return {name: value for name, value in values.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class FilterShape:
+    by_plan: bool
+    by_organisation: bool
+    by_lead: bool
+
+
+def overdue_actions(
+    *, session: Session, today: date, flt: ActionFilter, max_plans: int = 8, per_plan: int = 5
+) -> OverdueReport:
+    """Overdue actions grouped by plan, oldest first: counts for every plan, rows for the first few."""
+    connection = session.connection()
+    values = {**flt.parameters(), "today": today}
+    counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values)]
+    counts.sort(key=lambda r: (r[4] or date.max, r[1]))
+    shown = counts[:max_plans]
+    rows_by_plan: dict[str, list[ActionRow]] = {}
+    if shown:
+        statement = _oldest_overdue_statement(flt.shape)
+        rank_values = {**values, "plan_ids": [r[0] for r in shown], "per_plan": per_plan}
+        for columns in connection.execute(statement, rank_values):
+            row = _to_row(tuple(columns))
+            rows_by_plan.setdefault(row.plan_key, []).append(row)
+    groups = [PlanGroup(key, name, count, rows_by_plan.get(key, [])) for _id, key, name, count, _ in shown]
+    return OverdueReport(groups=groups, total=sum(r[3] for r in counts), plans_total=len(counts))
+
+
+def due_soon(
+    *, session: Session, today: date, days: int, flt: ActionFilter, limit: int = 30
+) -> tuple[list[ActionRow], int]:
+    """Open actions whose deadline falls from today to `days` ahead: the first `limit` and the total."""
+    count_statement, rows_statement = _due_soon_statements(flt.shape)
+    values = {**flt.parameters(), "today": today, "until": today + timedelta(days=days), "limit": limit}
+    connection = session.connection()
+    total = connection.execute(count_statement, values).scalar_one()
+    rows = [_to_row(tuple(v)) for v in connection.execute(rows_statement, values)]
+    return rows, total
+
+
+@cache
+def _overdue_counts_statement(shape: FilterShape) -> Select[Any]:
+    """Per plan: id, key, name, how many overdue and the oldest deadline."""
+    owner = aliased(Person)
+    per_plan = (
+        _overdue_query(
+            owner, shape, Action.plan_id, func.count().label("total"), func.min(Action.due_end).label("oldest")
+        )
+        .group_by(Action.plan_id)
+        .subquery()
+    )
+    return select(Plan.id, Plan.key, Plan.name, per_plan.c.total, per_plan.c.oldest).join(
+        per_plan, per_plan.c.plan_id == Plan.id
+    )
+
+
+@cache
+def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
+    """The oldest `per_plan` overdue rows of each of `plan_ids`: rank the matching ids (read from the
+    overdue indexes), then fetch the full rows for the winners only."""
+    owner = aliased(Person)
+    rank = func.row_number().over(partition_by=Action.plan_id, order_by=(Action.due_end, Action.ref)).label("rank")
+    ranked = (
+        _overdue_query(owner, shape, Action.id, rank)
+        .where(Action.plan_id.in_(bindparam("plan_ids", expanding=True)))
+        .subquery()
+    )
+    statement: Select[Any] = (
+        select(*_row_columns(owner))  # type: ignore[call-overload]
+        .select_from(ranked)
+        .join(Action, Action.id == ranked.c.id)
+        .join(Plan, Plan.id == Action.plan_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .where(ranked.c.rank <= bindparam("per_plan"))
+        .order_by(Action.due_end, Action.ref)
+    )
+    return statement
+
+
+@cache
+def _due_soon_statements(shape: FilterShape) -> tuple[Select[Any], Select[Any]]:
+    owner = aliased(Person)
+    window = (
+        Action.status.not_in(CLOSED_STATUSES),
+        Action.open_ended.is_(False),
+        Action.due_end >= bindparam("today"),
+        Action.due_end <= bindparam("until"),
+    )
+    base = (
+        select(*_row_columns(owner))  # type: ignore[call-overload]
+        .select_from(Action)
+        .join(Plan, Plan.id == Action.plan_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .where(*window)
+    )
+    query = _apply_filter(base, owner, shape)
+    count = select(func.count()).select_from(query.subquery())
+    rows = query.order_by(Action.due_end, Plan.key, Action.ref).limit(bindparam("limit"))
+    return count, rows
+
+
+def _overdue_query(owner: type[Person], shape: FilterShape, *columns: Any) -> Select[Any]:
+    query = select(*columns).select_from(Action)
+    if shape.by_lead:
+        # Only a lead filter needs the owner; without it, the counts are read from an index alone.
+        query = query.outerjoin(owner, owner.id == Action.owner_id)
+    return _apply_filter(query.where(*_overdue_condition()), owner, shape)
+
+
+def _overdue_condition() -> tuple[ColumnElement[bool], ...]:
+    return (*overdue_candidate(), Action.due_end < bindparam("today"))
+
+
+def _apply_filter(query: AnySelect, owner: type[Person], shape: FilterShape) -> AnySelect:
+    """Narrows a query on actions joined to `owner`. Plan and organisation become id subqueries, so the
+    database walks the actions indexes for the few matching ids instead of joining every overdue row."""
+    if shape.by_plan:
+        plan_ids = select(Plan.id).where(func.lower(Plan.key) == bindparam("plan_key"))
+        query = query.where(InSubquery(Action.plan_id, plan_ids))
+    if shape.by_organisation:
+        subtree = select(Organisation.id).where(Organisation.path.startswith(bindparam("subtree_path")))
+        query = query.where(InSubquery(Action.organisation_id, subtree))
+    if shape.by_lead:
+        pattern: ColumnElement[str] = bindparam("lead_pattern")
+        query = query.where(
+            or_(
+                func.lower(Action.lead_text).like(pattern),
+                func.lower(owner.name).like(pattern),
+                func.lower(owner.email).like(pattern),
+            )
+        )
+    return query
+
+
+def _row_columns(owner: type[Person]) -> tuple[object, ...]:
+    return (
+        Action.id,
+        Plan.key,
+        Plan.name,
+        Action.ref,
+        Action.title,
+        Action.lead_text,
+        owner.name,
+        owner.email,
+        owner.slack_user_id,
+        owner.teams_id,
+        Action.due_end,
+        Action.open_ended,
+        Action.due_raw,
+        Action.status,
+        Action.status_changed_at,
+    )
+
+
+def _to_row(values: tuple[object, ...]) -> ActionRow:
+    (id_, plan_key, plan_name, ref, title, lead, o_name, o_email, o_slack, o_teams, due_end, open_ended,
+     due_raw, status, changed_at) = values  # fmt: skip
+    owner = PersonSummary(str(o_name), str(o_email), o_slack, o_teams) if o_email else None  # type: ignore[arg-type]
+    return ActionRow(
+        id=id_,  # type: ignore[arg-type]
+        plan_key=plan_key,  # type: ignore[arg-type]
+        plan_name=plan_name,  # type: ignore[arg-type]
+        ref=ref,  # type: ignore[arg-type]
+        title=title,  # type: ignore[arg-type]
+        lead_text=lead,  # type: ignore[arg-type]
+        owner=owner,
+        deadline=None if open_ended else due_end,  # type: ignore[arg-type]
+        due_raw=due_raw,  # type: ignore[arg-type]
+        status=status,  # type: ignore[arg-type]
+        status_changed_at=changed_at,  # type: ignore[arg-type]
+    )
