@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from bot.dashboard.links import DashboardLinks
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
+from bot.plans.listing import ActionFilter, due_soon, overdue_actions
 from bot.plans.models import STATUS_LABELS
-from bot.plans.service import ActionFilter, due_soon, overdue_actions
 from commands.replies import Line, Link, Picture, Reply, Section, Text, line
 from commands.views import due_line, format_date, overdue_line, plural, shorten, status_badge
 from scheduler import digest_data as data

@@ -33,7 +33,7 @@ from bot.dashboard.tile_picture import tile_png
 from bot.directory.models import Organisation
 from bot.escalation.models import Service
 from bot.escalation.service import list_levels
-from bot.plans.service import ActionFilter, overdue_actions
+from bot.plans.listing import ActionFilter, overdue_actions
 
 if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
     from bot.server.app import Runtime
