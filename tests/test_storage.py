@@ -18,7 +18,7 @@ from bot.storage.base import Base
 from bot.storage.database import Database
 from bot.storage.migrate import alembic_config, upgrade_to_head
 
-OVERDUE_INDEXES = {"ix_actions_overdue_by_org", "ix_actions_overdue_by_plan", "ix_actions_overdue_by_due"}
+OVERDUE_INDEXES = {"ix_actions_overdue_by_org", "ix_actions_overdue_by_plan"}
 
 
 def test_migrations_build_the_schema_the_models_describe(seeded_db: Database) -> None:

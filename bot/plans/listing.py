@@ -96,7 +96,7 @@ def overdue_actions(
     """Overdue actions grouped by plan, oldest first: counts for every plan, rows for the first few."""
     connection = session.connection()
     values = {**flt.parameters(), "today": today}
-    counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values)]
+    counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values) if r[3]]
     counts.sort(key=lambda r: (r[4] or date.max, r[1]))
     shown = counts[:max_plans]
     rows_by_plan: dict[str, list[ActionRow]] = {}
@@ -124,8 +124,14 @@ def due_soon(
 
 @cache
 def _overdue_counts_statement(shape: FilterShape) -> Select[Any]:
-    """Per plan: id, key, name, how many overdue and the oldest deadline."""
+    """Per plan: id, key, name, how many overdue and the oldest deadline (plans with none may appear with 0)."""
     owner = aliased(Person)
+    if shape == FilterShape(by_plan=False, by_organisation=False, by_lead=False):
+        # All of Wales: one index range per plan beats grouping every overdue row of the country.
+        in_plan = Action.plan_id == Plan.id
+        total = _overdue_query(owner, shape, func.count()).where(in_plan).scalar_subquery()
+        oldest = _overdue_query(owner, shape, func.min(Action.due_end)).where(in_plan).scalar_subquery()
+        return select(Plan.id, Plan.key, Plan.name, total, oldest)
     per_plan = (
         _overdue_query(
             owner, shape, Action.plan_id, func.count().label("total"), func.min(Action.due_end).label("oldest")

@@ -97,12 +97,11 @@ class Action(Base):
         UniqueConstraint("plan_id", "ref"),
         Index("ix_actions_open_due", "status", "due_end"),
         Index("ix_actions_plan_due", "plan_id", "due_end"),
-        # Partial indexes holding only the actions that can be overdue (open, with a deadline), for
-        # `overdue` by organisation subtree, by plan, and for all of Wales: the counts are read from an
-        # index that is a fraction of the table. Queries must state OVERDUE_CANDIDATE's terms literally.
-        overdue_index("ix_actions_overdue_by_org", "organisation_id", "due_end", "plan_id"),
-        overdue_index("ix_actions_overdue_by_plan", "plan_id", "due_end", "organisation_id"),
-        overdue_index("ix_actions_overdue_by_due", "due_end", "plan_id"),
+        # Partial indexes holding only the actions that can be overdue (open, with a deadline), for `overdue`
+        # by organisation subtree and by plan. Queries must state OVERDUE_CANDIDATE's terms literally; the
+        # status columns are included so that SQLite, too, answers from the index alone.
+        overdue_index("ix_actions_overdue_by_org", "organisation_id", "due_end", "plan_id", "status", "open_ended"),
+        overdue_index("ix_actions_overdue_by_plan", "plan_id", "due_end", "organisation_id", "status", "open_ended"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,9 +21,8 @@ OVERDUE_CANDIDATE_SQL = {
     "sqlite": "status NOT IN ('done', 'dropped') AND open_ended IS 0 AND due_end IS NOT NULL",
 }
 PARTIAL_INDEXES = {
-    "ix_actions_overdue_by_org": ["organisation_id", "due_end", "plan_id"],
-    "ix_actions_overdue_by_plan": ["plan_id", "due_end", "organisation_id"],
-    "ix_actions_overdue_by_due": ["due_end", "plan_id"],
+    "ix_actions_overdue_by_org": ["organisation_id", "due_end", "plan_id", "status", "open_ended"],
+    "ix_actions_overdue_by_plan": ["plan_id", "due_end", "organisation_id", "status", "open_ended"],
 }
 
 
