@@ -178,6 +178,7 @@ def run(url: str, args: argparse.Namespace) -> None:
                 ("Wales view", "/dashboard/org/wales"),
                 ("Board view (cvuhb)", "/dashboard/org/cvuhb"),
                 ("Wales drill-down (GP in hours)", "/dashboard/org/wales/service/gp_in_hours"),
+                ("Wales tile picture (PNG)", "/dashboard/tiles.png?org=wales"),
             ):
                 p50, p99 = time_view(client, path, args.runs)
                 print(f"{label:32} p50 {p50:6.1f} ms   p99 {p99:6.1f} ms   ({args.runs} requests)")
