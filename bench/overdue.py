@@ -4,7 +4,8 @@ For SQLite (a temporary file) and PostgreSQL (a throwaway database created on th
 generate the benchmark workload (bench/generate.py), then, in a fresh process per database so that generating
 does not count towards peak memory, answer `/milestones overdue org:<board>` and `/milestones overdue` through
 the real handler path (commands.dispatch.answer, one session per message as a surface opens it) with the
-clock at 1 June 2021. Prints p50/p99 over the runs and the measuring process's peak RSS.
+clock at 1 June 2021. Prints p50/p99 over the runs and the measuring process's peak RSS. Answers are not kept
+in memory here (Database(cache_answers=False)): every run pays for the queries.
 
     .venv/bin/python bench/overdue.py                      # both databases, 200 runs each
     .venv/bin/python bench/overdue.py --only sqlite --profile
@@ -71,7 +72,7 @@ def time_command(database: Database, message: str, runs: int) -> dict[str, objec
 
 
 def measure(url: str, board: str, runs: int, profile: bool) -> dict[str, object]:
-    database = Database.from_url(url)
+    database = Database.from_url(url, cache_answers=False)
     results = {
         "board": time_command(database, f"/milestones overdue org:{board}", runs),
         "wales": time_command(database, "/milestones overdue", runs),

@@ -17,6 +17,7 @@ from bot.plans.listing import ActionFilter, FilterShape, overdue_actions
 from bot.storage.base import Base
 from bot.storage.database import Database
 from bot.storage.migrate import alembic_config, upgrade_to_head
+from tests.helpers import action
 
 OVERDUE_INDEXES = {"ix_actions_overdue_by_org", "ix_actions_overdue_by_plan"}
 
@@ -78,3 +79,13 @@ def test_the_overdue_counts_can_use_a_partial_index(seeded_db: Database, scope: 
 def test_filter_shapes_name_the_parameters_they_bind() -> None:
     assert ActionFilter(plan_key="ESR", lead="WG").shape == FilterShape(True, False, True)
     assert ActionFilter(plan_key="ESR", lead="WG").parameters() == {"plan_key": "esr", "lead_pattern": "%wg%"}
+
+
+def test_a_unit_of_work_is_atomic_across_savepoints(seeded_db: Database) -> None:
+    """Every command runs inside a savepoint; releasing it must not commit the enclosing unit of work."""
+    with pytest.raises(RuntimeError), seeded_db.unit_of_work() as session:
+        with session.begin_nested():
+            action(session, "esr/1.a").status = "done"
+        raise RuntimeError("the surface failed after the command")
+    with seeded_db.unit_of_work() as session:
+        assert action(session, "esr/1.a").status == "not_started"

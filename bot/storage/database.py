@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.storage.answer_cache import SESSION_KEY, AnswerCache
 
-def _enable_sqlite_foreign_keys(engine: Engine) -> None:
+
+def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         cursor = dbapi_connection.cursor()
@@ -19,27 +21,39 @@ def _enable_sqlite_foreign_keys(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        # Python's sqlite3 starts a transaction only before the first write, so a SAVEPOINT issued earlier
+        # became the transaction and releasing it committed everything: a unit of work was not atomic.
+        # SQLAlchemy emits BEGIN itself instead (its documented recipe for pysqlite).
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        _enable_sqlite_foreign_keys(engine)
+        _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 @dataclass
 class Database:
+    """`cache_answers`: keep listing answers in memory until the data changes (off to measure the queries)."""
+
     engine: Engine
+    cache_answers: bool = True
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        info = {SESSION_KEY: AnswerCache()} if self.cache_answers else {}
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, info=info)
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        return cls(make_engine(url))
+    def from_url(cls, url: str, *, cache_answers: bool = True) -> Database:
+        return cls(make_engine(url), cache_answers)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:

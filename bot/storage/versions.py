@@ -1,0 +1,74 @@
+"""A version number per group of tables, raised in the same transaction as any change made to them through
+a session. A process may keep answers computed from those tables for as long as the number stays put
+(bot/storage/answer_cache.py), whichever process made the change.
+
+The number is raised just before commit, so a transaction holds the row lock only while committing and two
+writers cannot deadlock on it.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import BigInteger, String, event, select, update
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
+
+from bot.storage.base import Base
+
+PLANS = "plans"
+# Tables whose rows appear in plan listings (actions, their plans, owners and organisations).
+TRACKED_TABLES = {"actions": PLANS, "plans": PLANS, "people": PLANS, "organisations": PLANS}
+_CHANGED = "changed_data_versions"
+
+
+class DataVersion(Base):
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+def current_version(session: Session, name: str) -> int:
+    return session.scalar(select(DataVersion.version).where(DataVersion.name == name)) or 0
+
+
+def has_unsaved_changes(session: Session) -> bool:
+    """True when this transaction has changed tracked data (or may be about to): what it reads now is not
+    what other sessions will read, so it must not be shared."""
+    return bool(session.info.get(_CHANGED) or session.new or session.dirty or session.deleted)
+
+
+def _note(session: Session, table_name: str | None) -> None:
+    group = TRACKED_TABLES.get(table_name or "")
+    if group:
+        session.info.setdefault(_CHANGED, set()).add(group)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flushed_changes(session: Session, _flush_context: Any) -> None:
+    # The session's new/dirty/deleted collections still show what this flush wrote.
+    for instance in chain(session.new, session.dirty, session.deleted):
+        _note(session, getattr(instance, "__tablename__", None))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_changes(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        _note(state.session, getattr(table, "name", None))
+
+
+@event.listens_for(Session, "before_commit")
+def _raise_versions(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # releasing a savepoint: the changes still belong to the enclosing transaction
+    session.flush()
+    for name in sorted(session.info.pop(_CHANGED, set())):
+        session.execute(update(DataVersion).where(DataVersion.name == name).values(version=DataVersion.version + 1))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_changes(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CHANGED, None)
