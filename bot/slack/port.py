@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import replace
 from http.client import RemoteDisconnected
 from urllib.error import URLError
 
@@ -15,6 +17,8 @@ from bot.directory.models import Person
 from bot.slack.blocks import fallback_text
 from bot.slack.prompts import message_blocks
 from commands.replies import Reply
+
+log = logging.getLogger(__name__)
 
 # Errors that another attempt cannot fix; anything else (429, 5xx, timeouts) is worth retrying later.
 PERMANENT_ERRORS = frozenset({
@@ -58,9 +62,21 @@ class SlackChatPort:
         return self.send_to_channel(str(opened["channel"]["id"]), reply)
 
     def send_to_channel(self, channel: str, reply: Reply) -> Delivered:
-        posted = call(lambda: self.client.chat_postMessage(channel=channel, blocks=message_blocks(reply),
-                                                            text=fallback_text(reply)))  # fmt: skip
+        try:
+            posted = self._post(channel, reply)
+        except DeliveryFailed as failure:
+            if reply.picture is None or failure.reason != "slack: invalid_blocks":
+                raise
+            # Slack downloads a picture when the message is posted and refuses the whole message when it
+            # cannot (DASHBOARD_BASE_URL not reachable from Slack). The text is complete without it.
+            address = reply.picture.url.split("?")[0]  # without the signature, which would grant access
+            log.warning("Slack refused a message to %s with its picture %s; sending the text alone", channel, address)
+            posted = self._post(channel, replace(reply, picture=None))
         return Delivered(platform=self.platform, conversation=str(posted["channel"]), message_id=str(posted["ts"]))
+
+    def _post(self, channel: str, reply: Reply) -> SlackResponse:
+        return call(lambda: self.client.chat_postMessage(channel=channel, blocks=message_blocks(reply),
+                                                         text=fallback_text(reply)))  # fmt: skip
 
     def _user_id(self, person: Person) -> str | None:
         if person.slack_user_id:

@@ -4,6 +4,9 @@ dashboard view and carries the tile picture, both signed for a week and a day; w
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
@@ -24,7 +27,7 @@ from scheduler.digest import build_digest
 from tests.live_server import ServerThread, free_port
 from tests.scheduler.test_slack_delivery import managers_of
 from tests.slack.conftest import slack_settings
-from tests.stand_ins.slack_api import SlackApiStandIn
+from tests.stand_ins.slack_api import Call, SlackApiStandIn
 
 SECRET = "digest-dashboard-secret"
 
@@ -63,41 +66,65 @@ def test_the_digest_links_the_dashboard_only_when_it_is_enabled(seeded_db: Datab
         assert [s.heading for s in plain.sections] == [s.heading for s in reply.sections][:-1]
 
 
-def test_digests_through_slack_carry_a_picture_the_server_serves(sqlite_db: Database) -> None:
-    """Monday 08:30: only the 08:00 digest is due. Each digest's image block is fetched as Slack would, and
-    its dashboard link opens the view of the reader's own organisation."""
+@dataclass
+class DigestMonday:
+    """The server at 08:30 on a Monday, when only the 08:00 digests are due, delivering to the Slack stand-in."""
+
+    slack: SlackApiStandIn
+    server: ServerThread
+    organisation_of: dict[str, str]  # Slack user id → the code of the organisation their digest covers
+
+    def posts(self, database: Database, *, per_digest: int = 1) -> list[Call]:
+        expected = (len(managers_of(database)) + 1) * per_digest  # every manager, and the subscribed channel
+        posts = self.slack.wait_for("chat.postMessage", count=expected, timeout=30)
+        assert len(posts) == expected
+        return posts
+
+    def organisation(self, post: Call) -> str:
+        channel = post.params["channel"]  # a person's digest goes to the direct message D<user id>
+        return "cvuhb" if channel == "CDIGEST" else self.organisation_of[channel.removeprefix("D")]
+
+
+@contextmanager
+def digest_monday(database: Database, *, base_url: str | None = None) -> Iterator[DigestMonday]:
     slack = SlackApiStandIn().start()
-    with sqlite_db.unit_of_work() as session:
-        for person in session.scalars(select(Person)):
+    with database.unit_of_work() as session:
+        people = list(session.scalars(select(Person)))
+        for person in people:
             slack.add_user(f"U{person.id:05d}", person.email)
         board = session.scalars(select(Organisation).where(Organisation.code == "cvuhb")).one()
         session.add(Subscription(organisation=board, kind="digest", channel="slack:CDIGEST"))
-        organisation_of = {
-            f"U{p.id:05d}": p.organisation.code for p in session.scalars(select(Person)) if p.organisation
-        }
+        organisation_of = {f"U{p.id:05d}": p.organisation.code for p in people if p.organisation}
     port = free_port()
-    settings = slack_settings(slack.url, sqlite_db).model_copy(
+    settings = slack_settings(slack.url, database).model_copy(
         update={
             "scheduler_enabled": True,
             "sender_poll_seconds": 0.05,
             "leader_retry_seconds": 0.1,
             "dashboard_enabled": True,
             "dashboard_secret": SECRET,
-            "dashboard_base_url": f"http://127.0.0.1:{port}",
+            "dashboard_base_url": base_url or f"http://127.0.0.1:{port}",
         }
     )
     clock = FixedClock(datetime(2021, 5, 10, 8, 30, tzinfo=LONDON))
-    server = ServerThread(build_app(Runtime(settings=settings, database=sqlite_db, clock=clock)), port).start()
+    server = ServerThread(build_app(Runtime(settings=settings, database=database, clock=clock)), port).start()
     try:
-        expected = len(managers_of(sqlite_db)) + 1
-        posts = slack.wait_for("chat.postMessage", count=expected, timeout=30)
-        assert len(posts) == expected
+        yield DigestMonday(slack, server, organisation_of)
+    finally:
+        server.stop()
+        slack.stop()
+
+
+def test_digests_through_slack_carry_a_picture_the_server_serves(sqlite_db: Database) -> None:
+    """The stand-in downloads each picture as Slack does; the dashboard link opens the reader's organisation."""
+    with digest_monday(sqlite_db) as monday:
+        posts = monday.posts(sqlite_db)
+        base = monday.server.url
         for post in posts:
+            code = monday.organisation(post)
             (image,) = [b for b in post.blocks if b["type"] == "image"]
-            channel = post.params["channel"]  # a person's digest goes to the direct message D<user id>
-            code = "cvuhb" if channel == "CDIGEST" else organisation_of[channel.removeprefix("D")]
-            assert image["image_url"].startswith(f"{server.url}/dashboard/tiles.png?org={code}&"), channel
-            assert f"{server.url}/dashboard/enter?org={code}&" in post.text()
+            assert image["image_url"].startswith(f"{base}/dashboard/tiles.png?org={code}&"), post.params["channel"]
+            assert f"{base}/dashboard/enter?org={code}&" in post.text()
         digest = next(p for p in posts if p.params["channel"] == "CDIGEST")
         (image,) = [b for b in digest.blocks if b["type"] == "image"]
         picture = httpx.get(image["image_url"])
@@ -107,6 +134,15 @@ def test_digests_through_slack_carry_a_picture_the_server_serves(sqlite_db: Data
         assert link is not None
         opened = httpx.get(link.group(1), follow_redirects=True)
         assert opened.status_code == 200 and "Cardiff and Vale" in opened.text
-    finally:
-        server.stop()
-        slack.stop()
+
+
+def test_a_picture_slack_cannot_download_leaves_the_digest_text(sqlite_db: Database) -> None:
+    """DASHBOARD_BASE_URL that Slack cannot reach: Slack refuses the message with the picture, so the text
+    goes alone (with its dashboard link) rather than the digest failing."""
+    with digest_monday(sqlite_db, base_url=f"http://127.0.0.1:{free_port()}") as monday:
+        posts = monday.posts(sqlite_db, per_digest=2)
+    with_picture = [p for p in posts if any(b["type"] == "image" for b in p.blocks)]
+    text_alone = [p for p in posts if p not in with_picture]
+    assert len(with_picture) == len(text_alone) == len(posts) // 2
+    assert {p.params["channel"] for p in with_picture} == {p.params["channel"] for p in text_alone}
+    assert all("/dashboard/enter?org=" in p.text() for p in text_alone)

@@ -11,6 +11,8 @@
 Every request is recorded in `calls` (method, params, HTTP status answered). Payloads are checked against
 the Slack limits the bot must respect (50 blocks in a message, 100 in a view, 3000 characters in a section,
 150 in a header), and rejected with `invalid_blocks` like Slack does, so a test notices an oversized reply.
+Like Slack, it downloads each image block's picture when a message is posted and refuses the message when
+that fails.
 `response_url(name)` gives a URL the stand-in accepts like Slack's response URLs; posts to it are recorded
 as calls to the method `response:<name>`."""
 
@@ -26,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import httpx
+
 MESSAGE_METHODS = {"chat.postMessage": 50, "chat.update": 50, "chat.postEphemeral": 50}
 VIEW_METHODS = {"views.open": 100, "views.publish": 100, "views.update": 100}
 
@@ -39,8 +43,7 @@ class Call:
 
     @property
     def blocks(self) -> list[dict[str, Any]]:
-        found = self.params.get("blocks") or (self.params.get("view") or {}).get("blocks") or []
-        return list(found)
+        return _blocks(self.params)
 
     def text(self) -> str:
         """Every text in the call's blocks, for assertions about what a person would read."""
@@ -58,6 +61,19 @@ def block_problem(blocks: list[dict[str, Any]], max_blocks: int) -> str | None:
             return "section text > 3000"
         if block.get("type") == "image" and not (block.get("image_url") and 0 < len(block.get("alt_text", "")) <= 2000):
             return "image block without image_url or with alt_text not 1-2000 characters"
+    return None
+
+
+def image_problem(blocks: list[dict[str, Any]]) -> str | None:
+    for block in blocks:
+        if block.get("type") != "image":
+            continue
+        try:
+            response = httpx.get(block["image_url"], timeout=5)
+        except httpx.HTTPError:
+            return "downloading image failed"
+        if response.status_code != 200 or not response.headers.get("content-type", "").startswith("image/"):
+            return "downloading image failed"
     return None
 
 
@@ -121,9 +137,10 @@ class SlackApiStandIn:
 
     # -- answering -----------------------------------------------------------------------------------------
     def record(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | str]:
+        download = image_problem(_blocks(params))  # outside the lock: the picture comes from the bot's server
         with self._lock:
             failure = self._failures.pop(0) if self._failures else None
-            status, headers, body = self._failure(failure) if failure else self._answer(method, params)
+            status, headers, body = self._failure(failure) if failure else self._answer(method, params, download)
             self.calls.append(Call(method, params, status))
             self._lock.notify_all()
         return status, headers, body
@@ -134,9 +151,11 @@ class SlackApiStandIn:
         headers = {"Retry-After": str(int(retry_after))} if retry_after is not None else {}
         return status, headers, {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
 
-    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | str]:
+    def _answer(
+        self, method: str, params: dict[str, Any], download: str | None
+    ) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         limit = MESSAGE_METHODS.get(method) or VIEW_METHODS.get(method) or 50
-        problem = block_problem(params.get("blocks") or (params.get("view") or {}).get("blocks") or [], limit)
+        problem = block_problem(_blocks(params), limit) or download
         if problem:
             return (400 if method.startswith("response:") else 200), {}, {"ok": False, "error": "invalid_blocks",
                                                                           "detail": problem}  # fmt: skip
@@ -163,6 +182,10 @@ class SlackApiStandIn:
         if method in VIEW_METHODS:
             return {"ok": True, "view": {"id": "V1", **(params.get("view") or {})}}
         return {"ok": False, "error": "unknown_method"}
+
+
+def _blocks(params: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(params.get("blocks") or (params.get("view") or {}).get("blocks") or [])
 
 
 def _params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
