@@ -39,10 +39,11 @@ def overdue(command: Overdue, ctx: CommandContext) -> Reply:
     if report.total == 0:
         return Reply(title=f"Nothing is overdue{scope} today ({format_date(ctx.today)}).", tone="success",
                      public=command.public)  # fmt: skip
+    today, now = ctx.today, ctx.now
     sections = [
         Section(
             heading=f"{group.plan_name} ({group.plan_key}) — {plural(group.total, 'overdue action')}",
-            lines=[overdue_line(row, ctx.today, ctx.now) for row in group.rows],
+            lines=[overdue_line(row, today, now) for row in group.rows],
             more=f"… and {group.total - len(group.rows):,} more in this plan (`overdue plan:{group.plan_key}`)"
             if group.total > len(group.rows)
             else None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import BigInteger, String, event, select, update
+from sqlalchemy import BigInteger, String, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
 
 from bot.storage.base import Base
@@ -29,8 +29,12 @@ class DataVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+_CURRENT = select(DataVersion.version).where(DataVersion.name == bindparam("name"))
+
+
 def current_version(session: Session, name: str) -> int:
-    return session.scalar(select(DataVersion.version).where(DataVersion.name == name)) or 0
+    # Asked before every cached answer: plain Core, without the ORM's per-statement work.
+    return session.connection().execute(_CURRENT, {"name": name}).scalar() or 0
 
 
 def has_unsaved_changes(session: Session) -> bool:
