@@ -4,74 +4,41 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.escalation.models import EscalationReport, Level
-from bot.plans.models import StatusUpdate
 from bot.slack.surface import slack
-from commands.prompts import checkin_prompt, status_prompt
+from commands.prompts import checkin_prompt
 from tests.helpers import action, outsider, reporter_of
 from tests.slack.conftest import SlackBot
-
-
-def _send_status_prompt(bot: SlackBot, user_id: str) -> tuple[dict[str, Any], str]:
-    """Links the owner of esr/1.a to `user_id`, DMs them the prompt; returns the posted message and its ts."""
-    port = slack.chat_port(bot.runtime)
-    assert port is not None
-    with bot.database.unit_of_work() as session:
-        target = action(session, "esr/1.a")
-        assert target.owner is not None
-        target.owner.slack_user_id = user_id
-        delivered = port.send_to_person(target.owner, status_prompt(target, today=bot.runtime.clock.now().date(),
-                                                                    now=bot.runtime.clock.now()))  # fmt: skip
-    assert delivered.conversation == f"D{user_id}"
-    return bot.slack.calls_to("chat.postMessage")[-1].params, delivered.message_id
-
-
-def _click(message: dict[str, Any], ts: str, user_id: str, element: dict[str, Any]) -> dict[str, Any]:
-    channel = message["channel"]
-    return {"type": "block_actions", "user": {"id": user_id}, "trigger_id": "trigger-9",
-            "container": {"type": "message", "channel_id": channel, "message_ts": ts},
-            "channel": {"id": channel}, "message": {"ts": ts, "blocks": message["blocks"]},
-            "response_url": "", "actions": [{**element, "block_id": "prompt"}]}  # fmt: skip
-
-
-def _elements(message: dict[str, Any]) -> list[dict[str, Any]]:
-    return next(b for b in message["blocks"] if b["type"] == "actions")["elements"]
-
-
-def _updates(bot: SlackBot) -> int:
-    with bot.database.unit_of_work() as session:
-        target = action(session, "esr/1.a")
-        return int(session.scalar(select(func.count(StatusUpdate.id)).where(StatusUpdate.action_id == target.id)) or 0)
+from tests.slack.prompting import click_payload, prompt_elements, send_status_prompt, status_updates
 
 
 def test_status_prompt_has_buttons_and_a_click_is_recorded_once(slack_bot: SlackBot) -> None:
-    message, ts = _send_status_prompt(slack_bot, "UOWNER")
-    labels = [e["text"]["text"] for e in _elements(message)]
+    message, ts = send_status_prompt(slack_bot, "UOWNER")
+    labels = [e["text"]["text"] for e in prompt_elements(message)]
     assert labels == ["On track", "At risk", "Blocked", "Done", "Snooze a week", "Add a note"]
-    before = _updates(slack_bot)
-    at_risk = _elements(message)[1]
+    before = status_updates(slack_bot)
+    at_risk = prompt_elements(message)[1]
     for _ in range(3):  # an impatient double click, and Slack redelivering it
-        assert slack_bot.sender.interaction(_click(message, ts, "UOWNER", at_risk)).status_code == 200
+        assert slack_bot.sender.interaction(click_payload(message, ts, "UOWNER", at_risk)).status_code == 200
     update = slack_bot.slack.wait_for("chat.update")[0].params
     assert (update["channel"], update["ts"]) == (message["channel"], ts)
     receipt = json.dumps(update["blocks"])
     assert "Recorded: esr/1.a: At risk" in receipt and "<@UOWNER>" in receipt and "actions" not in receipt
     time.sleep(0.3)
-    assert _updates(slack_bot) == before + 1
+    assert status_updates(slack_bot) == before + 1
     with slack_bot.database.unit_of_work() as session:
         assert action(session, "esr/1.a").status == "at_risk"
 
 
 def test_someone_else_clicking_is_refused_privately_and_the_prompt_stays(slack_bot: SlackBot) -> None:
-    message, ts = _send_status_prompt(slack_bot, "UOWNER")
+    message, ts = send_status_prompt(slack_bot, "UOWNER")
     with slack_bot.database.unit_of_work() as session:
         stranger = outsider(session, action(session, "esr/1.a")).email
     slack_bot.slack.add_user("USTRANGER", stranger)
-    payload = _click(message, ts, "USTRANGER", _elements(message)[3])
+    payload = click_payload(message, ts, "USTRANGER", prompt_elements(message)[3])
     payload["response_url"] = slack_bot.slack.response_url("click")
     slack_bot.sender.interaction(payload)
     refusal = slack_bot.slack.wait_for("response:click")[0].params
@@ -81,8 +48,8 @@ def test_someone_else_clicking_is_refused_privately_and_the_prompt_stays(slack_b
 
 
 def test_add_a_note_opens_a_modal_whose_submission_records_with_the_note(slack_bot: SlackBot) -> None:
-    message, ts = _send_status_prompt(slack_bot, "UOWNER")
-    slack_bot.sender.interaction(_click(message, ts, "UOWNER", _elements(message)[-1]))
+    message, ts = send_status_prompt(slack_bot, "UOWNER")
+    slack_bot.sender.interaction(click_payload(message, ts, "UOWNER", prompt_elements(message)[-1]))
     view = slack_bot.slack.wait_for("views.open")[0].params["view"]
     options = view["blocks"][0]["element"]["options"]
     assert [o["text"]["text"] for o in options][:4] == ["On track", "At risk", "Blocked", "Done"]
@@ -110,11 +77,11 @@ def test_checkin_select_offers_each_level_with_its_definition(slack_bot: SlackBo
             assignment.person, checkin_prompt(assignment.service, assignment.organisation, levels, today)
         )
     message = slack_bot.slack.calls_to("chat.postMessage")[-1].params
-    select_menu = _elements(message)[0]
+    select_menu = prompt_elements(message)[0]
     assert select_menu["type"] == "static_select" and len(select_menu["options"]) == 4
     assert all(0 < len(o["description"]["text"]) <= 75 for o in select_menu["options"])
     chosen = {**select_menu, "selected_option": select_menu["options"][2]}
-    slack_bot.sender.interaction(_click(message, delivered.message_id, "UREPORTER", chosen))
+    slack_bot.sender.interaction(click_payload(message, delivered.message_id, "UREPORTER", chosen))
     slack_bot.slack.wait_for("chat.update")
     with slack_bot.database.unit_of_work() as session:
         report = session.scalars(select(EscalationReport)).one()

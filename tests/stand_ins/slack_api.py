@@ -81,6 +81,7 @@ class SlackApiStandIn:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, str] = {}  # Slack user id → email
+        self.socket_url: str | None = None  # what apps.connections.open hands out (tests/stand_ins/slack_socket.py)
         self._failures: list[tuple[int, float | None]] = []
         self._lock = threading.Condition()
         self._ts = 1_700_000_000
@@ -173,6 +174,8 @@ class SlackApiStandIn:
         if method == "users.lookupByEmail":
             found = [uid for uid, email in self.users.items() if email.lower() == str(params.get("email")).lower()]
             return {"ok": True, "user": {"id": found[0]}} if found else {"ok": False, "error": "users_not_found"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "not_allowed"}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "")).split(",")[0]}}
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):

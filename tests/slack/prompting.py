@@ -1,0 +1,56 @@
+"""Sending a status prompt through the bot's Slack chat port and clicking its buttons, for tests over HTTP
+and over Socket Mode alike."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+
+from bot.plans.models import StatusUpdate
+from bot.server.app import Runtime
+from bot.slack.surface import slack
+from bot.storage.database import Database
+from commands.prompts import status_prompt
+from tests.helpers import action
+from tests.stand_ins.slack_api import SlackApiStandIn
+
+
+class RunningBot(Protocol):
+    runtime: Runtime
+    slack: SlackApiStandIn
+
+    @property
+    def database(self) -> Database: ...
+
+
+def send_status_prompt(bot: RunningBot, user_id: str) -> tuple[dict[str, Any], str]:
+    """Links the owner of esr/1.a to `user_id`, DMs them the prompt; returns the posted message and its ts."""
+    port = slack.chat_port(bot.runtime)
+    assert port is not None
+    with bot.database.unit_of_work() as session:
+        target = action(session, "esr/1.a")
+        assert target.owner is not None
+        target.owner.slack_user_id = user_id
+        delivered = port.send_to_person(target.owner, status_prompt(target, today=bot.runtime.clock.now().date(),
+                                                                    now=bot.runtime.clock.now()))  # fmt: skip
+    assert delivered.conversation == f"D{user_id}"
+    return bot.slack.calls_to("chat.postMessage")[-1].params, delivered.message_id
+
+
+def click_payload(message: dict[str, Any], ts: str, user_id: str, element: dict[str, Any]) -> dict[str, Any]:
+    channel = message["channel"]
+    return {"type": "block_actions", "user": {"id": user_id}, "trigger_id": "trigger-9",
+            "container": {"type": "message", "channel_id": channel, "message_ts": ts},
+            "channel": {"id": channel}, "message": {"ts": ts, "blocks": message["blocks"]},
+            "response_url": "", "actions": [{**element, "block_id": "prompt"}]}  # fmt: skip
+
+
+def prompt_elements(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return next(b for b in message["blocks"] if b["type"] == "actions")["elements"]
+
+
+def status_updates(bot: RunningBot) -> int:
+    with bot.database.unit_of_work() as session:
+        target = action(session, "esr/1.a")
+        return int(session.scalar(select(func.count(StatusUpdate.id)).where(StatusUpdate.action_id == target.id)) or 0)
