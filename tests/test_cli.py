@@ -11,14 +11,20 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+SCRIPT = str(Path(sys.executable).parent / "milestones-bot")
+
+
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "LOG_LEVEL": "WARNING"}
+
 
 @pytest.fixture
 def run(tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "LOG_LEVEL": "WARNING"}
+    env = cli_env(tmp_path)
 
     def _run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [str(Path(sys.executable).parent / "milestones-bot"), *args],
+            [SCRIPT, *args],
             env=env,
             cwd=tmp_path,
             capture_output=True,
@@ -85,3 +91,15 @@ def test_export_actions_and_escalation_as_files(run, tmp_path: Path) -> None:  #
     assert [c.value for c in sheet[1]][:3] == ["Date", "Health board", "Cluster"]
     bad = run("export", "escalation", "--from", "someday")
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_export_to_a_reader_that_stops_early_ends_quietly(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init", "--demo").returncode == 0
+    # As `milestones-bot export actions | head -0`: the reader is gone before the first row is written.
+    export = subprocess.Popen(
+        [SCRIPT, "export", "actions"], env=cli_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert export.stdout is not None and export.stderr is not None
+    export.stdout.close()
+    assert export.wait(timeout=120) == 141
+    assert "Traceback" not in export.stderr.read().decode()
