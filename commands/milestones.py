@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from bot.clock import LONDON
 from bot.directory.models import Organisation, Person
 from bot.directory.service import find_organisation, get_person_by_email
 from bot.plans.listing import ActionFilter, due_soon, overdue_actions
@@ -111,7 +112,7 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         details.insert(0, line(Text("Under: ", "bold"), shorten(action.recommendation.title, 160)))
     history = [
         line(
-            Text(update.recorded_at.strftime("%-d %b %Y %H:%M") + " ", "muted"),
+            _when(update.recorded_at),
             status_badge(update.status),
             " by ",
             mention(update.person) if update.person else Text("import", "muted"),
@@ -119,9 +120,21 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         )
         for update in reversed(action.history[-10:])
     ]
+    owners = [
+        line(
+            _when(change.recorded_at),
+            mention(change.owner),
+            f" (was {change.previous_owner.name})" if change.previous_owner else "",
+            " by ",
+            mention(change.changed_by) if change.changed_by else Text("the role directory at import", "muted"),
+        )
+        for change in reversed(action.owner_history[-5:])
+    ]
     sections = [Section(lines=details)]
     if history:
         sections.append(Section(heading="History (latest first)", lines=history))
+    if owners:
+        sections.append(Section(heading="Owners (latest first)", lines=owners))
     return Reply(title=f"{action.label} · {action.plan.name}", sections=sections,
                  footer=f"Change it with `/milestones update {action.label} <status> \"note\"`.")  # fmt: skip
 
@@ -150,16 +163,19 @@ def assign(command: Assign, ctx: CommandContext) -> Reply:
     found = _changeable(command.ref, ctx, "reassign")
     if isinstance(found, Reply):
         return found
-    action, _actor = found
+    action, actor = found
     new_owner = get_person_by_email(session=ctx.session, email=command.email)
     if new_owner is None:
         return refusal(
             f"Nobody with the email {command.email} is in the directory.",
             "Check the address, or ask an administrator to add the person first.",
         )
-    assign_owner(action=action, owner=new_owner)
-    return Reply(title=f"{action.label} is now owned by {new_owner.name}.", tone="success",
-                 footer="They will get its status prompts from now on.")  # fmt: skip
+    previous = action.owner
+    if assign_owner(action=action, owner=new_owner, actor=actor, now=ctx.now, source=ctx.source) is None:
+        return Reply(title=f"{action.label} is already owned by {new_owner.name}.", footer="Nothing changed.")
+    was = f" (was {previous.name})" if previous else ""
+    return Reply(title=f"{action.label} is now owned by {new_owner.name}{was}.", tone="success",
+                 footer=f"Recorded by {actor.name}. They will get its status prompts from now on.")  # fmt: skip
 
 
 def snooze(command: Snooze, ctx: CommandContext) -> Reply:
@@ -172,6 +188,10 @@ def snooze(command: Snooze, ctx: CommandContext) -> Reply:
         return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
     ctx.session.add(SnoozeRow(action_id=action.id, person_id=actor.id, until=until, created_at=ctx.now))
     return Reply(title=f"No prompts about {action.label} until {format_date(until)}.", tone="success")
+
+
+def _when(instant: datetime) -> Text:
+    return Text(instant.astimezone(LONDON).strftime("%-d %b %Y %H:%M") + " ", "muted")
 
 
 def _changeable(ref: str, ctx: CommandContext, verb: str) -> tuple[Action, Person] | Reply:

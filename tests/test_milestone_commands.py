@@ -113,6 +113,28 @@ def test_assign_changes_owner_and_checks_the_email(seeded_db: Database, clock: F
         assert "esr/1.b" in mine
 
 
+def test_every_change_of_owner_is_kept_with_who_and_when(seeded_db: Database, clock: FixedClock) -> None:
+    with seeded_db.unit_of_work() as session:
+        admin = person(session, ADMIN)
+        target = action(session, "esr/1.b")
+        first_owner = target.owner
+        assert first_owner is not None
+        # The owner came from the role directory at import.
+        assert [(c.owner_id, c.changed_by_id, c.source) for c in target.owner_history] == [
+            (first_owner.id, None, "import")
+        ]
+        reply = say(session, clock, f"assign esr/1.b {ADMIN}", admin)
+        assert reply.title == f"esr/1.b is now owned by {admin.name} (was {first_owner.name})."
+        again = say(session, clock, f"assign esr/1.b {ADMIN}", admin)
+        assert again.title.startswith("esr/1.b is already owned by") and again.tone == "info"
+    with seeded_db.unit_of_work() as session:
+        latest = action(session, "esr/1.b").owner_history[-1]
+        assert (latest.previous_owner_id, latest.owner_id, latest.changed_by_id) == (first_owner.id, admin.id, admin.id)
+        assert latest.recorded_at == clock.now() and latest.source == "console"
+        shown = text_of(say(session, clock, "show esr/1.b", None))
+        assert "Owners (latest first)" in shown and "15 Jan 2021 10:00" in shown
+
+
 def test_show_and_due_and_help(seeded_db: Database, clock: FixedClock) -> None:
     with seeded_db.unit_of_work() as session:
         shown = text_of(say(session, clock, "show esr/2.a", None))

@@ -17,6 +17,7 @@ from bot.directory.service import resolve_lead
 from bot.plans.due_window import parse_due_window, split_timeline
 from bot.plans.models import Action, Plan, Recommendation
 from bot.plans.reading import PlanFile, PlanRow
+from bot.plans.service import assign_owner
 
 ROMAN_ITEM = re.compile(r"(?:(?<=\s)|^)(i{1,3}|iv|v|vi{1,3}|ix|x)\.\s+", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])")
@@ -104,7 +105,7 @@ def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> Impo
                 else:
                     summary.unchanged += 1
             if changed:
-                _apply_row(action, row, plan, recommendations, roles, summary)
+                _apply_row(action, row, plan, recommendations, roles, summary, now)
     session.flush()
     return summary
 
@@ -135,6 +136,7 @@ def _apply_row(
     recommendations: dict[str, Recommendation],
     roles: list[Role],
     summary: ImportSummary,
+    now: datetime,
 ) -> None:
     window = parse_due_window(row.timeline)
     action.title, action.lead_text, action.expected_output = row.action, row.lead, row.expected_output
@@ -147,7 +149,7 @@ def _apply_row(
     role = resolve_lead(roles=roles, lead_text=row.lead) if row.lead else None
     if role is not None and role.owner is not None:
         if action.owner is None:
-            action.owner = role.owner
+            assign_owner(action=action, owner=role.owner, actor=None, now=now, source="import")
         action.contributors = [p for p in role.contributors if p.id != role.owner.id]
     elif action.owner is None:
         summary.unowned.append((row.ref, row.lead))

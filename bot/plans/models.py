@@ -134,6 +134,9 @@ class Action(Base):
     status_changed_by: Mapped[Person | None] = relationship(foreign_keys=[status_changed_by_id])
     contributors: Mapped[list[Person]] = relationship(secondary=action_contributors)
     history: Mapped[list[StatusUpdate]] = relationship(back_populates="action", order_by="StatusUpdate.recorded_at")
+    owner_history: Mapped[list[OwnerChange]] = relationship(
+        back_populates="action", order_by="OwnerChange.recorded_at", cascade="all, delete-orphan"
+    )
 
     @property
     def label(self) -> str:
@@ -174,6 +177,25 @@ class StatusUpdate(Base):
 
     action: Mapped[Action] = relationship(back_populates="history")
     person: Mapped[Person | None] = relationship()
+
+
+class OwnerChange(Base):
+    """One entry of an action's append-only ownership history: who became accountable, who decided, when."""
+
+    __tablename__ = "owner_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    previous_owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    source: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    action: Mapped[Action] = relationship(back_populates="owner_history")
+    previous_owner: Mapped[Person | None] = relationship(foreign_keys=[previous_owner_id])
+    owner: Mapped[Person] = relationship(foreign_keys=[owner_id])
+    changed_by: Mapped[Person | None] = relationship(foreign_keys=[changed_by_id])
 
 
 class Snooze(Base):

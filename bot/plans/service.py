@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.directory.models import Person
 from bot.directory.service import manages
-from bot.plans.models import STATUSES, Action, Plan, StatusUpdate
+from bot.plans.models import STATUSES, Action, OwnerChange, Plan, StatusUpdate
 
 
 def actions_owned_by(*, session: Session, person: Person) -> list[Action]:
@@ -109,9 +109,18 @@ def record_status(
     return update
 
 
-def assign_owner(*, action: Action, owner: Person) -> None:
+def assign_owner(
+    *, action: Action, owner: Person, actor: Person | None, now: datetime, source: str
+) -> OwnerChange | None:
+    """Makes `owner` accountable and keeps the change in the action's history (`actor` None: the role
+    directory at import). None when they already own it: nothing changes."""
+    if action.owner is not None and action.owner.id == owner.id:
+        return None
+    change = OwnerChange(previous_owner=action.owner, owner=owner, changed_by=actor, source=source, recorded_at=now)
+    action.owner_history.append(change)
     action.owner = owner
     action.organisation = owner.organisation or action.organisation
+    return change
 
 
 def normalise_status(text: str) -> str | None:
