@@ -28,7 +28,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock at the start (waiting up to busy_timeout for it). A deferred
+        # transaction that read first fails at once with "database is locked" when another writer has
+        # committed since: SQLite cannot move its snapshot forward. One writer at a time is SQLite's model.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:

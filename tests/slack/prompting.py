@@ -38,12 +38,14 @@ def send_status_prompt(bot: RunningBot, user_id: str) -> tuple[dict[str, Any], s
     return bot.slack.calls_to("chat.postMessage")[-1].params, delivered.message_id
 
 
-def click_payload(message: dict[str, Any], ts: str, user_id: str, element: dict[str, Any]) -> dict[str, Any]:
+def click_payload(
+    message: dict[str, Any], ts: str, user_id: str, element: dict[str, Any], *, response_url: str
+) -> dict[str, Any]:
     channel = message["channel"]
     return {"type": "block_actions", "user": {"id": user_id}, "trigger_id": "trigger-9",
             "container": {"type": "message", "channel_id": channel, "message_ts": ts},
             "channel": {"id": channel}, "message": {"ts": ts, "blocks": message["blocks"]},
-            "response_url": "", "actions": [{**element, "block_id": "prompt"}]}  # fmt: skip
+            "response_url": response_url, "actions": [{**element, "block_id": "prompt"}]}  # fmt: skip
 
 
 def prompt_elements(message: dict[str, Any]) -> list[dict[str, Any]]:

@@ -22,7 +22,12 @@ def test_status_prompt_has_buttons_and_a_click_is_recorded_once(slack_bot: Slack
     before = status_updates(slack_bot)
     at_risk = prompt_elements(message)[1]
     for _ in range(3):  # an impatient double click, and Slack redelivering it
-        assert slack_bot.sender.interaction(click_payload(message, ts, "UOWNER", at_risk)).status_code == 200
+        assert (
+            slack_bot.sender.interaction(
+                click_payload(message, ts, "UOWNER", at_risk, response_url=slack_bot.slack.response_url("click"))
+            ).status_code
+            == 200
+        )
     update = slack_bot.slack.wait_for("chat.update")[0].params
     assert (update["channel"], update["ts"]) == (message["channel"], ts)
     receipt = json.dumps(update["blocks"])
@@ -38,8 +43,9 @@ def test_someone_else_clicking_is_refused_privately_and_the_prompt_stays(slack_b
     with slack_bot.database.unit_of_work() as session:
         stranger = outsider(session, action(session, "esr/1.a")).email
     slack_bot.slack.add_user("USTRANGER", stranger)
-    payload = click_payload(message, ts, "USTRANGER", prompt_elements(message)[3])
-    payload["response_url"] = slack_bot.slack.response_url("click")
+    payload = click_payload(
+        message, ts, "USTRANGER", prompt_elements(message)[3], response_url=slack_bot.slack.response_url("click")
+    )
     slack_bot.sender.interaction(payload)
     refusal = slack_bot.slack.wait_for("response:click")[0].params
     assert refusal["response_type"] == "ephemeral" and refusal["replace_original"] is False
@@ -49,7 +55,11 @@ def test_someone_else_clicking_is_refused_privately_and_the_prompt_stays(slack_b
 
 def test_add_a_note_opens_a_modal_whose_submission_records_with_the_note(slack_bot: SlackBot) -> None:
     message, ts = send_status_prompt(slack_bot, "UOWNER")
-    slack_bot.sender.interaction(click_payload(message, ts, "UOWNER", prompt_elements(message)[-1]))
+    slack_bot.sender.interaction(
+        click_payload(
+            message, ts, "UOWNER", prompt_elements(message)[-1], response_url=slack_bot.slack.response_url("click")
+        )
+    )
     view = slack_bot.slack.wait_for("views.open")[0].params["view"]
     options = view["blocks"][0]["element"]["options"]
     assert [o["text"]["text"] for o in options][:4] == ["On track", "At risk", "Blocked", "Done"]
@@ -81,7 +91,11 @@ def test_checkin_select_offers_each_level_with_its_definition(slack_bot: SlackBo
     assert select_menu["type"] == "static_select" and len(select_menu["options"]) == 4
     assert all(0 < len(o["description"]["text"]) <= 75 for o in select_menu["options"])
     chosen = {**select_menu, "selected_option": select_menu["options"][2]}
-    slack_bot.sender.interaction(click_payload(message, delivered.message_id, "UREPORTER", chosen))
+    slack_bot.sender.interaction(
+        click_payload(
+            message, delivered.message_id, "UREPORTER", chosen, response_url=slack_bot.slack.response_url("click")
+        )
+    )
     slack_bot.slack.wait_for("chat.update")
     with slack_bot.database.unit_of_work() as session:
         report = session.scalars(select(EscalationReport)).one()

@@ -80,7 +80,10 @@ def test_a_click_delivered_twice_over_the_socket_is_recorded_once(socket_bot: So
     before = status_updates(socket_bot)
     on_track = prompt_elements(message)[0]
     for _ in range(2):  # a double click: two envelopes with the same action
-        envelope_id = socket_bot.socket.deliver("interactive", click_payload(message, ts, "UOWNER", on_track))
+        envelope_id = socket_bot.socket.deliver(
+            "interactive",
+            click_payload(message, ts, "UOWNER", on_track, response_url=socket_bot.slack.response_url("click")),
+        )
         socket_bot.socket.wait_for_ack(envelope_id)
     update = socket_bot.slack.wait_for("chat.update")
     assert update and update[0].params["ts"] == ts  # the prompt becomes the receipt
