@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
+from bot.dashboard.links import picture_maker
 from bot.slack.identity import resolve_person
 from commands.context import CommandContext
 from commands.dispatch import answer
@@ -23,8 +24,9 @@ def answer_command(runtime: Runtime, client: WebClient, *, user_id: str, command
     try:
         with runtime.database.unit_of_work() as session:
             actor = resolve_person(session=session, client=client, user_id=user_id)
-            return answer(f"{command} {text}".strip(), CommandContext(session=session, actor=actor,
-                                                                      clock=runtime.clock, source="slack"))  # fmt: skip
+            ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack",
+                                 picture_link=picture_maker(runtime.settings))  # fmt: skip
+            return answer(f"{command} {text}".strip(), ctx)
     except Exception:
         # dispatch.answer already turns faults inside a command into a reply; this catches storage outages.
         log.exception("slash command failed: %s %r", command, text)
