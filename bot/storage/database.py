@@ -21,17 +21,17 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
-        # Python's sqlite3 starts a transaction only before the first write, so a SAVEPOINT issued earlier
-        # became the transaction and releasing it committed everything: a unit of work was not atomic.
-        # SQLAlchemy emits BEGIN itself instead (its documented recipe for pysqlite).
-        dbapi_connection.isolation_level = None
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        # IMMEDIATE takes the write lock at the start (waiting up to busy_timeout for it). A deferred
-        # transaction that read first fails at once with "database is locked" when another writer has
-        # committed since: SQLite cannot move its snapshot forward. One writer at a time is SQLite's model.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    @event.listens_for(engine, "savepoint")
+    def _on_savepoint(connection, _name) -> None:  # type: ignore[no-untyped-def]
+        # Python's sqlite3 opens a transaction only before its first INSERT/UPDATE/DELETE, so a SAVEPOINT
+        # issued before any write became the transaction itself and releasing it committed the whole unit
+        # of work. Open the real transaction first. IMMEDIATE takes the write lock now (waiting up to
+        # busy_timeout): a deferred one that read first would fail at its first write with "database is
+        # locked" whenever another writer had committed in between. Plain reads stay outside transactions,
+        # so they never wait for a writer.
+        if not connection.connection.dbapi_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
