@@ -17,8 +17,22 @@ SPARKLINE_DAYS = 14
 MISSING_SHOWN = 8
 
 
+class LevelCounts:
+    """How many organisations reported each level (`counts`), for a tile or one of its branches."""
+
+    counts: dict[int, int]
+
+    @property
+    def reported(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def worst(self) -> int | None:
+        return max(self.counts, default=None)
+
+
 @dataclass
-class ServiceTile:
+class ServiceTile(LevelCounts):
     """One service across an organisation subtree today."""
 
     key: str
@@ -28,14 +42,6 @@ class ServiceTile:
     missing: list[str] = field(default_factory=list)
     missing_total: int = 0
     trend: list[int | None] = field(default_factory=list)
-
-    @property
-    def reported(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def worst(self) -> int | None:
-        return max(self.counts, default=None)
 
 
 @dataclass
@@ -133,7 +139,7 @@ def _missing_by_service(session: Session, root: Organisation, day: date) -> dict
 
 
 @dataclass
-class BranchLevels:
+class BranchLevels(LevelCounts):
     """One organisation beneath the viewed one (with its own subtree) for one service today."""
 
     code: str
@@ -141,14 +147,6 @@ class BranchLevels:
     counts: dict[int, int] = field(default_factory=dict)
     expected: int = 0
     missing: list[str] = field(default_factory=list)
-
-    @property
-    def reported(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def worst(self) -> int | None:
-        return max(self.counts, default=None)
 
 
 def service_branches(*, session: Session, root: Organisation, service_id: int, today: date) -> list[BranchLevels]:
