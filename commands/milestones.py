@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
 
 from bot.clock import LONDON
 from bot.directory.models import Organisation, Person
@@ -19,6 +22,8 @@ from bot.plans.service import (
     normalise_status,
     record_status,
 )
+from bot.storage.answer_cache import cached
+from bot.storage.versions import PLANS
 from commands.context import CommandContext
 from commands.model import Assign, DueSoon, Mine, Overdue, Show, Snooze, Update
 from commands.replies import Line, Reply, Section, Text, line, refusal
@@ -35,16 +40,22 @@ def overdue(command: Overdue, ctx: CommandContext) -> Reply:
     if isinstance(organisation, Reply):
         return organisation
     flt = ActionFilter(plan_key=command.plan, organisation=organisation, lead=command.lead)
-    report = overdue_actions(session=ctx.session, today=ctx.today, flt=flt)
-    scope = _scope_words(command.plan, organisation, command.lead)
+    # The reply depends only on the data and the date: it is kept until either changes. A copy goes out so
+    # that a surface adjusting its reply cannot change the kept one.
+    key = ("overdue reply", *flt.cache_key(), ctx.today, command.public)
+    return replace(cached(ctx.session, PLANS, key, lambda: _overdue_reply(command, flt, ctx.session, ctx.today)))
+
+
+def _overdue_reply(command: Overdue, flt: ActionFilter, session: Session, today: date) -> Reply:
+    report = overdue_actions(session=session, today=today, flt=flt)
+    scope = _scope_words(command.plan, flt.organisation, command.lead)
     if report.total == 0:
-        return Reply(title=f"Nothing is overdue{scope} today ({format_date(ctx.today)}).", tone="success",
+        return Reply(title=f"Nothing is overdue{scope} today ({format_date(today)}).", tone="success",
                      public=command.public)  # fmt: skip
-    today, now = ctx.today, ctx.now
     sections = [
         Section(
             heading=f"{group.plan_name} ({group.plan_key}) — {plural(group.total, 'overdue action')}",
-            lines=[overdue_line(row, today, now) for row in group.rows],
+            lines=[overdue_line(row, today) for row in group.rows],
             more=f"… and {group.total - len(group.rows):,} more in this plan (`overdue plan:{group.plan_key}`)"
             if group.total > len(group.rows)
             else None,
@@ -106,7 +117,7 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         line(Text("Due: ", "bold"), _due_words(action)),
         line(Text("Expected output: ", "bold"), action.expected_output or "—"),
         line(Text("Status: ", "bold"), status_badge(action.status),
-             Text(f" ({age(action.status_changed_at, ctx.now)})", "muted")),
+             Text(f" ({age(action.status_changed_at, ctx.today)})", "muted")),
     ]  # fmt: skip
     if action.recommendation:
         details.insert(0, line(Text("Under: ", "bold"), shorten(action.recommendation.title, 160)))

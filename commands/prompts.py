@@ -4,7 +4,7 @@ Surfaces render the `Prompt` as buttons or a card, and hand the click back as a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -36,7 +36,7 @@ class PromptAnswer:
     note: str | None = None
 
 
-def status_prompt(action: Action, *, today: date, now: datetime) -> Reply:
+def status_prompt(action: Action, *, today: date) -> Reply:
     deadline = action.deadline()
     due = format_date(deadline) if deadline else (action.due_raw or "no date")
     choices = (
@@ -54,7 +54,7 @@ def status_prompt(action: Action, *, today: date, now: datetime) -> Reply:
                         due,
                         Text("  Last status: ", "bold"),
                         status_badge(action.status),
-                        Text(f" ({age(action.status_changed_at, now)})", "muted"),
+                        Text(f" ({age(action.status_changed_at, today)})", "muted"),
                     ),
                 ]
             )

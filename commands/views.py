@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.clock import LONDON
 from bot.directory.models import Person
 from bot.plans.listing import ActionRow, PersonSummary
 from bot.plans.models import STATUS_LABELS
@@ -31,10 +32,11 @@ def format_date(day: date | None) -> str:
     return day.strftime("%-d %b %Y") if day else "no date"
 
 
-def age(since: datetime | None, now: datetime) -> str:
+def age(since: datetime | None, today: date) -> str:
+    """How long ago, counted in calendar days in Europe/London (so a reply depends on the date, not the hour)."""
     if since is None:
         return "never updated"
-    days = (now - since).days
+    days = (today - since.astimezone(LONDON).date()).days
     if days <= 0:
         return "today"
     return "1 day ago" if days == 1 else f"{days} days ago"
@@ -44,7 +46,7 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
-def overdue_line(row: ActionRow, today: date, now: datetime) -> Line:
+def overdue_line(row: ActionRow, today: date) -> Line:
     late = (today - row.deadline).days if row.deadline else 0
     return (
         *_row_start(row),
@@ -52,7 +54,7 @@ def overdue_line(row: ActionRow, today: date, now: datetime) -> Line:
         Text(f"{plural(late, 'day')} overdue", "bold"),
         Text(" · "),
         status_badge(row.status),
-        Text(f" ({age(row.status_changed_at, now)})", "muted"),
+        Text(f" ({age(row.status_changed_at, today)})", "muted"),
     )
 
 

@@ -50,7 +50,7 @@ def build_digest(
     *, session: Session, root: Organisation, today: date, now: datetime, links: DashboardLinks | None = None
 ) -> Reply:
     sections = [
-        _overdue(session, root, today, now),
+        _overdue(session, root, today),
         _due(session, root, today),
         _changes(session, root, now),
         _stale(session, root, now),
@@ -69,10 +69,10 @@ def build_digest(
     return reply
 
 
-def _overdue(session: Session, root: Organisation, today: date, now: datetime) -> Section:
+def _overdue(session: Session, root: Organisation, today: date) -> Section:
     report = overdue_actions(session=session, today=today, flt=ActionFilter(organisation=root), per_plan=TOP_ITEMS)
     rows = sorted((r for g in report.groups for r in g.rows), key=lambda r: (r.deadline or today, r.label))
-    shown = [overdue_line(r, today, now) for r in rows[:TOP_ITEMS]]
+    shown = [overdue_line(r, today) for r in rows[:TOP_ITEMS]]
     more = f"… and {report.total - len(shown)} more" if report.total > len(shown) else None
     return Section(heading=f"Overdue: {report.total:,}", lines=shown, more=more)
 

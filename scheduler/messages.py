@@ -81,7 +81,7 @@ def _status(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetim
     action = lookup.get(Action, payload["action_id"])
     if action is None or not action.is_open:
         raise Obsolete("the action is closed or gone")
-    return status_prompt(action, today=for_day, now=now)
+    return status_prompt(action, today=for_day)
 
 
 def _checkin(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:

@@ -94,3 +94,10 @@ def test_without_a_cache_every_question_queries(seeded_url: str, clock: FixedClo
 def current_version_of(database: Database) -> int:
     with database.unit_of_work() as session:
         return current_version(session, PLANS)
+
+
+def test_a_kept_reply_is_handed_out_as_a_copy(seeded_db: Database, clock: FixedClock) -> None:
+    with seeded_db.unit_of_work() as session:
+        say(session, clock, ADMIN_QUESTION, None).title = "changed by a surface"
+    with seeded_db.unit_of_work() as session:
+        assert say(session, clock, ADMIN_QUESTION, None).title == "Overdue actions for plan esr"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.plans.models import StatusUpdate
 from bot.storage.database import Database
+from commands.views import age
 from tests.helpers import ADMIN, action, outsider, person, say, text_of
 
 
@@ -143,3 +144,12 @@ def test_show_and_due_and_help(seeded_db: Database, clock: FixedClock) -> None:
         assert "esr/3" in text_of(due)  # January 2021 → 31 Jan 2021, 16 days ahead
         helped = say(session, clock, "help update", None)
         assert "update esr/1.a at_risk" in text_of(helped)
+
+
+def test_ages_count_calendar_days_in_london() -> None:
+    today = date(2021, 1, 15)
+    assert age(datetime(2021, 1, 14, 23, 30, tzinfo=UTC), today) == "1 day ago"
+    assert age(datetime(2021, 1, 15, 0, 5, tzinfo=UTC), today) == "today"
+    assert age(datetime(2021, 6, 30, 23, 30, tzinfo=UTC), date(2021, 7, 1)) == "today"  # 00:30 BST on 1 July
+    assert age(datetime(2021, 1, 5, 9, 0, tzinfo=UTC), today) == "10 days ago"
+    assert age(None, today) == "never updated"

@@ -19,7 +19,7 @@ from tests.helpers import action, outsider, reporter_of
 def test_status_prompt_answer_is_recorded_once_per_message(seeded_db: Database, clock: FixedClock) -> None:
     with seeded_db.unit_of_work() as session:
         target = action(session, "esr/1.a")
-        prompt = status_prompt(target, today=clock.now().date(), now=clock.now())
+        prompt = status_prompt(target, today=clock.now().date())
         assert prompt.prompt is not None and [c.value for c in prompt.prompt.choices][:4] == [
             "on_track", "at_risk", "blocked", "done"]  # fmt: skip
         ctx = CommandContext(session=session, actor=target.owner, clock=clock, source="slack")
@@ -61,7 +61,7 @@ def test_snooze_by_command_and_by_button_is_stored_once(seeded_db: Database, clo
         ctx = CommandContext(session=session, actor=owner, clock=clock)
         typed = answer("snooze esr/1.a 2021-02-01", ctx)
         assert typed.tone == "success" and "until 1 Feb 2021" in typed.title
-        prompt = status_prompt(target, today=clock.now().date(), now=clock.now()).prompt
+        prompt = status_prompt(target, today=clock.now().date()).prompt
         assert prompt is not None
         click = PromptAnswer(prompt.subject, "snooze:7", prompt.asked_on, "slack:C1:1")
         first = answer_prompt(click, ctx)

@@ -7,6 +7,7 @@ parameters for the values, so answering a command costs only the database's work
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -76,6 +77,9 @@ class ActionFilter:
     def shape(self) -> FilterShape:
         return FilterShape(bool(self.plan_key), self.organisation is not None, bool(self.lead))
 
+    def cache_key(self) -> tuple[Hashable, ...]:
+        return (self.shape, *sorted(self.parameters().items()))
+
     def parameters(self) -> dict[str, str]:
         values = {
             "plan_key": self.plan_key.lower() if self.plan_key else None,
@@ -96,7 +100,7 @@ def overdue_actions(
     *, session: Session, today: date, flt: ActionFilter, max_plans: int = 8, per_plan: int = 5
 ) -> OverdueReport:
     """Overdue actions grouped by plan, oldest first: counts for every plan, rows for the first few."""
-    key = ("overdue", flt.shape, tuple(sorted(flt.parameters().items())), today, max_plans, per_plan)
+    key = ("overdue", *flt.cache_key(), today, max_plans, per_plan)
     return cached(session, PLANS, key, lambda: _overdue_report(session, today, flt, max_plans, per_plan))
 
 

@@ -32,8 +32,8 @@ def send_status_prompt(bot: RunningBot, user_id: str) -> tuple[dict[str, Any], s
         target = action(session, "esr/1.a")
         assert target.owner is not None
         target.owner.slack_user_id = user_id
-        delivered = port.send_to_person(target.owner, status_prompt(target, today=bot.runtime.clock.now().date(),
-                                                                    now=bot.runtime.clock.now()))  # fmt: skip
+        prompt = status_prompt(target, today=bot.runtime.clock.now().date())
+        delivered = port.send_to_person(target.owner, prompt)
     assert delivered.conversation == f"D{user_id}"
     return bot.slack.calls_to("chat.postMessage")[-1].params, delivered.message_id
 

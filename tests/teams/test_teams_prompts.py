@@ -35,7 +35,7 @@ def test_status_prompt_click_is_recorded_once_and_replaces_the_card(teams_bot: T
     clock = teams_bot.runtime.clock
     with teams_bot.database.unit_of_work() as session:
         target = action(session, "esr/1.a")
-        owner_email, prompt = target.owner.email, status_prompt(target, today=clock.now().date(), now=clock.now())
+        owner_email, prompt = target.owner.email, status_prompt(target, today=clock.now().date())
     user = installed(teams_bot, owner_email)
     delivered = teams_bot.port().send_to_person(teams_bot.person(owner_email), prompt)
     sent = teams_bot.connector.sent()[-1]
@@ -82,7 +82,7 @@ def test_click_by_someone_not_allowed_leaves_the_card(teams_bot: TeamsBotUnderTe
     clock = teams_bot.runtime.clock
     with teams_bot.database.unit_of_work() as session:
         target = action(session, "esr/1.a")
-        owner_email, prompt = target.owner.email, status_prompt(target, today=clock.now().date(), now=clock.now())
+        owner_email, prompt = target.owner.email, status_prompt(target, today=clock.now().date())
     installed(teams_bot, owner_email)
     teams_bot.port().send_to_person(teams_bot.person(owner_email), prompt)
     sent = teams_bot.connector.sent()[-1]
@@ -108,7 +108,7 @@ def test_card_answered_in_a_channel_is_replaced_for_everyone(teams_bot: TeamsBot
     clock = teams_bot.runtime.clock
     with teams_bot.database.unit_of_work() as session:
         target = action(session, "esr/1.a")
-        owner_email, prompt = target.owner.email, status_prompt(target, today=clock.now().date(), now=clock.now())
+        owner_email, prompt = target.owner.email, status_prompt(target, today=clock.now().date())
     owner = teams_bot.user_for(owner_email)
     assert teams_bot.post(bot_added(owner, CHANNEL, teams_bot.service_url)).status_code == 200
     delivered = teams_bot.port().send_to_channel(CHANNEL.conversation_id, prompt)
