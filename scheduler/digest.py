@@ -16,6 +16,7 @@ from bot.plans.models import STATUS_LABELS
 from commands.replies import Line, Link, Picture, Reply, Section, Text, line
 from commands.views import due_line, format_date, overdue_line, plural, shorten, status_badge
 from scheduler import digest_data as data
+from scheduler.calendar import working_days_before
 from scheduler.outbox import Planned, person_recipient
 
 DIGEST = "digest"
@@ -65,7 +66,11 @@ def build_digest(
     if links is not None:
         opening = Link(links.view(root.code, now), f"Open the dashboard for {root.name}")
         sections.append(Section(heading="Dashboard", lines=[line(opening)]))
-        reply.picture = Picture(links.picture(root.code, now), f"Escalation tiles for {root.name}, as they stand now")
+        # The digest goes out before the day's check-ins: show the last working day, whose reports are in.
+        shown = working_days_before(today, 1)
+        reply.picture = Picture(
+            links.picture(root.code, now, day=shown), f"Escalation tiles for {root.name} on {format_date(shown)}"
+        )
     return reply
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -47,24 +47,26 @@ def _sign(secret: str, purpose: str, org_code: str, until: int) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _signed_url(settings: Settings, path: str, purpose: str, org_code: str, *, now: datetime, days: int) -> str:
+def _signed_url(
+    settings: Settings, path: str, purpose: str, org_code: str, *, now: datetime, days: int, **extra: str
+) -> str:
     if not settings.dashboard_secret:
         raise ValueError("DASHBOARD_SECRET is not set: dashboard links cannot be signed")
     until = int((now + timedelta(days=days)).timestamp())
-    query = urlencode(
-        {"org": org_code, "until": until, "sig": _sign(settings.dashboard_secret, purpose, org_code, until)}
-    )
-    return f"{settings.dashboard_base_url.rstrip('/')}{path}?{query}"
+    signed = {"org": org_code, "until": until, "sig": _sign(settings.dashboard_secret, purpose, org_code, until)}
+    return f"{settings.dashboard_base_url.rstrip('/')}{path}?{urlencode({**signed, **extra})}"
 
 
 def access_link(settings: Settings, org_code: str, *, now: datetime, days: int) -> str:
     return _signed_url(settings, "/dashboard/enter", LINK, org_code, now=now, days=days)
 
 
-def picture_link(settings: Settings, org_code: str, *, now: datetime, days: int) -> str:
-    """The organisation's tile picture. Chat platforms fetch images without cookies, so the address carries
-    its own signature; a distinct purpose keeps it from opening a dashboard session."""
-    return _signed_url(settings, "/dashboard/tiles.png", PICTURE, org_code, now=now, days=days)
+def picture_link(settings: Settings, org_code: str, *, now: datetime, days: int, day: date | None = None) -> str:
+    """The organisation's tile picture, of `day` or else of the day it is fetched. Chat platforms fetch
+    images without cookies, so the address carries its own signature; a distinct purpose keeps it from
+    opening a dashboard session. The day needs no signature: any day's levels are the viewer's to see."""
+    extra = {"day": day.isoformat()} if day else {}
+    return _signed_url(settings, "/dashboard/tiles.png", PICTURE, org_code, now=now, days=days, **extra)
 
 
 def grant_from_link(secret: str, *, org: str, until: str, sig: str, now: datetime, purpose: str = LINK) -> Grant | None:

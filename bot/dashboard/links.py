@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.config import Settings
 from bot.dashboard.access import access_link, picture_link
@@ -21,8 +21,8 @@ class DashboardLinks:
     def view(self, org_code: str, now: datetime) -> str:
         return access_link(self.settings, org_code, now=now, days=LINK_DAYS)
 
-    def picture(self, org_code: str, now: datetime) -> str:
-        return picture_link(self.settings, org_code, now=now, days=LINK_DAYS)
+    def picture(self, org_code: str, now: datetime, day: date | None = None) -> str:
+        return picture_link(self.settings, org_code, now=now, days=LINK_DAYS, day=day)
 
 
 def dashboard_links(settings: Settings) -> DashboardLinks | None:

@@ -152,9 +152,12 @@ class DashboardPages:
 
     def tiles_picture(self, request: Request, session: Session, organisation: Organisation) -> Response:
         today = london_today(self.runtime.clock)
-        picture = escalation_picture(session=session, root=organisation, today=today)
-        png = tile_png(picture, level_styles(list_levels(session=session)), heading=organisation.name, day=today)
-        # Short-lived caching: the picture is today's levels, and chat clients may fetch it again later.
+        day = _picture_day(request.query_params.get("day"), today)
+        if day is None:
+            return refusal_page(BAD_DAY)
+        picture = escalation_picture(session=session, root=organisation, today=day)
+        png = tile_png(picture, level_styles(list_levels(session=session)), heading=organisation.name, day=day)
+        # Short-lived caching: today's picture changes as reports come in, and chat clients fetch it again.
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
 
     def _page(
@@ -173,3 +176,17 @@ class DashboardPages:
             **context,
         )
         return HTMLResponse(html)
+
+
+BAD_DAY = Refusal(400, "No such day", "`day` must be a date such as 2021-01-15, and not after today.")
+
+
+def _picture_day(text: str | None, today: date) -> date | None:
+    """The day a picture shows: `?day=` when given (a past day, for digests), otherwise today."""
+    if not text:
+        return today
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day <= today else None

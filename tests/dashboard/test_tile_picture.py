@@ -71,3 +71,21 @@ def test_a_board_session_gets_its_own_pictures_and_no_other_boards(live: LiveDas
             assert own.status_code == 200 and own.content.startswith(b"\x89PNG"), code
         other = browser.get("/dashboard/tiles.png?org=bcuhb")
         assert other.status_code == 403 and "Not yours to see" in other.text
+
+
+def test_a_past_day_shows_that_days_levels_and_a_bad_day_is_refused(live: LiveDashboard) -> None:
+    yesterday = london_today(live.clock) - timedelta(days=1)
+    link = picture_link(live.settings, "cvuhb", now=live.clock.now(), days=1, day=yesterday)
+    image = Image.open(io.BytesIO(httpx.get(link).content)).convert("RGB")
+    with live.database.unit_of_work() as session:
+        board = session.scalars(select(Organisation).where(Organisation.code == "cvuhb")).one()
+        levels = {lv.number: lv.colour for lv in list_levels(session=session)}
+        for index, service in enumerate(list_services(session=session)):
+            truth = service_day(session=session, service=service, root=board, day=yesterday)
+            expected = levels[truth.worst] if truth.worst is not None else NO_REPORTS.background
+            _left, _top, right, bottom = tile_box(index)
+            assert image.getpixel((right - 4, bottom - 4)) == _rgb(expected), service.key
+    tomorrow = (london_today(live.clock) + timedelta(days=1)).isoformat()
+    for bad in ("yesterday", "2021-02-30", tomorrow):
+        refused = httpx.get(link.replace(f"day={yesterday.isoformat()}", f"day={bad}"))
+        assert refused.status_code == 400 and "not after today" in refused.text

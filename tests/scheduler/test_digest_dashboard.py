@@ -51,6 +51,8 @@ def test_the_digest_links_the_dashboard_only_when_it_is_enabled(seeded_db: Datab
     assert link.url.startswith(f"{base}/dashboard/enter?org=cvuhb&") and "Cardiff and Vale" in link.label
     assert reply.picture is not None and reply.picture.url.startswith(f"{base}/dashboard/tiles.png?org=cvuhb&")
     query = dict(part.split("=") for part in reply.picture.url.split("?")[1].split("&"))
+    # Sent before the day's check-ins, the digest shows the last working day: Thursday for Friday 15 January.
+    assert query.pop("day") == "2021-01-14" and "14 Jan 2021" in reply.picture.alt_text
     valid_until = clock.now() + timedelta(days=LINK_DAYS)
     assert grant_from_link(SECRET, now=valid_until - timedelta(minutes=1), purpose=PICTURE, **query) is not None
     assert grant_from_link(SECRET, now=valid_until + timedelta(minutes=1), purpose=PICTURE, **query) is None
