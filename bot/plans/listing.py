@@ -18,9 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation, Person
 from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate
-from bot.storage.answer_cache import cached
 from bot.storage.membership import InSubquery
-from bot.storage.versions import PLANS
 
 AnySelect = TypeVar("AnySelect", bound=Select[Any])
 
@@ -100,11 +98,6 @@ def overdue_actions(
     *, session: Session, today: date, flt: ActionFilter, max_plans: int = 8, per_plan: int = 5
 ) -> OverdueReport:
     """Overdue actions grouped by plan, oldest first: counts for every plan, rows for the first few."""
-    key = ("overdue", *flt.cache_key(), today, max_plans, per_plan)
-    return cached(session, PLANS, key, lambda: _overdue_report(session, today, flt, max_plans, per_plan))
-
-
-def _overdue_report(session: Session, today: date, flt: ActionFilter, max_plans: int, per_plan: int) -> OverdueReport:
     connection = session.connection()
     values = {**flt.parameters(), "today": today}
     counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values) if r[3]]
