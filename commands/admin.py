@@ -1,20 +1,52 @@
-"""`/milestones admin …`: delivery problems, for administrators only."""
+"""`/milestones admin …`: delivery problems and actions nobody owns, for administrators only."""
 
 from __future__ import annotations
 
+from bot.exports.actions import ActionSelection
+from bot.plans.listing import unowned_actions
 from commands.context import CommandContext
+from commands.lists import with_download
 from commands.model import Admin
+from commands.paging import Page, more_line, page_words, past_the_end
 from commands.replies import Reply, Section, Text, line, refusal
-from commands.views import format_date, mention, plural
+from commands.views import format_date, mention, plural, shorten
 from scheduler.failures import failed_messages, unreachable_people
 
 SHOWN = 20
+UNOWNED_PAGE = 20
 
 
 def admin(command: Admin, ctx: CommandContext) -> Reply:
     if ctx.actor is None or not ctx.actor.is_admin:
-        return refusal("Only administrators can see delivery problems.")
+        return refusal("Only administrators can see delivery problems and unowned actions.")
+    if command.topic == "unowned":
+        return _unowned(command, ctx)
     return _failed(ctx) if command.topic == "failed" else _unreachable(ctx)
+
+
+def _unowned(command: Admin, ctx: CommandContext) -> Reply:
+    page = Page(command.page, UNOWNED_PAGE)
+    rows, total = unowned_actions(session=ctx.session, limit=page.size, offset=page.offset)
+    if not total:
+        return Reply(title="Every action has an owner.", tone="success")
+    if page.is_past_end(total):
+        return past_the_end(command, page, total, "unowned action")
+    lines = [
+        line(
+            Text(row.label, "code"),
+            f" {shorten(row.title)} · lead as written: ",
+            Text(row.lead_text or "none", "muted"),
+            f" · due {format_date(row.deadline)}",
+        )
+        for row in rows
+    ]
+    reply = Reply(
+        title=f"{plural(total, 'action')} with no owner yet{page_words(page, total)}",
+        sections=[Section(lines=lines, more=more_line(command, total - page.offset - len(rows)))],
+        footer="Give each one an owner with `/milestones assign <ref> <email>`, or add its lead to "
+        "data/directory/roles.yaml and import the plan again.",
+    )
+    return with_download(reply, ctx, None, ActionSelection(only="unowned"), total - len(rows))
 
 
 def _failed(ctx: CommandContext) -> Reply:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from commands import admin, escalation, milestones
+from commands import admin, escalation, lists, milestones
 from commands.context import CommandContext
 from commands.grammar import parse
 from commands.help import help_reply
@@ -31,9 +31,9 @@ from commands.replies import Reply, error
 log = logging.getLogger(__name__)
 
 HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
-    Overdue: milestones.overdue,
-    DueSoon: milestones.due,
-    Mine: milestones.mine,
+    Overdue: lists.overdue,
+    DueSoon: lists.due,
+    Mine: lists.mine,
     Show: milestones.show,
     Update: milestones.update,
     Assign: milestones.assign,

@@ -12,17 +12,19 @@ class Overdue:
     org: str | None = None
     lead: str | None = None
     public: bool = False
+    page: int = 1
 
 
 @dataclass(frozen=True)
 class DueSoon:
     days: int = 14
     public: bool = False
+    page: int = 1
 
 
 @dataclass(frozen=True)
 class Mine:
-    pass
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,10 @@ class EscalationHistory:
 
 @dataclass(frozen=True)
 class Admin:
-    """Delivery problems for administrators: `failed` messages or people no platform can reach."""
+    """For administrators: `failed` messages, people no platform can reach, or `unowned` actions."""
 
     topic: str
+    page: int = 1
 
 
 @dataclass(frozen=True)

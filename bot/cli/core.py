@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.clock import LONDON, Clock, FixedClock, SystemClock
 from bot.config import get_settings
 from bot.console.session import DEMO_ADMIN, ConsoleChat, UnknownPerson
-from bot.dashboard.links import picture_maker
+from bot.dashboard.links import download_maker, picture_maker
 from bot.plans.importer import import_plan
 from bot.plans.reading import PlanFileError, read_plan_file
 from bot.runtime import configure_logging, open_database
@@ -74,7 +74,9 @@ def run_init(args: argparse.Namespace) -> int:
 def run_say(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings)
-    chat = ConsoleChat(open_database(settings), _clock(args.now), args.email, picture_maker(settings))
+    chat = ConsoleChat(
+        open_database(settings), _clock(args.now), args.email, picture_maker(settings), download_maker(settings)
+    )
     try:
         print(chat.say(args.text))
     except UnknownPerson as problem:
@@ -88,7 +90,13 @@ def run_demo(args: argparse.Namespace) -> int:
     from bot.console.repl import chat_loop
 
     settings = get_settings()
-    chat = ConsoleChat(open_database(settings, upgrade=False), _clock(args.now), args.email, picture_maker(settings))
+    chat = ConsoleChat(
+        open_database(settings, upgrade=False),
+        _clock(args.now),
+        args.email,
+        picture_maker(settings),
+        download_maker(settings),
+    )
     try:
         return chat_loop(chat)
     except UnknownPerson as problem:

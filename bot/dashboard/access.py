@@ -25,6 +25,7 @@ SESSION_COOKIE = "milestones_dashboard"
 # What a signature was made for, so one kind of signed address cannot stand in for another.
 LINK = "link"
 PICTURE = "picture"
+DOWNLOAD = "download"
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,15 @@ def picture_link(settings: Settings, org_code: str, *, now: datetime, days: int,
     opening a dashboard session. The day needs no signature: any day's levels are the viewer's to see."""
     extra = {"day": day.isoformat()} if day else {}
     return _signed_url(settings, "/dashboard/tiles.png", PICTURE, org_code, now=now, days=days, **extra)
+
+
+def download_link(settings: Settings, org_code: str, query: dict[str, str], *, now: datetime, days: int) -> str:
+    """The CSV of a list a chat reply could not hold (the organisation's actions narrowed by `query`). A chat
+    link is opened without a dashboard session, so it carries its own signature, made for downloads only:
+    it opens no session and no page. The query needs no signature: it only narrows what the organisation's
+    viewer may see anyway."""
+    path = f"/dashboard/org/{org_code}/export/actions.csv"
+    return _signed_url(settings, path, DOWNLOAD, org_code, now=now, days=days, **query)
 
 
 def grant_from_link(secret: str, *, org: str, until: str, sig: str, now: datetime, purpose: str = LINK) -> Grant | None:

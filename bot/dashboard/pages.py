@@ -117,7 +117,9 @@ class DashboardPages:
 
     def organisation(self, request: Request, session: Session, organisation: Organisation) -> Response:
         today = london_today(self.runtime.clock)
-        overdue = overdue_actions(session=session, today=today, flt=ActionFilter(organisation=organisation))
+        # Wales is every action, including those no organisation holds yet (see bot/plans/scope.py).
+        scope = None if organisation.parent_id is None else organisation
+        overdue = overdue_actions(session=session, today=today, flt=ActionFilter(organisation=scope))
         return self._page(
             "organisation.html",
             request,

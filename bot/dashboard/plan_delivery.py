@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation
 from bot.plans.models import CLOSED_STATUSES, Action, Plan
+from bot.plans.scope import covered_by
 
 # The order people read a delivery bar in: finished first, trouble last.
 BUCKETS = ("done", "on_track", "not_started", "at_risk", "blocked", "overdue")
@@ -69,8 +70,8 @@ def plan_progress(*, session: Session, root: Organisation, today: date) -> list[
         select(Plan.key, Plan.name, state, func.count())
         .select_from(Action)
         .join(Plan, Plan.id == Action.plan_id)
-        .join(Organisation, Organisation.id == Action.organisation_id)
-        .where(Organisation.path.startswith(root.path), Action.status != "dropped")
+        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+        .where(covered_by(root), Action.status != "dropped")
         .group_by(Plan.key, Plan.name, state)
     )
     plans: dict[str, PlanProgress] = {}

@@ -95,18 +95,27 @@ class FilterShape:
 
 
 def overdue_actions(
-    *, session: Session, today: date, flt: ActionFilter, max_plans: int = 8, per_plan: int = 5
+    *,
+    session: Session,
+    today: date,
+    flt: ActionFilter,
+    max_plans: int = 8,
+    per_plan: int = 5,
+    plans_from: int = 0,
+    rows_from: int = 0,
 ) -> OverdueReport:
-    """Overdue actions grouped by plan, oldest first: counts for every plan, rows for the first few."""
+    """Overdue actions grouped by plan, oldest first: counts for every plan, rows for the first few.
+    `plans_from` skips that many plans and `rows_from` that many rows of each plan (later pages)."""
     connection = session.connection()
     values = {**flt.parameters(), "today": today}
     counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values) if r[3]]
     counts.sort(key=lambda r: (r[4] or date.max, r[1]))
-    shown = counts[:max_plans]
+    shown = counts[plans_from : plans_from + max_plans]
     rows_by_plan: dict[str, list[ActionRow]] = {}
     if shown:
         statement = _oldest_overdue_statement(flt.shape)
-        rank_values = {**values, "plan_ids": [r[0] for r in shown], "per_plan": per_plan}
+        rank_values = {**values, "plan_ids": [r[0] for r in shown], "per_plan": rows_from + per_plan,
+                       "rows_from": rows_from}  # fmt: skip
         for columns in connection.execute(statement, rank_values):
             row = _to_row(tuple(columns))
             rows_by_plan.setdefault(row.plan_key, []).append(row)
@@ -115,11 +124,13 @@ def overdue_actions(
 
 
 def due_soon(
-    *, session: Session, today: date, days: int, flt: ActionFilter, limit: int = 30
+    *, session: Session, today: date, days: int, flt: ActionFilter, limit: int = 30, offset: int = 0
 ) -> tuple[list[ActionRow], int]:
-    """Open actions whose deadline falls from today to `days` ahead: the first `limit` and the total."""
+    """Open actions whose deadline falls from today to `days` ahead: `limit` of them after the first `offset`,
+    and the total."""
     count_statement, rows_statement = _due_soon_statements(flt.shape)
-    values = {**flt.parameters(), "today": today, "until": today + timedelta(days=days), "limit": limit}
+    values = {**flt.parameters(), "today": today, "until": today + timedelta(days=days), "limit": limit,
+              "offset": offset}  # fmt: skip
     connection = session.connection()
     total = connection.execute(count_statement, values).scalar_one()
     rows = [_to_row(tuple(v)) for v in connection.execute(rows_statement, values)]
@@ -165,7 +176,7 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
         .join(Action, Action.id == ranked.c.id)
         .join(Plan, Plan.id == Action.plan_id)
         .outerjoin(owner, owner.id == Action.owner_id)
-        .where(ranked.c.rank <= bindparam("per_plan"))
+        .where(ranked.c.rank <= bindparam("per_plan"), ranked.c.rank > bindparam("rows_from"))
         .order_by(Action.due_end, Action.ref)
     )
     return statement
@@ -189,7 +200,7 @@ def _due_soon_statements(shape: FilterShape) -> tuple[Select[Any], Select[Any]]:
     )
     query = _apply_filter(base, owner, shape)
     count = select(func.count()).select_from(query.subquery())
-    rows = query.order_by(Action.due_end, Plan.key, Action.ref).limit(bindparam("limit"))
+    rows = query.order_by(Action.due_end, Plan.key, Action.ref).limit(bindparam("limit")).offset(bindparam("offset"))
     return count, rows
 
 
@@ -263,3 +274,22 @@ def _to_row(values: tuple[object, ...]) -> ActionRow:
         status=status,  # type: ignore[arg-type]
         status_changed_at=changed_at,  # type: ignore[arg-type]
     )
+
+
+def unowned_actions(*, session: Session, limit: int, offset: int = 0) -> tuple[list[ActionRow], int]:
+    """Actions nobody owns yet (their lead matched no role at import), by plan and reference: `limit` of
+    them after the first `offset`, and how many there are."""
+    owner = aliased(Person)
+    unowned = Action.owner_id.is_(None)
+    total = session.scalar(select(func.count()).select_from(Action).where(unowned)) or 0
+    query = (
+        select(*_row_columns(owner))  # type: ignore[call-overload]
+        .select_from(Action)
+        .join(Plan, Plan.id == Action.plan_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .where(unowned)
+        .order_by(Plan.key, Action.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_to_row(tuple(v)) for v in session.execute(query)], total
