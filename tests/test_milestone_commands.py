@@ -153,3 +153,21 @@ def test_ages_count_calendar_days_in_london() -> None:
     assert age(datetime(2021, 6, 30, 23, 30, tzinfo=UTC), date(2021, 7, 1)) == "today"  # 00:30 BST on 1 July
     assert age(datetime(2021, 1, 5, 9, 0, tzinfo=UTC), today) == "10 days ago"
     assert age(None, today) == "never updated"
+
+
+def test_the_same_status_again_records_nothing_and_says_so(seeded_db: Database, clock: FixedClock) -> None:
+    with seeded_db.unit_of_work() as session:
+        owner = action(session, "esr/1.a").owner
+        assert say(session, clock, 'update esr/1.a done "published"', owner).tone == "success"
+        clock.advance(timedelta(hours=2))
+        again = say(session, clock, "update esr/1.a done", owner)
+        assert again.title == "esr/1.a is already Done; nothing recorded." and again.tone == "info"
+        with_note = say(session, clock, 'update esr/1.a completed "really published"', owner)
+        assert with_note.title == "esr/1.a is already Done; nothing recorded, not even the note."
+        assert "really published" in text_of(with_note)
+    with seeded_db.unit_of_work() as session:
+        target = action(session, "esr/1.a")
+        assert [(h.status, h.previous_status, h.note) for h in target.history] == [("done", "not_started", "published")]
+        assert target.status_changed_at == clock.now() - timedelta(hours=2)
+        shown = say(session, clock, "show esr/1.a", None)
+        assert [len(s.lines) for s in shown.sections if s.heading == "History (latest first)"] == [1]
