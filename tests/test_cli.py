@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import os
+import shlex
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +105,68 @@ def test_export_to_a_reader_that_stops_early_ends_quietly(run, tmp_path: Path) -
     export.stdout.close()
     assert export.wait(timeout=120) == 141
     assert "Traceback" not in export.stderr.read().decode()
+
+
+def actions_in_table(tmp_path: Path) -> int:
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        count: int = connection.execute("select count(*) from actions").fetchone()[0]
+    return count
+
+
+def test_export_lists_every_row_of_the_actions_table(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init", "--demo").returncode == 0
+    # Leads no role matches and no organisation: these actions have neither owner nor organisation.
+    plan = tmp_path / "orphans.csv"
+    plan.write_text("Ref,Action,Lead,Timeline\n1,Form a committee,A group to be named,June 2020\n2,Report,TBC,TBC\n")
+    assert run("import", str(plan), "--plan", "Orphan plan", "--key", "orphans").returncode == 0
+    out = tmp_path / "all.csv"
+    assert run("export", "actions", "--out", str(out)).returncode == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == actions_in_table(tmp_path) == 75 + 2
+    orphans = [r for r in rows if r["Plan"] == "orphans"]
+    assert [(r["Owner"], r["Owner email"], r["Organisation"]) for r in orphans] == [
+        ("no owner yet", "", "no organisation yet")
+    ] * 2
+    overdue = tmp_path / "overdue.csv"
+    exported = run("export", "actions", "--only", "overdue", "--now", "2021-01-15", "--out", str(overdue))
+    assert exported.returncode == 0, exported.stderr
+    overdue_rows = list(csv.DictReader(overdue.open(encoding="utf-8")))
+    assert {r["Delivery"] for r in overdue_rows} == {"Overdue"} and len(overdue_rows) == 30 + 1
+    unowned = tmp_path / "unowned.csv"
+    assert run("export", "actions", "--only", "unowned", "--out", str(unowned)).returncode == 0
+    assert [r["Ref"] for r in csv.DictReader(unowned.open(encoding="utf-8"))] == ["1", "2"]
+
+
+def test_the_console_offers_the_whole_list_as_a_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init", "--demo").returncode == 0
+    reply = run("say", "overdue plan:esr", "--now", "2021-01-15")
+    assert "… 2 more: `/milestones overdue plan:esr page:2`" in reply.stdout
+    offered = reply.stdout.split("The whole list as one file: ", 1)[1].split("\n\n", 1)[0]
+    command = shlex.split(" ".join(offered.split()))
+    assert command[:3] == ["milestones-bot", "export", "actions"]
+    assert run(*command[1:]).returncode == 0
+    rows = list(csv.DictReader((tmp_path / "overdue.csv").open(encoding="utf-8")))
+    assert sorted(r["Ref"] for r in rows) == ["1.a", "1.c", "1.d", "10.b", "10.c", "10.d", "10.e"]
+
+
+def test_import_into_an_organisation_as_at_a_given_time(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init", "--demo", "--now", "2020-09-01").returncode == 0
+    shipped = run("say", "show esr/1.c")
+    assert "1 Sep 2020 09:00 @Dafydd Rhosier by the role directory at import" in shipped.stdout
+    plan = tmp_path / "cluster.csv"
+    plan.write_text(
+        "Ref,Action,Lead,Timeline\n1,Open the hub,HoPC,June 2020\n2,Hire a pharmacist,Cluster lead,June 2020\n"
+    )
+    unknown = run("import", str(plan), "--key", "cluster", "--org", "cvuhbb")
+    assert unknown.returncode == 2 and "no organisation `cvuhbb`. Did you mean cvuhb or" in unknown.stderr
+    imported = run("import", str(plan), "--key", "cluster", "--org", "CVUHB", "--now", "2020-10-02T14:30")
+    assert imported.returncode == 0, imported.stderr
+    assert "2 Oct 2020 14:30 @Dafydd Rhosier by the role directory at import" in run("say", "show cluster/1").stdout
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        plan_org, action_org = connection.execute(
+            "select po.code, ao.code from plans p join organisations po on po.id = p.organisation_id "
+            "join actions a on a.plan_id = p.id join organisations ao on ao.id = a.organisation_id "
+            "where p.key = 'cluster' and a.ref = '2'"
+        ).fetchone()
+    assert (plan_org, action_org) == ("cvuhb", "cvuhb")  # nobody owns 2: it sits with the plan's organisation
+    assert "cluster/2" in run("say", "overdue org:cvuhb", "--now", "2021-01-15").stdout

@@ -20,6 +20,7 @@ from bot.directory.service import top_organisation
 from bot.exports.actions import MAX_DAYS, ONLY, ActionSelection, actions_table
 from bot.exports.escalation import escalation_table
 from bot.exports.table import FORMATS, Table, write_csv, xlsx_bytes
+from bot.plans.service import PlanNotFound, find_plan_key
 from bot.runtime import configure_logging, open_database
 
 USAGE_ERROR = 2
@@ -43,11 +44,11 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     actions.add_argument("--lead", help="only actions whose lead, owner name or owner email contains this")
     actions.add_argument("--only", choices=ONLY, help="only the overdue, those due within --days, or the unowned")
     actions.add_argument("--days", type=int, default=14, help="with --only due: days ahead (default: 14)")
-    actions.add_argument("--now", type=parse_now, help="pretend it is this date (ISO), as `say --now` does")
     for parser in (escalation, actions):
         parser.add_argument("--org", default=None, help="only this organisation's subtree (code; default: all Wales)")
         parser.add_argument("--format", choices=FORMATS, help="csv or xlsx (default: from --out, else csv)")
         parser.add_argument("--out", type=Path, help="file to write (default: CSV to standard output)")
+        parser.add_argument("--now", type=parse_now, help="pretend it is this date (ISO), as `say --now` does")
         parser.set_defaults(run=run_export)
 
     dashboard = subcommands.add_parser("dashboard", help="web dashboard tools")
@@ -69,7 +70,7 @@ def run_export(args: argparse.Namespace) -> int:
     if fmt == "xlsx" and args.out is None:
         print("An Excel export needs --out FILE.xlsx.", file=sys.stderr)
         return USAGE_ERROR
-    if not 0 < args.days <= MAX_DAYS:
+    if args.table == "actions" and not 0 < args.days <= MAX_DAYS:
         print(f"--days must be from 1 to {MAX_DAYS}.", file=sys.stderr)
         return USAGE_ERROR
     settings = get_settings()
@@ -83,7 +84,12 @@ def run_export(args: argparse.Namespace) -> int:
         if args.table == "escalation":
             table = escalation_table(session=session, root=root, day_from=args.day_from, day_to=args.day_to or today)
         else:
-            selection = ActionSelection(plan_key=args.plan, lead=args.lead, only=args.only, days=args.days)
+            plan_key = args.plan and find_plan_key(session=session, key=args.plan)
+            if isinstance(plan_key, PlanNotFound):
+                hint = f" Did you mean {' or '.join(plan_key.suggestions)}?" if plan_key.suggestions else ""
+                print(f"There is no plan `{args.plan}`.{hint}", file=sys.stderr)
+                return USAGE_ERROR
+            selection = ActionSelection(plan_key=plan_key, lead=args.lead, only=args.only, days=args.days)
             table = actions_table(session=session, root=root, today=today, selection=selection)
         _write(table, fmt, args.out)
     return 0

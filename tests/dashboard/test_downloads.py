@@ -1,0 +1,91 @@
+"""A long chat list links the CSV of the whole list; the link downloads exactly that list over real HTTP,
+opens nothing else, and the all-Wales pages and export count every row of the actions table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+
+from bot.dashboard.links import dashboard_links
+from bot.plans.importer import import_plan
+from bot.plans.models import Action
+from bot.plans.reading import read_plan_file
+from commands.context import CommandContext
+from commands.dispatch import answer
+from commands.replies import Link, Reply
+from tests.dashboard.live import LiveDashboard
+
+NOW = datetime(2021, 1, 15, 9, 0, tzinfo=UTC)
+
+
+def chat(live: LiveDashboard, text: str) -> Reply:
+    links = dashboard_links(live.settings)
+    assert links is not None
+    with live.database.unit_of_work() as session:
+        ctx = CommandContext(
+            session=session, actor=None, clock=live.clock, source="slack", download_link=links.download
+        )
+        return answer(text, ctx)
+
+
+def link_of(reply: Reply) -> str:
+    found = [piece.url for s in reply.sections for ln in s.lines for piece in ln if isinstance(piece, Link)]
+    assert len(found) == 1, reply
+    return found[0]
+
+
+def rows_of(response: httpx.Response) -> list[dict[str, str]]:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def test_a_long_list_links_a_csv_of_exactly_that_list(live: LiveDashboard) -> None:
+    reply = chat(live, "overdue plan:esr")
+    rows = rows_of(httpx.get(link_of(reply)))  # no cookie: the link carries its own signature
+    assert sorted(r["Ref"] for r in rows) == ["1.a", "1.c", "1.d", "10.b", "10.c", "10.d", "10.e"]
+    assert {(r["Plan"], r["Delivery"]) for r in rows} == {("esr", "Overdue")}
+    in_sppc = rows_of(httpx.get(link_of(chat(live, "overdue plan:esr org:sppc"))))
+    assert len(in_sppc) == 6 and "1.a" not in {r["Ref"] for r in in_sppc}  # 1.a sits with Welsh Government
+    everything = rows_of(httpx.get(link_of(chat(live, "overdue"))))
+    assert len(everything) == 30
+    short = chat(live, "overdue plan:pacesetter lead:nobody-at-all")
+    assert not [p for s in short.sections for ln in s.lines for p in ln if isinstance(p, Link)]
+
+
+def test_a_download_link_opens_no_page_and_no_other_organisation(live: LiveDashboard) -> None:
+    link = link_of(chat(live, "overdue plan:esr org:sppc"))
+    assert "/dashboard/org/sppc/export/actions.csv?" in link
+    as_page = httpx.get(link.replace("/export/actions.csv", ""))
+    assert as_page.status_code == 401  # a download signature is not a dashboard session
+    other_board = httpx.get(link.replace("/org/sppc/", "/org/cvuhb/"))
+    assert other_board.status_code == 403
+    assert httpx.get(link.replace("sig=", "sig=0")).status_code == 403
+    narrowed = rows_of(httpx.get(link.replace("only=overdue", "only=unowned")))  # narrows, never widens
+    assert narrowed == []
+
+
+def test_the_wales_view_counts_actions_nobody_holds_yet(live: LiveDashboard, tmp_path: Path) -> None:
+    plan = tmp_path / "orphans.csv"
+    plan.write_text("Ref,Action,Lead,Timeline\n1,Form a committee,A group to be named,June 2020\n2,Report,TBC,TBC\n")
+    with live.database.unit_of_work() as session:
+        import_plan(
+            session=session, plan_file=read_plan_file(plan, key="orphans", name="Orphans", overrides={}), now=NOW
+        )
+        in_table = session.scalar(select(func.count()).select_from(Action))
+    with httpx.Client(base_url=live.url) as browser:
+        browser.get(live.link("wales"), follow_redirects=True)
+        exported = rows_of(browser.get("/dashboard/org/wales/export/actions.csv"))
+        assert len(exported) == in_table
+        assert [r["Owner"] for r in exported if r["Plan"] == "orphans"] == ["no owner yet"] * 2
+        page = browser.get("/dashboard/org/wales").text
+        assert "Overdue actions (31)" in page and "no owner yet (A group to be named)" in page
+        assert "Orphans" in page
+        overdue = rows_of(browser.get("/dashboard/org/wales/export/actions.csv?only=overdue"))
+        assert len(overdue) == 31
+        assert browser.get("/dashboard/org/wales/export/actions.csv?only=everything").status_code == 400
