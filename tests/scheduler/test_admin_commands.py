@@ -30,7 +30,7 @@ def test_admins_see_unreachable_people_and_others_are_refused(sim: Simulation) -
         assert text_of(say(session, sim.clock, "admin failed", person(session, ADMIN))) == "No messages have failed."
         someone = person(session, "nerys.awbery@example.nhs.wales")
         assert say(session, sim.clock, "admin unreachable", someone).title == (
-            "Only administrators can see delivery problems."
+            "Only administrators can see delivery problems and unowned actions."
         )
 
 
@@ -46,4 +46,4 @@ def test_admins_see_messages_that_failed_after_retries(sim: Simulation) -> None:
 def test_admin_needs_a_topic(sim: Simulation) -> None:
     with sim.database.unit_of_work() as session:
         reply = say(session, sim.clock, "admin everything", person(session, ADMIN))
-    assert reply.title == "Say which: `admin failed` or `admin unreachable`."
+    assert reply.title == "Say which: `admin failed`, `admin unreachable` or `admin unowned`."
