@@ -25,6 +25,9 @@ BUCKET_LABELS = {
 }
 
 
+UNPLACED = "No organisation yet"
+
+
 @dataclass
 class PlanProgress:
     key: str
@@ -98,4 +101,15 @@ def organisation_progress(*, session: Session, root: Organisation) -> list[Organ
         .group_by(branch.code, branch.name)
     )
     progress = [OrganisationProgress(code, name, int(done or 0), total) for code, name, done, total in rows]
-    return sorted(progress, key=lambda p: (p.code != root.code, p.name))
+    return sorted(progress, key=lambda p: (p.code != root.code, p.name)) + _unplaced(session, root)
+
+
+def _unplaced(session: Session, root: Organisation) -> list[OrganisationProgress]:
+    """At the top, the actions no organisation holds yet, so the table accounts for every action."""
+    if root.parent_id is not None:
+        return []
+    is_done = func.sum(case((Action.status == "done", 1), else_=0))
+    done, total = session.execute(
+        select(is_done, func.count(Action.id)).where(Action.organisation_id.is_(None), Action.status != "dropped")
+    ).one()
+    return [OrganisationProgress("", UNPLACED, int(done or 0), total)] if total else []

@@ -85,7 +85,7 @@ def test_the_wales_view_counts_actions_nobody_holds_yet(live: LiveDashboard, tmp
         assert [r["Owner"] for r in exported if r["Plan"] == "orphans"] == ["no owner yet"] * 2
         page = browser.get("/dashboard/org/wales").text
         assert "Overdue actions (31)" in page and "no owner yet (A group to be named)" in page
-        assert "Orphans" in page
+        assert "Orphans" in page and "No organisation yet</td>" in page
         overdue = rows_of(browser.get("/dashboard/org/wales/export/actions.csv?only=overdue"))
         assert len(overdue) == 31
         assert browser.get("/dashboard/org/wales/export/actions.csv?only=everything").status_code == 400
