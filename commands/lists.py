@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.directory.models import Organisation
 from bot.directory.service import find_organisation, top_organisation
 from bot.exports.actions import ActionSelection
-from bot.plans.listing import ActionFilter, due_soon, overdue_actions
+from bot.plans.listing import ActionFilter, PlanGroup, due_soon, overdue_actions
 from bot.plans.models import Action
 from bot.plans.service import PlanNotFound, actions_owned_by, find_plan_key
 from bot.storage.answer_cache import cached
@@ -40,18 +40,21 @@ def overdue(command: Overdue, ctx: CommandContext) -> Reply:
     plan_key = _plan_key_or_none(command, ctx)
     if isinstance(plan_key, Reply):
         return plan_key
-    flt = ActionFilter(plan_key=plan_key, organisation=organisation, lead=command.lead)
+    # All of Wales is every action, those no organisation holds yet included (as its export is).
+    subtree = None if organisation is not None and organisation.parent_id is None else organisation
+    flt = ActionFilter(plan_key=plan_key, organisation=subtree, lead=command.lead)
+    scope = _scope_words(command.plan, organisation, command.lead)
     # The reply depends only on the data and the date: it is kept until either changes. A copy goes out so
     # that a surface adjusting its reply cannot change the kept one.
-    key = ("overdue reply", *flt.cache_key(), ctx.today, command.public, command.page)
-    reply, total = cached(ctx.session, PLANS, key, lambda: _overdue_reply(command, flt, ctx.session, ctx.today))
+    key = ("overdue reply", *flt.cache_key(), scope, ctx.today, command.public, command.page)
+    reply, total = cached(ctx.session, PLANS, key, lambda: _overdue_reply(command, flt, scope, ctx))
     selection = ActionSelection(plan_key=plan_key, lead=command.lead, only="overdue")
     return with_download(replace(reply), ctx, organisation, selection, total)
 
 
-def _overdue_reply(command: Overdue, flt: ActionFilter, session: Session, today: date) -> tuple[Reply, int]:
+def _overdue_reply(command: Overdue, flt: ActionFilter, scope: str, ctx: CommandContext) -> tuple[Reply, int]:
     """The reply, and how many rows it left for later pages (0: it shows them all)."""
-    scope = _scope_words(command.plan, flt.organisation, command.lead)
+    session, today = ctx.session, ctx.today
     if flt.plan_key:
         return _one_plan_overdue(command, flt, session, today, scope)
     page = Page(command.page, PLANS_PAGE)
@@ -63,7 +66,7 @@ def _overdue_reply(command: Overdue, flt: ActionFilter, session: Session, today:
         return past_the_end(command, page, report.plans_total, "plan with overdue actions"), 0
     sections = [
         Section(
-            heading=f"{group.plan_name} ({group.plan_key}) — {plural(group.total, 'overdue action')}",
+            heading=_plan_heading(group),
             lines=[overdue_line(row, today) for row in group.rows],
             more=_more_in_plan(command, group.plan_key, group.total - len(group.rows)),
         )
@@ -92,13 +95,17 @@ def _one_plan_overdue(
     group = report.groups[0]
     remaining = group.total - page.offset - len(group.rows)
     section = Section(
-        heading=f"{group.plan_name} ({group.plan_key}) — {plural(group.total, 'overdue action')}",
+        heading=_plan_heading(group),
         lines=[overdue_line(row, today) for row in group.rows],
         more=more_line(command, remaining),
     )
     footer = f"{plural(report.total, 'overdue action')}{scope}. {UPDATE_HINT}"
     title = f"Overdue actions{scope}{page_words(page, report.total)}"
     return Reply(title=title, sections=[section], footer=footer, public=command.public), report.total - len(group.rows)
+
+
+def _plan_heading(group: PlanGroup) -> str:
+    return f"{group.plan_name} ({group.plan_key}) — {plural(group.total, 'overdue action')}"
 
 
 def _more_in_plan(command: Overdue, plan_key: str, remaining: int) -> str | None:

@@ -78,6 +78,9 @@ def test_the_wales_view_counts_actions_nobody_holds_yet(live: LiveDashboard, tmp
             session=session, plan_file=read_plan_file(plan, key="orphans", name="Orphans", overrides={}), now=NOW
         )
         in_table = session.scalar(select(func.count()).select_from(Action))
+    for question in ("overdue", "overdue org:wales"):
+        footer = chat(live, question).footer or ""
+        assert footer.startswith("31 overdue actions in 4 plans"), footer
     with httpx.Client(base_url=live.url) as browser:
         browser.get(live.link("wales"), follow_redirects=True)
         exported = rows_of(browser.get("/dashboard/org/wales/export/actions.csv"))
