@@ -164,11 +164,12 @@ def mine(command: Mine, ctx: CommandContext) -> Reply:
         sections.setdefault(heading, Section(heading=heading)).lines.append(_action_line(action))
     listed = list(sections.values())
     listed[-1].more = more_line(command, len(actions) - page.offset - len(on_page))
-    return Reply(
+    reply = Reply(
         title=f"Your actions, {ctx.actor.name}{page_words(page, len(actions))}",
         sections=listed,
         footer=f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue.",
     )
+    return with_download(reply, ctx, None, ActionSelection(person=ctx.actor.email), len(actions) - len(on_page))
 
 
 def with_download(
@@ -193,9 +194,9 @@ def export_command(organisation: Organisation | None, selection: ActionSelection
     """`milestones-bot export actions --only overdue --plan esr --now 2021-01-15 --out overdue.csv`."""
     words = ["milestones-bot", "export", "actions"]
     options = {"--only": selection.only, "--days": str(selection.days) if selection.only == "due" else None,
-               "--plan": selection.plan_key, "--lead": selection.lead,
+               "--plan": selection.plan_key, "--lead": selection.lead, "--person": selection.person,
                "--org": organisation.code if organisation else None, "--now": today.isoformat(),
-               "--out": f"{selection.only or 'actions'}.csv"}  # fmt: skip
+               "--out": f"{selection.only or ('mine' if selection.person else 'actions')}.csv"}  # fmt: skip
     for option, value in options.items():
         if value:
             words += [option, shlex.quote(value)]

@@ -42,6 +42,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     actions = tables.add_parser("actions", help="one row per plan action, with owner, deadline and status")
     actions.add_argument("--plan", help="only this plan (its key, e.g. esr)")
     actions.add_argument("--lead", help="only actions whose lead, owner name or owner email contains this")
+    actions.add_argument("--person", metavar="EMAIL", help="only the actions this person owns or contributes to")
     actions.add_argument("--only", choices=ONLY, help="only the overdue, those due within --days, or the unowned")
     actions.add_argument("--days", type=int, default=14, help="with --only due: days ahead (default: 14)")
     for parser in (escalation, actions):
@@ -77,22 +78,27 @@ def run_export(args: argparse.Namespace) -> int:
     configure_logging(settings)
     today = london_today(FixedClock(args.now) if args.now else SystemClock())
     with open_database(settings).unit_of_work() as session:
-        root = _root(session, args.org)
-        if root is None:
-            print(f"There is no organisation `{args.org}`.", file=sys.stderr)
+        table = _table(session, args, today)
+        if isinstance(table, str):
+            print(table, file=sys.stderr)
             return USAGE_ERROR
-        if args.table == "escalation":
-            table = escalation_table(session=session, root=root, day_from=args.day_from, day_to=args.day_to or today)
-        else:
-            plan_key = args.plan and find_plan_key(session=session, key=args.plan)
-            if isinstance(plan_key, PlanNotFound):
-                hint = f" Did you mean {' or '.join(plan_key.suggestions)}?" if plan_key.suggestions else ""
-                print(f"There is no plan `{args.plan}`.{hint}", file=sys.stderr)
-                return USAGE_ERROR
-            selection = ActionSelection(plan_key=plan_key, lead=args.lead, only=args.only, days=args.days)
-            table = actions_table(session=session, root=root, today=today, selection=selection)
         _write(table, fmt, args.out)
     return 0
+
+
+def _table(session: Session, args: argparse.Namespace, today: date) -> Table | str:
+    """The table asked for, or why there is none (an unknown organisation or plan)."""
+    root = _root(session, args.org)
+    if root is None:
+        return f"There is no organisation `{args.org}`."
+    if args.table == "escalation":
+        return escalation_table(session=session, root=root, day_from=args.day_from, day_to=args.day_to or today)
+    plan_key = args.plan and find_plan_key(session=session, key=args.plan)
+    if isinstance(plan_key, PlanNotFound):
+        return f"There is no plan `{args.plan}`." + (
+            f" Did you mean {' or '.join(plan_key.suggestions)}?" if plan_key.suggestions else "")  # fmt: skip
+    selection = ActionSelection(plan_key=plan_key, lead=args.lead, only=args.only, days=args.days, person=args.person)
+    return actions_table(session=session, root=root, today=today, selection=selection)
 
 
 def _write(table: Table, fmt: str, out: Path | None) -> None:

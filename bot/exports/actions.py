@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, get_args
 
-from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.clock import LONDON
 from bot.dashboard.plan_delivery import BUCKET_LABELS, bucket
 from bot.directory.models import Organisation, Person
 from bot.exports.table import Cell, Table
-from bot.plans.models import CLOSED_STATUSES, STATUS_LABELS, Action, Plan
+from bot.plans.models import CLOSED_STATUSES, STATUS_LABELS, Action, Plan, action_contributors
 from bot.plans.scope import covered_by
 
 HEADINGS = (
@@ -43,18 +43,19 @@ MAX_DAYS = 366
 
 @dataclass(frozen=True)
 class ActionSelection:
-    """Which actions: all of them, or one plan's, one lead's, only the overdue, those due within `days`, or
-    those nobody owns yet."""
+    """Which actions: all of them, or one plan's, one lead's, one person's (owned or contributed to, as `mine`
+    shows them), only the overdue, those due within `days`, or those nobody owns yet."""
 
     plan_key: str | None = None
     lead: str | None = None
     only: Only | None = None
     days: int = 14
+    person: str | None = None
 
     def params(self) -> dict[str, str]:
         """As the query of a dashboard download address."""
         values = {"plan": self.plan_key, "lead": self.lead, "only": self.only,
-                  "days": str(self.days) if self.only == "due" else None}  # fmt: skip
+                  "days": str(self.days) if self.only == "due" else None, "person": self.person}  # fmt: skip
         return {key: value for key, value in values.items() if value}
 
     @classmethod
@@ -63,7 +64,9 @@ class ActionSelection:
         only, days = params.get("only") or None, params.get("days") or "14"
         if (only is not None and only not in ONLY) or not days.isdigit() or not 0 < int(days) <= MAX_DAYS:
             return None
-        return cls(params.get("plan") or None, params.get("lead") or None, only, int(days))
+        return cls(
+            params.get("plan") or None, params.get("lead") or None, only, int(days), params.get("person") or None
+        )
 
 
 def actions_table(
@@ -80,6 +83,8 @@ def _selected(selection: ActionSelection, today: date) -> list[ColumnElement[boo
         pattern = f"%{selection.lead.lower()}%"
         conditions.append(or_(func.lower(Action.lead_text).like(pattern), func.lower(Person.name).like(pattern),
                               func.lower(Person.email).like(pattern)))  # fmt: skip
+    if selection.person:
+        conditions.append(_owned_or_helped_by(selection.person.lower()))
     if selection.only == "overdue":
         conditions.append(bucket(today) == "overdue")
     elif selection.only == "due":
@@ -88,6 +93,16 @@ def _selected(selection: ActionSelection, today: date) -> list[ColumnElement[boo
     elif selection.only == "unowned":
         conditions.append(Action.owner_id.is_(None))
     return conditions
+
+
+def _owned_or_helped_by(email: str) -> ColumnElement[bool]:
+    contributor = aliased(Person)
+    helps = exists(
+        select(action_contributors.c.action_id)
+        .join(contributor, contributor.id == action_contributors.c.person_id)
+        .where(action_contributors.c.action_id == Action.id, func.lower(contributor.email) == email)
+    )
+    return or_(func.lower(Person.email) == email, helps)
 
 
 def _rows(session: Session, root: Organisation, today: date, selection: ActionSelection) -> Iterator[Sequence[Cell]]:

@@ -15,21 +15,23 @@ from bot.dashboard.links import dashboard_links
 from bot.plans.importer import import_plan
 from bot.plans.models import Action
 from bot.plans.reading import read_plan_file
+from bot.plans.service import actions_owned_by
 from commands.context import CommandContext
 from commands.dispatch import answer
 from commands.replies import Link, Reply
 from tests.dashboard.live import LiveDashboard
+from tests.helpers import person
 
 NOW = datetime(2021, 1, 15, 9, 0, tzinfo=UTC)
 
 
-def chat(live: LiveDashboard, text: str) -> Reply:
+def chat(live: LiveDashboard, text: str, email: str | None = None) -> Reply:
     links = dashboard_links(live.settings)
     assert links is not None
     with live.database.unit_of_work() as session:
-        ctx = CommandContext(
-            session=session, actor=None, clock=live.clock, source="slack", download_link=links.download
-        )
+        actor = person(session, email) if email else None
+        ctx = CommandContext(session=session, actor=actor, clock=live.clock, source="slack",
+                             download_link=links.download)  # fmt: skip
         return answer(text, ctx)
 
 
@@ -56,6 +58,15 @@ def test_a_long_list_links_a_csv_of_exactly_that_list(live: LiveDashboard) -> No
     assert len(everything) == 30
     short = chat(live, "overdue plan:pacesetter lead:nobody-at-all")
     assert not [p for s in short.sections for ln in s.lines for p in ln if isinstance(p, Link)]
+
+
+def test_mine_links_a_csv_of_everything_the_person_owns_or_helps_with(live: LiveDashboard) -> None:
+    email = "berian.lougher@example.nhs.wales"
+    rows = rows_of(httpx.get(link_of(chat(live, "mine", email))))
+    with live.database.unit_of_work() as session:
+        theirs = actions_owned_by(session=session, person=person(session, email))
+        assert sorted((r["Plan"], r["Ref"]) for r in rows) == sorted((a.plan.key, a.ref) for a in theirs)
+    assert len(rows) > 20 and any(r["Owner email"] != email for r in rows)  # contributions included
 
 
 def test_a_download_link_opens_no_page_and_no_other_organisation(live: LiveDashboard) -> None:
