@@ -21,7 +21,7 @@ def admin(command: Admin, ctx: CommandContext) -> Reply:
         return refusal("Only administrators can see delivery problems and unowned actions.")
     if command.topic == "unowned":
         return _unowned(command, ctx)
-    return _failed(ctx) if command.topic == "failed" else _unreachable(ctx)
+    return _failed(command, ctx) if command.topic == "failed" else _unreachable(command, ctx)
 
 
 def _unowned(command: Admin, ctx: CommandContext) -> Reply:
@@ -49,10 +49,13 @@ def _unowned(command: Admin, ctx: CommandContext) -> Reply:
     return with_download(reply, ctx, None, ActionSelection(only="unowned"), total - len(rows))
 
 
-def _failed(ctx: CommandContext) -> Reply:
-    failed, total = failed_messages(session=ctx.session, limit=SHOWN)
+def _failed(command: Admin, ctx: CommandContext) -> Reply:
+    page = Page(command.page, SHOWN)
+    failed, total = failed_messages(session=ctx.session, limit=page.size, offset=page.offset)
     if not total:
         return Reply(title="No messages have failed.", tone="success")
+    if page.is_past_end(total):
+        return past_the_end(command, page, total, "failed message")
     lines = [
         line(
             Text(f.kind, "code"),
@@ -63,20 +66,26 @@ def _failed(ctx: CommandContext) -> Reply:
         )
         for f in failed
     ]
-    more = f"… and {total - len(lines)} more" if total > len(lines) else None
-    return Reply(title=f"{plural(total, 'message')} failed after retries", sections=[Section(lines=lines, more=more)])
+    more = more_line(command, total - page.offset - len(lines))
+    title = f"{plural(total, 'message')} failed after retries{page_words(page, total)}"
+    return Reply(title=title, sections=[Section(lines=lines, more=more)])
 
 
-def _unreachable(ctx: CommandContext) -> Reply:
+def _unreachable(command: Admin, ctx: CommandContext) -> Reply:
     people = unreachable_people(session=ctx.session)
     if not people:
         return Reply(title="Everyone due a message could be reached.", tone="success")
+    page = Page(command.page, SHOWN)
+    if page.is_past_end(len(people)):
+        return past_the_end(command, page, len(people), "unreachable person")
+    on_page = people[page.offset : page.offset + page.size]
     lines = [
         line(mention(u.person), f" · {plural(u.messages, 'message')} undelivered, last for {format_date(u.last_day)}")
-        for u in people
+        for u in on_page
     ]
+    count = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
     return Reply(
-        title=f"{len(people)} {'person' if len(people) == 1 else 'people'} no chat platform can reach",
-        sections=[Section(lines=lines)],
+        title=f"{count} no chat platform can reach{page_words(page, len(people))}",
+        sections=[Section(lines=lines, more=more_line(command, len(people) - page.offset - len(on_page)))],
         footer="Link their Slack or Teams account, or check their email matches the platform's.",
     )

@@ -230,6 +230,9 @@ def _today(words: Words) -> Command | ParseProblem:
 def _history(words: Words) -> Command | ParseProblem:
     if not words.positional:
         return ParseProblem("Say which service, for example `/escalation history dental 30d`.", topic="history")
+    page = _page(words, "history")
+    if isinstance(page, ParseProblem):
+        return page
     problem = _extra(words, 2, "history")
     if problem:
         return problem
@@ -242,7 +245,7 @@ def _history(words: Words) -> Command | ParseProblem:
                 topic="history",
             )
         days = parsed
-    return EscalationHistory(service=words.positional[0], days=days, org=words.options.get("org"))
+    return EscalationHistory(service=words.positional[0], days=days, org=words.options.get("org"), page=page)
 
 
 def _admin(words: Words) -> Command | ParseProblem:

@@ -26,7 +26,7 @@ ESCALATION_HELP: dict[str, tuple[str, str]] = {
     "report": ('report dental 2 "two dentists off sick" [org:CODE]',
                "Report today's escalation level for a service you report for."),
     "today": ("today [org:CODE] [public]", "Today's latest level per service, and who has not reported yet."),
-    "history": ("history dental [30d] [org:CODE]", "A service's reported levels over the last days."),
+    "history": ("history dental [30d] [org:CODE] [page:N]", "A service's reported levels over the last days."),
 }  # fmt: skip
 
 TOPIC_NAMESPACE = {**{k: "/milestones" for k in MILESTONE_HELP}, **{k: "/escalation" for k in ESCALATION_HELP}}

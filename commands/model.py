@@ -76,6 +76,7 @@ class EscalationHistory:
     service: str
     days: int = 30
     org: str | None = None
+    page: int = 1
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, replace
 
-from commands.model import Admin, DueSoon, Mine, Overdue
+from commands.model import Admin, DueSoon, EscalationHistory, Mine, Overdue
 from commands.replies import Reply
 from commands.views import plural
 
-Listing = Overdue | DueSoon | Mine | Admin
+Listing = Overdue | DueSoon | Mine | Admin | EscalationHistory
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,8 @@ class Page:
 
 def command_text(command: Listing) -> str:
     """The command as someone would type it: `/milestones overdue plan:esr lead:"HoPC" page:2`."""
-    words = ["/milestones", *_words(command)]
+    namespace = "/escalation" if isinstance(command, EscalationHistory) else "/milestones"
+    words = [namespace, *_words(command)]
     if command.page > 1:
         words.append(f"page:{command.page}")
     return " ".join(words)
@@ -73,6 +74,13 @@ def _words(command: Listing) -> list[str]:
         return ["due", f"{command.days}d", *(["public"] if command.public else [])]
     if isinstance(command, Mine):
         return ["mine"]
+    if isinstance(command, EscalationHistory):
+        return [
+            "history",
+            shlex.quote(command.service),
+            f"{command.days}d",
+            *filter(None, [_option("org", command.org)]),
+        ]
     return ["admin", command.topic]
 
 

@@ -21,7 +21,7 @@ from commands.model import (
     Snooze,
     Update,
 )
-from commands.paging import command_text, next_page
+from commands.paging import Listing, command_text, next_page
 
 
 @pytest.mark.parametrize(
@@ -55,6 +55,7 @@ from commands.paging import command_text, next_page
         ("/escalation today org:cvuhb public", EscalationToday(org="cvuhb", public=True)),
         ("/escalation history dental", EscalationHistory("dental")),
         ("/escalation history dental 7d", EscalationHistory("dental", days=7)),
+        ("/escalation history dental 7d page:3", EscalationHistory("dental", days=7, page=3)),
         ("/escalation", Help("escalation")),
     ],
 )
@@ -96,9 +97,10 @@ def test_problems_name_the_fix(text: str, topic: str | None, fragment: str) -> N
         DueSoon(days=30, page=2),
         Mine(page=4),
         Admin("unowned", page=2),
+        EscalationHistory("dental", days=7, org="cv-dental-1", page=2),
     ],
 )
-def test_the_next_page_command_parses_back_to_the_next_page(command: Overdue | DueSoon | Mine | Admin) -> None:
+def test_the_next_page_command_parses_back_to_the_next_page(command: Listing) -> None:
     assert parse(next_page(command)) == replace(command, page=command.page + 1)
     assert parse(command_text(command)) == command
 
