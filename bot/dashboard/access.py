@@ -74,16 +74,16 @@ def picture_link(settings: Settings, org_code: str, *, now: datetime, days: int,
 def download_link(settings: Settings, org_code: str, query: dict[str, str], *, now: datetime, days: int) -> str:
     """The CSV of a list a chat reply could not hold (the organisation's actions narrowed by `query`). A chat
     link is opened without a dashboard session, so it carries its own signature, made for this download
-    only: the query is signed with it, so the link gives exactly the list it was made for, and it opens no
-    session and no page."""
+    only: its path and query are signed with it, so the link gives exactly the file it was made for, and it
+    opens no session, no page and no other export."""
     path = f"/dashboard/org/{org_code}/export/actions.csv"
-    return _signed_url(settings, path, download_purpose(query), org_code, now=now, days=days, **query)
+    return _signed_url(settings, path, download_purpose(path, query), org_code, now=now, days=days, **query)
 
 
-def download_purpose(query: Mapping[str, str]) -> str:
-    """What a download link's signature covers besides the organisation and expiry: its narrowing query."""
+def download_purpose(path: str, query: Mapping[str, str]) -> str:
+    """What a download link's signature covers besides the organisation and expiry: the file and its query."""
     narrowing = sorted((key, value) for key, value in query.items() if key not in ("org", "until", "sig"))
-    return f"{DOWNLOAD}?{urlencode(narrowing)}"
+    return f"{DOWNLOAD} {path}?{urlencode(narrowing)}"
 
 
 def grant_from_link(secret: str, *, org: str, until: str, sig: str, now: datetime, purpose: str = LINK) -> Grant | None:

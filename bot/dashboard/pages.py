@@ -81,7 +81,7 @@ class DashboardPages:
     def _grant(self, request: Request, session: Session, signed: str | None) -> Grant | Refusal:
         params = request.query_params
         if signed and "sig" in params:
-            purpose = download_purpose(params) if signed == DOWNLOAD else signed
+            purpose = download_purpose(request.url.path, params) if signed == DOWNLOAD else signed
             grant = grant_from_link(self.secret, org=params.get("org", ""), until=params.get("until", ""),
                                     sig=params["sig"], now=self.runtime.clock.now(), purpose=purpose)  # fmt: skip
             return grant or BAD_LINK

@@ -77,8 +77,13 @@ def test_a_download_link_opens_no_page_and_no_other_organisation(live: LiveDashb
     other_board = httpx.get(link.replace("/org/sppc/", "/org/cvuhb/"))
     assert other_board.status_code == 403
     assert httpx.get(link.replace("sig=", "sig=0")).status_code == 403
-    for changed in (link.replace("&only=overdue", ""), link.replace("plan=esr", "plan=pacesetter")):
-        assert httpx.get(changed).status_code == 403  # the link gives exactly its own list
+    for changed in (
+        link.replace("&only=overdue", ""),
+        link.replace("plan=esr", "plan=pacesetter"),
+        link.replace("/export/actions.csv", "/export/escalation.csv"),
+        link.replace("/export/actions.csv", "/export/actions.xlsx"),
+    ):
+        assert httpx.get(changed).status_code == 403, changed  # the link gives exactly its own file
 
 
 def test_the_wales_view_counts_actions_nobody_holds_yet(live: LiveDashboard, tmp_path: Path) -> None:
