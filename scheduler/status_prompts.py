@@ -92,7 +92,7 @@ def decide_status_prompts(*, session: Session, today: date, settings: Settings) 
     away = away_on(session=session, day=today)
     rows = session.execute(
         select(Action.id, Action.owner_id, Action.due_end, Action.due_start, Action.open_ended).where(
-            Action.status.not_in(CLOSED_STATUSES), Action.owner_id.is_not(None)
+            Action.status.not_in(CLOSED_STATUSES), Action.owner_id.is_not(None), Action.is_rollup.is_(False)
         )
     )
     planned: list[Planned] = []
