@@ -238,6 +238,8 @@ def snooze(command: Snooze, ctx: CommandContext) -> Reply:
     if isinstance(found, Reply):
         return found
     action, actor = found
+    if action.is_rollup:
+        return _rollup_refusal(action, "prompts")
     until = command.until or ctx.today + timedelta(days=command.days or 1)
     if until <= ctx.today:
         return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
