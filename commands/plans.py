@@ -28,7 +28,7 @@ def outline(command: PlanOutline, ctx: CommandContext) -> Reply:
     sections = [
         _recommendation_section(
             recommendation, [a for a in actions if a.recommendation_id == recommendation.id], found, ctx.today
-        )  # fmt: skip
+        )
         for recommendation in _recommendations(ctx.session, plan)
     ]
     loose = [a for a in actions if a.recommendation_id is None]
