@@ -127,16 +127,9 @@ class Action(Base):
     status_changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     status_note: Mapped[str | None] = mapped_column(Text)
 
-    # PLACEHOLDER until the lead's migration 0006 lands (see 0007_recurrence_placeholder.py).
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
-    whole_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), index=True)
-    is_rollup: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
-    recurrence: Mapped[str] = mapped_column(Text, default="", server_default="")
-
     plan: Mapped[Plan] = relationship(back_populates="actions")
     recommendation: Mapped[Recommendation | None] = relationship()
     owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])
-    parent: Mapped[Action | None] = relationship(foreign_keys=[parent_id], remote_side=[id])
     organisation: Mapped[Organisation | None] = relationship()
     status_changed_by: Mapped[Person | None] = relationship(foreign_keys=[status_changed_by_id])
     contributors: Mapped[list[Person]] = relationship(secondary=action_contributors)
