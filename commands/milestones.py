@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from bot.clock import LONDON
 from bot.directory.models import Organisation, Person
 from bot.directory.service import find_organisation, get_person_by_email
-from bot.plans.listing import ActionFilter, due_soon, overdue_actions
+from bot.plans.listing import ActionFilter, OverdueReport, PlanGroup, due_soon, overdue_actions
 from bot.plans.models import STATUS_LABELS, STATUSES, Action
 from bot.plans.models import Snooze as SnoozeRow
 from bot.plans.service import (
@@ -54,20 +54,26 @@ def _overdue_reply(command: Overdue, flt: ActionFilter, session: Session, today:
                      public=command.public)  # fmt: skip
     sections = [
         Section(
-            heading=f"{group.plan_name} ({group.plan_key}) — {plural(group.total, 'overdue action')}",
+            heading=f"{group.plan_name} ({group.plan_key}) — {_overdue_count(group)}",
             lines=[overdue_line(row, today) for row in group.rows],
-            more=f"… and {group.total - len(group.rows):,} more in this plan (`overdue plan:{group.plan_key}`)"
-            if group.total > len(group.rows)
+            more=f"… and {group.lines - len(group.rows):,} more in this plan (`overdue plan:{group.plan_key}`)"
+            if group.lines > len(group.rows)
             else None,
         )
         for group in report.groups
     ]
     hidden = report.plans_total - len(report.groups)
-    footer = f"{plural(report.total, 'overdue action')} in {plural(report.plans_total, 'plan')}{scope}"
+    footer = f"{_overdue_count(report)} in {plural(report.plans_total, 'plan')}{scope}"
     if hidden:
         footer += f" ({hidden:,} more plans not shown)"
     footer += '. Update one with `/milestones update <ref> on_track "note"`.'
     return Reply(title=f"Overdue actions{scope}", sections=sections, footer=footer, public=command.public)
+
+
+def _overdue_count(counted: PlanGroup | OverdueReport) -> str:
+    """"3 overdue actions", or "3 overdue actions (15 deliveries)" when some are owed by several organisations."""
+    actions = plural(counted.lines, "overdue action")
+    return actions if counted.lines == counted.total else f"{actions} ({counted.total:,} deliveries)"
 
 
 def due(command: DueSoon, ctx: CommandContext) -> Reply:

@@ -119,7 +119,9 @@ def assign_owner(
     change = OwnerChange(previous_owner=action.owner, owner=owner, changed_by=actor, source=source, recorded_at=now)
     action.owner_history.append(change)
     action.owner = owner
-    action.organisation = owner.organisation or action.organisation
+    if action.parent_id is None and action.parent is None:
+        # A delivery stays with the organisation that owes it, whoever answers for it.
+        action.organisation = owner.organisation or action.organisation
     return change
 
 
