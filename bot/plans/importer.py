@@ -18,6 +18,7 @@ from bot.plans.deliveries import people_by_organisation, sync_deliveries
 from bot.plans.due_window import parse_due_window, split_timeline
 from bot.plans.fan_out import UnknownOwers, default_titles, owing_organisations
 from bot.plans.models import Action, Plan, Recommendation
+from bot.plans.occurrences import sync_recurrence
 from bot.plans.reading import PlanFile, PlanRow
 from bot.plans.service import assign_owner
 
@@ -141,6 +142,7 @@ class _ImportContext:
             action.owed_by = owed_by
         if owed_by:
             self._fan_out(action, owed_by, role)
+        sync_recurrence(session=self.session, action=action, now=self.now)
         return action
 
     def _fan_out(self, whole: Action, owed_by: str, role: Role | None) -> None:
