@@ -26,6 +26,7 @@ from bot.storage.answer_cache import cached
 from bot.storage.versions import PLANS
 from commands.context import CommandContext
 from commands.model import Assign, DueSoon, Mine, Overdue, Show, Snooze, Update
+from commands.recurring import next_open_occurrence, occurrence_sections, part_of_line, repeats_line
 from commands.replies import Line, Reply, Section, Text, line, refusal
 from commands.views import age, due_line, format_date, mention, overdue_line, plural, shorten, status_badge
 
@@ -71,7 +72,7 @@ def _overdue_reply(command: Overdue, flt: ActionFilter, session: Session, today:
 
 
 def _overdue_count(counted: PlanGroup | OverdueReport) -> str:
-    """"3 overdue actions", or "3 overdue actions (15 deliveries)" when some are owed by several organisations."""
+    """ "3 overdue actions", or "3 overdue actions (15 deliveries)" when some are owed by several organisations."""
     actions = plural(counted.lines, "overdue action")
     return actions if counted.lines == counted.total else f"{actions} ({counted.total:,} deliveries)"
 
@@ -120,13 +121,15 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         line(Text("Action: ", "bold"), action.title),
         line(Text("Lead (as written): ", "bold"), action.lead_text or "—"),
         line(Text("Owner: ", "bold"), mention(action.owner) if action.owner else Text("nobody yet", "muted")),
-        line(Text("Due: ", "bold"), _due_words(action)),
+        repeats_line(action) or line(Text("Due: ", "bold"), _due_words(action)),
         line(Text("Expected output: ", "bold"), action.expected_output or "—"),
         line(Text("Status: ", "bold"), status_badge(action.status),
              Text(f" ({age(action.status_changed_at, ctx.today)})", "muted")),
     ]  # fmt: skip
     if action.recommendation:
         details.insert(0, line(Text("Under: ", "bold"), shorten(action.recommendation.title, 160)))
+    if (part_of := part_of_line(action)) is not None:
+        details.insert(0, part_of)
     history = [
         line(
             _when(update.recorded_at),
@@ -147,13 +150,19 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         )
         for change in reversed(action.owner_history[-5:])
     ]
-    sections = [Section(lines=details)]
+    sections = [Section(lines=details), *occurrence_sections(session=ctx.session, action=action, today=ctx.today)]
     if history:
         sections.append(Section(heading="History (latest first)", lines=history))
     if owners:
         sections.append(Section(heading="Owners (latest first)", lines=owners))
-    return Reply(title=f"{action.label} · {action.plan.name}", sections=sections,
-                 footer=f"Change it with `/milestones update {action.label} <status> \"note\"`.")  # fmt: skip
+    return Reply(title=f"{action.label} · {action.plan.name}", sections=sections, footer=_show_footer(action, ctx))
+
+
+def _show_footer(action: Action, ctx: CommandContext) -> str:
+    # A recurring action is answered for one occurrence at a time.
+    answering = next_open_occurrence(session=ctx.session, action=action) if action.recurrence else None
+    target = (answering or action).label
+    return f'Change it with `/milestones update {target} <status> "note"`.'
 
 
 def update(command: Update, ctx: CommandContext) -> Reply:

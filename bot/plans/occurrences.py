@@ -42,7 +42,7 @@ def sync_recurrence(*, session: Session, action: Action, now: datetime) -> list[
     owed by several organisations. Returns the occurrences added. A timeline that stops recurring leaves
     existing occurrences alone: they may hold people's answers."""
     recurrence = parse_recurrence(action.due_raw, action_text=action.title)
-    carriers = [action, *_deliveries(session, action)]
+    carriers = [action, *deliveries_of(session=session, whole=action)]
     for carrier in carriers:
         carrier.recurrence = recurrence.rrule if recurrence else ""
     if recurrence is None:
@@ -53,7 +53,8 @@ def sync_recurrence(*, session: Session, action: Action, now: datetime) -> list[
                                                                              today=today)]  # fmt: skip
 
 
-def _deliveries(session: Session, whole: Action) -> list[Action]:
+def deliveries_of(*, session: Session, whole: Action) -> list[Action]:
+    """An action's parts that are not occurrences: one delivery per owing organisation."""
     if whole.id is None:
         return []
     children = session.scalars(select(Action).where(Action.parent_id == whole.id).order_by(Action.ref))
@@ -100,7 +101,7 @@ def _new_occurrence(parent: Action, recurrence: Recurrence, due: date) -> Action
         parent=parent,
         whole=parent.whole or parent,
         status="not_started",
-        due_raw=_period_words(recurrence, start, end, parent.due_raw),
+        due_raw=_period_words(recurrence, start, end),
         due_start=start,
         due_end=end,
         due_precision=_precision(recurrence),
@@ -121,10 +122,8 @@ def _copy_wording(parent: Action, child: Action) -> None:
         setattr(child, name, getattr(parent, name))
 
 
-def _period_words(recurrence: Recurrence, start: date, end: date, written: str) -> str:
-    # Kept within the column's 200 characters: the timeline as written may itself be long.
-    words = f"{_day(start)} to {_day(end)}, {recurrence.frequency} (“{written}”)"
-    return words if len(words) <= 200 else words[:199] + "…"
+def _period_words(recurrence: Recurrence, start: date, end: date) -> str:
+    return f"{_day(start)} to {_day(end)}, {recurrence.frequency}"
 
 
 def _day(day: date) -> str:
@@ -153,4 +152,4 @@ def extend_occurrences(*, session: Session, today: date) -> int:
 
 
 def _has_deliveries(session: Session, action: Action) -> bool:
-    return action.is_rollup and bool(_deliveries(session, action))
+    return action.is_rollup and bool(deliveries_of(session=session, whole=action))
