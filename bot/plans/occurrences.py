@@ -47,6 +47,7 @@ def sync_recurrence(*, session: Session, action: Action, now: datetime) -> list[
         carrier.recurrence = recurrence.rrule if recurrence else ""
     if recurrence is None:
         return []
+    action.due_understood = True  # "Quarterly" is no date, but it is understood
     today = now.astimezone(LONDON).date()
     owners = carriers[1:] or carriers  # a whole with deliveries: each delivery carries the occurrences
     return [added for carrier in owners for added in materialise_occurrences(session=session, parent=carrier,
