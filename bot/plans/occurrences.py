@@ -42,6 +42,8 @@ def sync_recurrence(*, session: Session, action: Action, now: datetime) -> list[
     owed by several organisations. Returns the occurrences added. A timeline that stops recurring leaves
     existing occurrences alone: they may hold people's answers."""
     recurrence = parse_recurrence(action.due_raw, action_text=action.title)
+    if recurrence is None and not action.recurrence:
+        return []  # the common case: nothing recurs, nothing to clear
     carriers = [action, *deliveries_of(session=session, whole=action)]
     for carrier in carriers:
         carrier.recurrence = recurrence.rrule if recurrence else ""
@@ -56,8 +58,8 @@ def sync_recurrence(*, session: Session, action: Action, now: datetime) -> list[
 
 def deliveries_of(*, session: Session, whole: Action) -> list[Action]:
     """An action's parts that are not occurrences: one delivery per owing organisation."""
-    if whole.id is None:
-        return []
+    if whole.id is None or not whole.is_rollup:
+        return []  # only a roll-up has parts
     children = session.scalars(select(Action).where(Action.parent_id == whole.id).order_by(Action.ref))
     return [child for child in children if not is_occurrence(child)]
 

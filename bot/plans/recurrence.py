@@ -41,6 +41,7 @@ from bot.plans.due_window import month_number, normalise_timeline, parse_due_win
 
 Unit = Literal["week", "month"]
 Words = tuple[str, ...]
+_Cadence = tuple[Unit, int]  # ("month", 3): quarterly
 
 FINANCIAL_YEAR_END = 3  # March
 _MONTH_INTERVALS = (1, 3, 6, 12)
@@ -104,7 +105,7 @@ class Recurrence:
         return f"{self.frequency}, due at the end of {listed}"
 
 
-_FREQUENCY_NAMES: dict[tuple[Unit, int], str] = {
+_FREQUENCY_NAMES: dict[_Cadence, str] = {
     ("week", 1): "weekly",
     ("month", 1): "monthly",
     ("month", 3): "quarterly",
@@ -173,7 +174,7 @@ def _phrases(*texts: str) -> tuple[Words, ...]:
     return tuple(sorted((tuple(t.split()) for t in texts), key=len, reverse=True))
 
 
-_CADENCE_TEXTS: dict[tuple[Unit, int], tuple[str, ...]] = {
+_CADENCE_TEXTS: dict[_Cadence, tuple[str, ...]] = {
     ("week", 1): ("weekly", "every week", "each week", "once a week"),
     ("month", 1): ("monthly", "every month", "each month", "once a month", "every calendar month"),
     ("month", 3): ("quarterly", "every quarter", "each quarter", "once a quarter", "every three months",
@@ -184,17 +185,23 @@ _CADENCE_TEXTS: dict[tuple[Unit, int], tuple[str, ...]] = {
     ("month", 12): ("annually", "annual", "yearly", "every year", "each year", "once a year", "every financial year",
                     "each financial year"),
 }  # fmt: skip
-_CADENCES_BY_LENGTH = tuple(
-    sorted(
-        ((phrase, key) for key, texts in _CADENCE_TEXTS.items() for phrase in _phrases(*texts)),
-        key=lambda item: -len(item[0]),
-    )
-)
+_CadenceIndex = dict[str, tuple[tuple[Words, _Cadence], ...]]
 
+
+def _index(phrases: list[tuple[Words, _Cadence]]) -> _CadenceIndex:
+    # By first word, longest first: one look-up per word of the text (an action's text may be long).
+    index: dict[str, list[tuple[Words, _Cadence]]] = {}
+    for phrase, key in sorted(phrases, key=lambda item: -len(item[0])):
+        index.setdefault(phrase[0], []).append((phrase, key))
+    return {word: tuple(found) for word, found in index.items()}
+
+
+_ALL_CADENCES = [(phrase, key) for key, texts in _CADENCE_TEXTS.items() for phrase in _phrases(*texts)]
+_CADENCES = _index(_ALL_CADENCES)
 # In an action's text "annual" is mostly a name ("Cluster Annual Plan"), not how often something happens.
-_HINT_CADENCES = tuple(item for item in _CADENCES_BY_LENGTH if item[0] != ("annual",))
+_HINT_CADENCES = _index([item for item in _ALL_CADENCES if item[0] != ("annual",)])
 
-_PERIOD_NOUNS: dict[tuple[Unit, int], tuple[Words, ...]] = {
+_PERIOD_NOUNS: dict[_Cadence, tuple[Words, ...]] = {
     ("week", 1): _phrases("week"),
     ("month", 1): _phrases("month"),
     ("month", 3): _phrases("quarter"),
@@ -248,23 +255,23 @@ def _match(words: Words, at: int, phrases: tuple[Words, ...]) -> int | None:
     return None
 
 
-def _find_cadence(
-    words: Words, cadences: tuple[tuple[Words, tuple[Unit, int]], ...]
-) -> list[tuple[int, int, tuple[Unit, int]]]:
+def _find_cadence(words: Words, cadences: _CadenceIndex) -> list[tuple[int, int, _Cadence]]:
+    """Every cadence phrase in `words`, left to right: (start, end, cadence)."""
     found = []
     at = 0
     while at < len(words):
-        for phrase, key in cadences:
+        end = at + 1
+        for phrase, key in cadences.get(words[at], ()):
             if words[at : at + len(phrase)] == phrase:
                 found.append((at, at + len(phrase), key))
-                at += len(phrase) - 1
+                end = at + len(phrase)
                 break
-        at += 1
+        at = end
     return found
 
 
 def _read_timeline(words: Words) -> Recurrence | None:
-    cadences = _find_cadence(words, _CADENCES_BY_LENGTH)
+    cadences = _find_cadence(words, _CADENCES)
     if not cadences:
         return None
     start, end, key = cadences[0]
@@ -295,7 +302,7 @@ def _read_head(head: Words, cadence_word: str) -> _Bounds | None:
     return _read_bounds(head)
 
 
-def _read_tail(words: Words, at: int, key: tuple[Unit, int]) -> tuple[int | None, _Bounds] | None:
+def _read_tail(words: Words, at: int, key: _Cadence) -> tuple[int | None, _Bounds] | None:
     """After the cadence: [activity] [due-rule] [each-year] [bounds]. Returns the named due month, if any."""
     for _ in range(2):
         if at < len(words) and words[at] in _ACTIVITIES:
@@ -312,7 +319,7 @@ def _read_tail(words: Words, at: int, key: tuple[Unit, int]) -> tuple[int | None
     return None if bounds is None else (anchor, bounds)
 
 
-def _period_end_rule(words: Words, at: int, key: tuple[Unit, int]) -> int | None:
+def _period_end_rule(words: Words, at: int, key: _Cadence) -> int | None:
     """ "by the end of the quarter", "at the end of each month", "at month end": the default, made explicit."""
     nouns = _PERIOD_NOUNS[key]
     after_lead = _match(words, at, _LEAD_INS)
