@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.clock import LONDON
 from bot.directory.models import Organisation, Person
@@ -13,6 +13,7 @@ from bot.directory.service import find_organisation, get_person_by_email
 from bot.plans.listing import ActionFilter, OverdueReport, PlanGroup, due_soon, overdue_actions
 from bot.plans.models import STATUS_LABELS, STATUSES, Action
 from bot.plans.models import Snooze as SnoozeRow
+from bot.plans.rollup import rollups
 from bot.plans.service import (
     ActionNotFound,
     actions_owned_by,
@@ -26,7 +27,8 @@ from bot.storage.answer_cache import cached
 from bot.storage.versions import PLANS
 from commands.context import CommandContext
 from commands.model import Assign, DueSoon, Mine, Overdue, Show, Snooze, Update
-from commands.recurring import next_open_occurrence, occurrence_sections, part_of_line, repeats_line
+from commands.parts import action_parts, parts_section
+from commands.recurring import next_open_occurrence, occurrence_sections, repeats_line
 from commands.replies import Line, Reply, Section, Text, line, refusal
 from commands.views import age, due_line, format_date, mention, overdue_line, plural, shorten, status_badge
 
@@ -94,9 +96,11 @@ def due(command: DueSoon, ctx: CommandContext) -> Reply:
 def mine(_: Mine, ctx: CommandContext) -> Reply:
     if ctx.actor is None:
         return refusal(*UNKNOWN_PERSON)
-    actions = actions_owned_by(session=ctx.session, person=ctx.actor)
-    if not actions:
+    owned = actions_owned_by(session=ctx.session, person=ctx.actor)
+    if not owned:
         return Reply(title="You have no actions assigned.", footer="Ask your manager to `assign` you one.")
+    wholes = [a for a in owned if a.is_rollup]
+    actions = [a for a in owned if not a.is_rollup]
     open_actions = [a for a in actions if a.is_open]
     overdue_now = [a for a in open_actions if (a.deadline() or ctx.today) < ctx.today]
     later = [a for a in open_actions if a not in overdue_now]
@@ -106,11 +110,25 @@ def mine(_: Mine, ctx: CommandContext) -> Reply:
         for heading, group in (("Overdue", overdue_now), ("Open", later), ("Closed", closed))
         if group
     ]
-    return Reply(
-        title=f"Your actions, {ctx.actor.name}",
-        sections=sections,
-        footer=f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue.",
-    )
+    if wholes:
+        sections.append(_wholes_section(wholes, ctx))
+    footer = f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue."
+    if wholes:
+        footer += f" You also lead {plural(len(wholes), 'action')} delivered in parts by others."
+    return Reply(title=f"Your actions, {ctx.actor.name}", sections=sections, footer=footer)
+
+
+def _wholes_section(wholes: list[Action], ctx: CommandContext) -> Section:
+    found = rollups(session=ctx.session, whole_ids=[a.id for a in wholes], today=ctx.today)
+    lines = [
+        line(
+            Text(a.label, "code"),
+            f" {shorten(a.title)} · ",
+            Text(found[a.id].summary() if a.id in found else "no parts yet", "bold"),
+        )
+        for a in wholes
+    ]
+    return Section(heading="You lead the whole (each part has its own owner)", lines=lines)
 
 
 def show(command: Show, ctx: CommandContext) -> Reply:
@@ -120,16 +138,22 @@ def show(command: Show, ctx: CommandContext) -> Reply:
     details = [
         line(Text("Action: ", "bold"), action.title),
         line(Text("Lead (as written): ", "bold"), action.lead_text or "—"),
+        *([line(Text("Where the lead comes from: ", "bold"), action.lead_note)] if action.lead_note else []),
         line(Text("Owner: ", "bold"), mention(action.owner) if action.owner else Text("nobody yet", "muted")),
         repeats_line(action) or line(Text("Due: ", "bold"), _due_words(action)),
         line(Text("Expected output: ", "bold"), action.expected_output or "—"),
-        line(Text("Status: ", "bold"), status_badge(action.status),
-             Text(f" ({age(action.status_changed_at, ctx.today)})", "muted")),
-    ]  # fmt: skip
+        _status_line(action, ctx.today),
+    ]
     if action.recommendation:
         details.insert(0, line(Text("Under: ", "bold"), shorten(action.recommendation.title, 160)))
-    if (part_of := part_of_line(action)) is not None:
-        details.insert(0, part_of)
+    if action.parent is not None:  # an occurrence of a delivery is part of the delivery
+        details.insert(0, line(Text("Part of: ", "bold"), Text(action.parent.label, "code"),
+                               f" ({_owed_words(action)})"))  # fmt: skip
+    waits_for = action.depends_on or (action.whole.depends_on if action.whole else [])
+    if waits_for:
+        details.append(
+            line(Text("Waits for: ", "bold"), ", ".join(f"{d.label} ({STATUS_LABELS[d.status]})" for d in waits_for))
+        )
     history = [
         line(
             _when(update.recorded_at),
@@ -150,7 +174,7 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         )
         for change in reversed(action.owner_history[-5:])
     ]
-    sections = [Section(lines=details), *occurrence_sections(session=ctx.session, action=action, today=ctx.today)]
+    sections = [Section(lines=details), *_parts_sections(action, ctx)]
     if history:
         sections.append(Section(heading="History (latest first)", lines=history))
     if owners:
@@ -158,11 +182,29 @@ def show(command: Show, ctx: CommandContext) -> Reply:
     return Reply(title=f"{action.label} · {action.plan.name}", sections=sections, footer=_show_footer(action, ctx))
 
 
+def _parts_sections(action: Action, ctx: CommandContext) -> list[Section]:
+    """A recurring action's past and next occurrences; another roll-up's parts (deliveries)."""
+    if not action.is_rollup:
+        return []
+    occurrences = occurrence_sections(session=ctx.session, action=action, today=ctx.today)
+    return occurrences or [parts_section(session=ctx.session, whole=action, today=ctx.today)]
+
+
 def _show_footer(action: Action, ctx: CommandContext) -> str:
-    # A recurring action is answered for one occurrence at a time.
+    # A recurring action is answered one occurrence at a time, a whole one delivery at a time.
     answering = next_open_occurrence(session=ctx.session, action=action) if action.recurrence else None
-    target = (answering or action).label
+    if answering is not None:
+        target = answering.label
+    else:
+        target = f"{action.label}@<organisation>" if action.is_rollup else action.label
     return f'Change it with `/milestones update {target} <status> "note"`.'
+
+
+def _status_line(action: Action, today: date) -> Line:
+    if action.is_rollup:
+        return line(Text("Status: ", "bold"), Text("delivered in parts, each with its own status (below)", "muted"))
+    return line(Text("Status: ", "bold"), status_badge(action.status),
+                Text(f" ({age(action.status_changed_at, today)})", "muted"))  # fmt: skip
 
 
 def update(command: Update, ctx: CommandContext) -> Reply:
@@ -174,6 +216,8 @@ def update(command: Update, ctx: CommandContext) -> Reply:
     if isinstance(found, Reply):
         return found
     action, actor = found
+    if action.is_rollup:
+        return _rollup_refusal(action, "status")
     previous = action.status
     record_status(session=ctx.session, action=action, status=status, actor=actor, now=ctx.now,
                   note=command.note, source=ctx.source)  # fmt: skip
@@ -209,11 +253,28 @@ def snooze(command: Snooze, ctx: CommandContext) -> Reply:
     if isinstance(found, Reply):
         return found
     action, actor = found
+    if action.is_rollup:
+        return _rollup_refusal(action, "prompts")
     until = command.until or ctx.today + timedelta(days=command.days or 1)
     if until <= ctx.today:
         return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
     ctx.session.add(SnoozeRow(action_id=action.id, person_id=actor.id, until=until, created_at=ctx.now))
     return Reply(title=f"No prompts about {action.label} until {format_date(until)}.", tone="success")
+
+
+def _rollup_refusal(action: Action, what: str) -> Reply:
+    example = action_parts(session=object_session(action), whole=action)[:1]  # type: ignore[arg-type]
+    ref = example[0].label if example else f"{action.label}@<organisation>"
+    return refusal(
+        f"{action.label} is delivered in parts, each with its own {what}.",
+        f"Name the part, for example `{ref}`; `/milestones show {action.label}` lists them all.",
+    )
+
+
+def _owed_words(action: Action) -> str:
+    if "#" in action.ref and action.due_end:
+        return f"the occurrence due {format_date(action.due_end)}"
+    return f"{action.organisation.name}'s delivery" if action.organisation else "one part"
 
 
 def _when(instant: datetime) -> Text:

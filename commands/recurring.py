@@ -1,5 +1,4 @@
-"""What `show` says about a recurring action: how it repeats and its past and next occurrences, and about
-an occurrence: which action it belongs to."""
+"""What `show` says about a recurring action: how it repeats, and its past and next occurrences."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from bot.plans.models import Action
-from bot.plans.occurrences import deliveries_of, is_occurrence, occurrence_rows
+from bot.plans.occurrences import occurrence_rows
 from bot.plans.recurrence import recurrence_from_rrule
 from commands.replies import Line, Section, Text, line
 from commands.views import format_date, plural, status_badge
@@ -25,17 +24,9 @@ def repeats_line(action: Action) -> Line | None:
                 Text(f" (“{action.due_raw}”)", "muted"))  # fmt: skip
 
 
-def part_of_line(action: Action) -> Line | None:
-    if not is_occurrence(action) or action.parent is None:
-        return None
-    return line(Text("Occurrence of: ", "bold"), Text(action.parent.label, "code"))
-
-
 def occurrence_sections(*, session: Session, action: Action, today: date) -> list[Section]:
     """The latest past occurrences (with how late the open ones are) and the next ones."""
     rows = occurrence_rows(session=session, parent=action)
-    if not rows and action.recurrence:
-        return _delivery_pointer(session, action)
     past = [row for row in rows if row.due_end is not None and row.due_end < today]
     upcoming = [row for row in rows if row not in past]
     sections = []
@@ -49,15 +40,6 @@ def occurrence_sections(*, session: Session, action: Action, today: date) -> lis
         sections.append(Section(heading="Next occurrences", lines=[_occurrence_line(row, today) for row in shown],
                                 more=_more(len(upcoming) - len(shown), "later")))  # fmt: skip
     return sections
-
-
-def _delivery_pointer(session: Session, whole: Action) -> list[Section]:
-    # Owed by several organisations: the occurrences are each delivery's, not the whole action's.
-    deliveries = deliveries_of(session=session, whole=whole)
-    if not deliveries:
-        return []
-    example = Text(f"/milestones show {deliveries[0].label}", "code")
-    return [Section(heading="Occurrences", lines=[line("Each delivery has its own, for example ", example)])]
 
 
 def next_open_occurrence(*, session: Session, action: Action) -> Action | None:

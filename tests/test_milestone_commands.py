@@ -24,8 +24,9 @@ def test_overdue_groups_by_plan_oldest_first_with_counts(seeded_db: Database, cl
     assert first.startswith("esr/1.a") and "107 days overdue" in first  # due 30 Sep 2020, today 15 Jan 2021
     # 92 rows before recurring actions, plus their missed occurrences: the pacesetter's quarterly reports and
     # newsletters (4 actions x 4 quarters + 2 x 3 quarters of 2020/21, less the 4 roll-ups no longer counted
-    # themselves) and PCMW 1's monthly reporting (7 boards x Oct, Nov, Dec 2020): 92 + 18 + 21 = 131.
-    assert reply.footer is not None and "overdue actions (131 deliveries) in 3 plans" in reply.footer
+    # themselves), PCMW 1's monthly reporting (7 boards x Oct, Nov, Dec 2020) and the 4 clusters' annual IMTP
+    # refresh due by the end of September 2020: 92 + 18 + 21 + 4 = 135, in a fourth plan.
+    assert reply.footer is not None and "overdue actions (135 deliveries) in 4 plans" in reply.footer
 
 
 def test_open_ended_and_undated_actions_are_never_overdue(seeded_db: Database, clock: FixedClock) -> None:

@@ -105,7 +105,8 @@ def test_the_daily_job_extends_open_recurrences_and_fills_only_gaps(seeded_db: D
         assert refs_under(session, parent)[-4:] == ["1#2022-03-31", "1#2022-06-30", "1#2022-09-30", "1#2022-12-31"]
         pcmw = refs_under(session, action(session, "pcmw-2020-21/1@cvuhb"))
         assert pcmw[-1] == "1@cvuhb#2022-12-31" and len(pcmw) == 27
-        assert added == 3 + 7 * 15  # returns/1: 3 more quarters; 7 boards: Oct 2021 to Dec 2022
+        # returns/1: 3 more quarters; 7 boards: Oct 2021 to Dec 2022; 4 clusters' annual refresh: Sep 2022.
+        assert added == 3 + 7 * 15 + 4
     with seeded_db.unit_of_work() as session:
         assert extend_occurrences(session=session, today=date(2021, 12, 1)) == 0
 
@@ -145,8 +146,12 @@ def test_show_lists_past_and_next_occurrences(seeded_db: Database) -> None:
         assert reply.footer is not None and "update pacesetter/3.3.4#2020-09-30" in reply.footer
 
         occurrence = text_of(say(session, clock, "show pacesetter/3.3.4#2021-03-31", None))
-        assert "Occurrence of: pacesetter/3.3.4" in occurrence
+        assert "Part of: pacesetter/3.3.4 (the occurrence due 31 Mar 2021)" in occurrence
         assert "Due: 31 Mar 2021 (“1 Jan 2021 to 31 Mar 2021, quarterly”)" in occurrence
 
+        # Owed by every board: the whole lists the boards' deliveries, each delivery its own occurrences.
         whole = text_of(say(session, clock, "show pcmw-2020-21/1", None))
-        assert "Each delivery has its own, for example /milestones show pcmw-2020-21/1@abuhb" in whole
+        assert "Repeats: monthly, due at the end of each month (“End of October 2020 on”)" in whole
+        assert "pcmw-2020-21/1@cvuhb Cardiff and Vale University Health Board" in whole
+        delivery = text_of(say(session, clock, "show pcmw-2020-21/1@cvuhb", None))
+        assert "Past occurrences (latest first)\npcmw-2020-21/1@cvuhb#2020-12-31 · due 31 Dec 2020" in delivery

@@ -5,6 +5,7 @@ status, history or a chosen owner."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -26,6 +27,12 @@ def delivery_ref(whole: Action, organisation: Organisation) -> str:
     return f"{whole.ref}@{organisation.code}"
 
 
+@dataclass
+class DeliveriesSynced:
+    added: list[Action] = field(default_factory=list)
+    unowned: list[Action] = field(default_factory=list)
+
+
 def sync_deliveries(
     *,
     session: Session,
@@ -34,24 +41,25 @@ def sync_deliveries(
     titles: list[str],
     people_by_organisation: Mapping[int, list[Person]],
     now: datetime,
-) -> list[Action]:
-    """Makes `whole` a roll-up with one delivery per organisation; returns the deliveries nobody owns."""
+) -> DeliveriesSynced:
+    """Makes `whole` a roll-up with one delivery per organisation."""
     whole.is_rollup = True
     existing = {d.organisation_id: d for d in session.scalars(select(Action).where(Action.parent_id == whole.id))}
-    unowned: list[Action] = []
+    synced = DeliveriesSynced()
     for organisation in organisations:
         delivery = existing.get(organisation.id)
         if delivery is None:
             delivery = Action(ref=delivery_ref(whole, organisation), parent=whole, whole=whole, status="not_started")
             delivery.organisation = organisation
             session.add(delivery)
+            synced.added.append(delivery)
         for name in SHARED_FIELDS:
             setattr(delivery, name, getattr(whole, name))
         if delivery.owner is None:
             _give_owner(delivery, people_by_organisation.get(organisation.id, []), titles, now)
         if delivery.owner is None:
-            unowned.append(delivery)
-    return unowned
+            synced.unowned.append(delivery)
+    return synced
 
 
 def _give_owner(delivery: Action, people: list[Person], titles: list[str], now: datetime) -> None:

@@ -49,7 +49,12 @@ class ImportSummary:
             f"  {ref}: could not read the timeline “{raw}”; imported with no due date" for ref, raw in self.unreadable
         ]
         out += [f"  {ref}: no owner found for the lead “{lead}”; assign one" for ref, lead in self.unowned if lead]
-        out += [f"  {ref}: owed by {n} organisations, one delivery each" for ref, n in self.fanned_out]
+        if self.fanned_out:
+            out.append(
+                f"  {len(self.fanned_out)} actions are owed by several organisations: "
+                f"{sum(n for _, n in self.fanned_out):,} deliveries added, one per organisation: "
+                + ", ".join(f"{ref} ({n})" for ref, n in self.fanned_out)
+            )
         if self.unowned_deliveries:
             out.append(
                 f"  {len(self.unowned_deliveries)} deliveries have no owner yet (see `admin unowned`): "
@@ -101,14 +106,16 @@ def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> Impo
         a.ref: a for a in session.scalars(select(Action).where(Action.plan_id == plan.id, Action.parent_id.is_(None)))
     }
     context = _ImportContext(session, plan, plan_file, list(session.scalars(select(Role))), now, summary)
+    imported: list[PlanRow] = []
     for source_row in plan_file.actions:
         rows = expand_row(source_row)
         if len(rows) > 1:
             summary.split.append((source_row.ref, len(rows)))
         for row in rows:
             existing[row.ref] = context.import_row(row, existing.get(row.ref), recommendations)
+        imported.extend(rows)
     session.flush()
-    for row in plan_file.actions:
+    for row in imported:
         _link_dependencies(existing, row, summary)
     return summary
 
@@ -154,7 +161,7 @@ class _ImportContext:
             self.people = people_by_organisation(self.session)
         self.session.flush()
         titles = (role.delivery_titles if role else []) or default_titles(organisations)
-        unowned = sync_deliveries(
+        synced = sync_deliveries(
             session=self.session,
             whole=whole,
             organisations=organisations,
@@ -162,13 +169,12 @@ class _ImportContext:
             people_by_organisation=self.people,
             now=self.now,
         )
-        self.summary.fanned_out.append((whole.ref, len(organisations)))
-        self.summary.unowned_deliveries.extend(d.ref for d in unowned)
+        if synced.added:
+            self.summary.fanned_out.append((whole.ref, len(synced.added)))
+        self.summary.unowned_deliveries.extend(d.ref for d in synced.unowned)
 
 
 def _link_dependencies(actions: dict[str, Action], row: PlanRow, summary: ImportSummary) -> None:
-    if row.ref not in actions:
-        return
     missing = [ref for ref in row.depends_on if ref not in actions]
     if missing:
         summary.problems.append(f"{row.ref}: depends on {', '.join(missing)}, which this plan does not have")

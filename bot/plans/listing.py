@@ -120,8 +120,7 @@ def overdue_actions(
         for row in rows:
             rows_by_plan.setdefault(row.plan_key, []).append(row)
     groups = [
-        PlanGroup(key, name, count, rows_by_plan.get(key, []), lines)
-        for _id, key, name, count, _oldest, lines in shown
+        PlanGroup(key, name, count, rows_by_plan.get(key, []), lines) for _id, key, name, count, _oldest, lines in shown
     ]
     return OverdueReport(
         groups=groups, total=sum(r[3] for r in counts), plans_total=len(counts), lines=sum(r[5] for r in counts)
@@ -172,9 +171,9 @@ def _overdue_counts_statement(shape: FilterShape) -> Select[Any]:
         .group_by(Action.plan_id)
         .subquery()
     )
-    return select(
-        Plan.id, Plan.key, Plan.name, per_plan.c.total, per_plan.c.oldest, per_plan.c.lines
-    ).join(per_plan, per_plan.c.plan_id == Plan.id)
+    return select(Plan.id, Plan.key, Plan.name, per_plan.c.total, per_plan.c.oldest, per_plan.c.lines).join(
+        per_plan, per_plan.c.plan_id == Plan.id
+    )
 
 
 def _line_id() -> ColumnElement[int]:
@@ -204,9 +203,11 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
         .group_by(Action.plan_id, line_id)
         .subquery()
     )
-    rank = func.row_number().over(
-        partition_by=groups.c.plan_id, order_by=(groups.c.oldest, groups.c.first_ref)
-    ).label("rank")
+    rank = (
+        func.row_number()
+        .over(partition_by=groups.c.plan_id, order_by=(groups.c.oldest, groups.c.first_ref))
+        .label("rank")
+    )
     shown_id = case((groups.c.parts == 1, groups.c.first_id), else_=groups.c.line_id).label("shown_id")
     ranked = select(shown_id, groups.c.parts, groups.c.oldest, groups.c.first_ref, rank).subquery()
     statement: Select[Any] = (

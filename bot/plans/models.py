@@ -16,9 +16,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     bindparam,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.directory.models import Organisation, Person
@@ -185,6 +186,13 @@ class Action(Base):
     def deadline(self) -> date | None:
         # A roll-up has nothing of its own to miss: its deliveries and occurrences carry the deadlines.
         return None if self.open_ended or self.is_rollup else self.due_end
+
+    def parts(self) -> list[Action]:
+        """The rows that are parts of this one (its deliveries or occurrences)."""
+        session = object_session(self)
+        if session is None:
+            return []
+        return list(session.scalars(select(Action).where(Action.parent_id == self.id).order_by(Action.ref)))
 
 
 def overdue_candidate() -> tuple[ColumnElement[bool], ...]:

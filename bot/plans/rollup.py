@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,8 +56,16 @@ def rollups(
     if not ids:
         return {}
     query = (
-        select(Action.parent_id, Action.id, Action.ref, Action.status, Action.due_end, Action.open_ended,
-               Action.is_rollup, Organisation)  # fmt: skip
+        select(
+            Action.parent_id,
+            Action.id,
+            Action.ref,
+            Action.status,
+            Action.due_end,
+            Action.open_ended,
+            Action.is_rollup,
+            Organisation,
+        )
         .outerjoin(Organisation, Organisation.id == Action.organisation_id)
         .where(Action.parent_id.in_(ids))
         .order_by(Action.parent_id, Organisation.path, Action.due_end, Action.ref)
@@ -68,16 +77,31 @@ def rollups(
     by_whole: dict[int, list[Part]] = {}
     kinds: dict[int, set[str]] = {}
     for child in children:
-        overdue = child.id in late_parents or (
-            not child.is_rollup and child.status not in CLOSED_STATUSES and not child.open_ended
-            and child.due_end is not None and child.due_end < today)  # fmt: skip
-        occurrence = "#" in child.ref
-        label = child.due_end.strftime("%-d %b %Y") if occurrence and child.due_end else (
-            short_name(child.Organisation) if child.Organisation else child.ref)  # fmt: skip
-        by_whole.setdefault(child.parent_id, []).append(Part(label, child.status in CLOSED_STATUSES, overdue))
-        kinds.setdefault(child.parent_id, set()).add("occurrence" if occurrence else (
-            child.Organisation.kind if child.Organisation else "part"))  # fmt: skip
+        by_whole.setdefault(child.parent_id, []).append(_part(child, late_parents, today))
+        kinds.setdefault(child.parent_id, set()).add(_kind(child))
     return {whole: Rollup(_noun(kinds[whole]), tuple(parts)) for whole, parts in by_whole.items()}
+
+
+def _part(child: Any, late_parents: set[int], today: date) -> Part:
+    own_deadline_passed = (
+        not child.is_rollup
+        and child.status not in CLOSED_STATUSES
+        and not child.open_ended
+        and child.due_end is not None
+        and child.due_end < today
+    )
+    if _kind(child) == "occurrence" and child.due_end is not None:
+        label = child.due_end.strftime("%-d %b %Y")
+    else:
+        label = short_name(child.Organisation) if child.Organisation else child.ref
+    return Part(label, child.status in CLOSED_STATUSES, own_deadline_passed or child.id in late_parents)
+
+
+def _kind(child: Any) -> str:
+    """An occurrence's ref ends in `#<due date>`; a delivery's part is named by its organisation."""
+    if "#" in child.ref:
+        return "occurrence"
+    return str(child.Organisation.kind) if child.Organisation else "part"
 
 
 def _parents_with_overdue_leaves(session: Session, parent_ids: list[int], today: date) -> set[int]:
