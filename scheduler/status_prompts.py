@@ -2,10 +2,12 @@
 
 The cadence (Europe/London, working days only): 14, 7 and 1 working days before the due date and on it;
 weekly while overdue; monthly for ongoing actions ("from … onwards"). A date that falls on a weekend or bank
-holiday moves to the next working day. A recurring action is not asked about itself: each of its occurrences
-is, like a dated action, but never before its own period starts (a weekly return is not asked about three
-weeks ahead). An answer resets the cadence: the overdue and monthly intervals
-count from the latest status update, and nobody is asked within `prompt_quiet_days` of an update."""
+holiday moves to the next working day. An answer resets the cadence: the overdue and monthly intervals
+count from the latest status update, and nobody is asked within `prompt_quiet_days` of an update.
+
+A roll-up (an action delivered in parts, or recurring) is never asked about itself; its parts are. A recurring
+action's occurrences are asked about like dated actions, but never before their own period starts: a weekly
+return is not asked about three weeks ahead, while the weeks in between have their own."""
 
 from __future__ import annotations
 
