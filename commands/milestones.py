@@ -28,6 +28,7 @@ from bot.storage.versions import PLANS
 from commands.context import CommandContext
 from commands.model import Assign, DueSoon, Mine, Overdue, Show, Snooze, Update
 from commands.parts import action_parts, parts_section
+from commands.recurring import next_open_occurrence, occurrence_sections, repeats_line
 from commands.replies import Line, Reply, Section, Text, line, refusal
 from commands.views import age, due_line, format_date, mention, overdue_line, plural, shorten, status_badge
 
@@ -139,14 +140,14 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         line(Text("Lead (as written): ", "bold"), action.lead_text or "—"),
         *([line(Text("Where the lead comes from: ", "bold"), action.lead_note)] if action.lead_note else []),
         line(Text("Owner: ", "bold"), mention(action.owner) if action.owner else Text("nobody yet", "muted")),
-        line(Text("Due: ", "bold"), _due_words(action)),
+        repeats_line(action) or line(Text("Due: ", "bold"), _due_words(action)),
         line(Text("Expected output: ", "bold"), action.expected_output or "—"),
         _status_line(action, ctx.today),
     ]
     if action.recommendation:
         details.insert(0, line(Text("Under: ", "bold"), shorten(action.recommendation.title, 160)))
-    if action.whole is not None:
-        details.insert(0, line(Text("Part of: ", "bold"), Text(action.whole.label, "code"),
+    if action.parent is not None:  # an occurrence of a delivery is part of the delivery
+        details.insert(0, line(Text("Part of: ", "bold"), Text(action.parent.label, "code"),
                                f" ({_owed_words(action)})"))  # fmt: skip
     waits_for = action.depends_on or (action.whole.depends_on if action.whole else [])
     if waits_for:
@@ -173,16 +174,30 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         )
         for change in reversed(action.owner_history[-5:])
     ]
-    sections = [Section(lines=details)]
-    if action.is_rollup:
-        sections.append(parts_section(session=ctx.session, whole=action, today=ctx.today))
+    sections = [Section(lines=details), *_parts_sections(action, ctx)]
     if history:
         sections.append(Section(heading="History (latest first)", lines=history))
     if owners:
         sections.append(Section(heading="Owners (latest first)", lines=owners))
-    change = f"{action.label}@<organisation>" if action.is_rollup else action.label
-    return Reply(title=f"{action.label} · {action.plan.name}", sections=sections,
-                 footer=f"Change it with `/milestones update {change} <status> \"note\"`.")  # fmt: skip
+    return Reply(title=f"{action.label} · {action.plan.name}", sections=sections, footer=_show_footer(action, ctx))
+
+
+def _parts_sections(action: Action, ctx: CommandContext) -> list[Section]:
+    """A recurring action's past and next occurrences; another roll-up's parts (deliveries)."""
+    if not action.is_rollup:
+        return []
+    occurrences = occurrence_sections(session=ctx.session, action=action, today=ctx.today)
+    return occurrences or [parts_section(session=ctx.session, whole=action, today=ctx.today)]
+
+
+def _show_footer(action: Action, ctx: CommandContext) -> str:
+    # A recurring action is answered one occurrence at a time, a whole one delivery at a time.
+    answering = next_open_occurrence(session=ctx.session, action=action) if action.recurrence else None
+    if answering is not None:
+        target = answering.label
+    else:
+        target = f"{action.label}@<organisation>" if action.is_rollup else action.label
+    return f'Change it with `/milestones update {target} <status> "note"`.'
 
 
 def _status_line(action: Action, today: date) -> Line:
