@@ -62,6 +62,10 @@ class Settings(BaseSettings):
         default=time(12, 0), description="When managers are told who has not reported (Europe/London)."
     )
     status_prompt_time: time = Field(default=time(10, 0), description="When status prompts go out on working days.")
+    occurrences_time: time = Field(
+        default=time(6, 0),
+        description="When recurring actions' occurrences are extended to 13 months ahead (before the day's prompts).",
+    )
     status_prompt_working_days_before: list[int] = Field(
         default=[14, 7, 1], description="Status prompts this many working days before the due date (and on it)."
     )

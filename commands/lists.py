@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from bot.directory.models import Organisation
 from bot.directory.service import find_organisation, top_organisation
 from bot.exports.actions import ActionSelection
-from bot.plans.listing import ActionFilter, PlanGroup, due_soon, overdue_actions
+from bot.plans.listing import ActionFilter, OverdueReport, PlanGroup, due_soon, overdue_actions
 from bot.plans.models import Action
+from bot.plans.rollup import Rollup, rollups
 from bot.plans.service import PlanNotFound, actions_owned_by, find_plan_key
 from bot.storage.answer_cache import cached
 from bot.storage.versions import PLANS
@@ -68,18 +69,18 @@ def _overdue_reply(command: Overdue, flt: ActionFilter, scope: str, ctx: Command
         Section(
             heading=_plan_heading(group),
             lines=[overdue_line(row, today) for row in group.rows],
-            more=_more_in_plan(command, group.plan_key, group.total - len(group.rows)),
+            more=_more_in_plan(command, group.plan_key, group.lines - len(group.rows)),
         )
         for group in report.groups
     ]
     later_plans = report.plans_total - page.offset - len(report.groups)
-    footer = f"{plural(report.total, 'overdue action')} in {plural(report.plans_total, 'plan')}{scope}"
+    footer = f"{_overdue_count(report)} in {plural(report.plans_total, 'plan')}{scope}"
     if later_plans > 0:
         footer += f" ({plural(later_plans, 'more plan')}: `{next_page(command)}`)"
     footer += f". {UPDATE_HINT}"
     title = f"Overdue actions{scope}{page_words(page, report.plans_total)}"
     shown = sum(len(group.rows) for group in report.groups)
-    return Reply(title=title, sections=sections, footer=footer, public=command.public), report.total - shown
+    return Reply(title=title, sections=sections, footer=footer, public=command.public), report.lines - shown
 
 
 def _one_plan_overdue(
@@ -90,22 +91,29 @@ def _one_plan_overdue(
                              rows_from=page.offset)  # fmt: skip
     if report.total == 0:
         return _nothing_overdue(command, today, scope), 0
-    if page.is_past_end(report.total):
-        return past_the_end(command, page, report.total, "overdue action"), 0
+    if page.is_past_end(report.lines):
+        return past_the_end(command, page, report.lines, "overdue action"), 0
     group = report.groups[0]
-    remaining = group.total - page.offset - len(group.rows)
+    remaining = group.lines - page.offset - len(group.rows)
     section = Section(
         heading=_plan_heading(group),
         lines=[overdue_line(row, today) for row in group.rows],
         more=more_line(command, remaining),
     )
-    footer = f"{plural(report.total, 'overdue action')}{scope}. {UPDATE_HINT}"
-    title = f"Overdue actions{scope}{page_words(page, report.total)}"
-    return Reply(title=title, sections=[section], footer=footer, public=command.public), report.total - len(group.rows)
+    footer = f"{_overdue_count(report)}{scope}. {UPDATE_HINT}"
+    title = f"Overdue actions{scope}{page_words(page, report.lines)}"
+    return Reply(title=title, sections=[section], footer=footer, public=command.public), report.lines - len(group.rows)
 
 
 def _plan_heading(group: PlanGroup) -> str:
-    return f"{group.plan_name} ({group.plan_key}) — {plural(group.total, 'overdue action')}"
+    return f"{group.plan_name} ({group.plan_key}) — {_overdue_count(group)}"
+
+
+def _overdue_count(counted: PlanGroup | OverdueReport) -> str:
+    """ "3 overdue actions", or "3 overdue actions (15 deliveries)" when some are owed by several organisations:
+    a line stands for all of one action's overdue parts."""
+    actions = plural(counted.lines, "overdue action")
+    return actions if counted.lines == counted.total else f"{actions} ({counted.total:,} deliveries)"
 
 
 def _more_in_plan(command: Overdue, plan_key: str, remaining: int) -> str | None:
@@ -145,31 +153,45 @@ def due(command: DueSoon, ctx: CommandContext) -> Reply:
 def mine(command: Mine, ctx: CommandContext) -> Reply:
     if ctx.actor is None:
         return refusal(*UNKNOWN_PERSON)
-    actions = actions_owned_by(session=ctx.session, person=ctx.actor)
-    if not actions:
+    owned = actions_owned_by(session=ctx.session, person=ctx.actor)
+    if not owned:
         return Reply(title="You have no actions assigned.", footer="Ask your manager to `assign` you one.")
+    actions = [a for a in owned if not a.is_rollup]
     open_actions = [a for a in actions if a.is_open]
     overdue_now = [a for a in open_actions if (a.deadline() or ctx.today) < ctx.today]
     later = [a for a in open_actions if a not in overdue_now]
     closed = [a for a in actions if not a.is_open]
+    # Actions delivered in parts by others (you lead the whole) come last, each with its roll-up.
+    wholes = [a for a in owned if a.is_rollup]
     page = Page(command.page, MINE_PAGE)
-    if page.is_past_end(len(actions)):
-        return past_the_end(command, page, len(actions), "action")
-    # One list in reading order (overdue, open, closed), cut into pages; each page keeps its headings.
-    ordered = [(heading, a) for heading, group in (("Overdue", overdue_now), ("Open", later), ("Closed", closed))
-               for a in group]  # fmt: skip
+    if page.is_past_end(len(owned)):
+        return past_the_end(command, page, len(owned), "action")
+    # One list in reading order (overdue, open, closed, wholes), cut into pages; each page keeps its headings.
+    groups = (("Overdue", overdue_now), ("Open", later), ("Closed", closed), (WHOLES_HEADING, wholes))
+    ordered = [(heading, a) for heading, group in groups for a in group]
     on_page = ordered[page.offset : page.offset + page.size]
+    found = rollups(session=ctx.session, whole_ids=[a.id for _, a in on_page if a.is_rollup], today=ctx.today)
     sections: dict[str, Section] = {}
     for heading, action in on_page:
-        sections.setdefault(heading, Section(heading=heading)).lines.append(_action_line(action))
+        entry = _whole_line(action, found) if action.is_rollup else _action_line(action)
+        sections.setdefault(heading, Section(heading=heading)).lines.append(entry)
     listed = list(sections.values())
-    listed[-1].more = more_line(command, len(actions) - page.offset - len(on_page))
-    reply = Reply(
-        title=f"Your actions, {ctx.actor.name}{page_words(page, len(actions))}",
-        sections=listed,
-        footer=f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue.",
-    )
-    return with_download(reply, ctx, None, ActionSelection(person=ctx.actor.email), len(actions) - len(on_page))
+    listed[-1].more = more_line(command, len(owned) - page.offset - len(on_page))
+    footer = f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue."
+    if wholes:
+        footer += f" You also lead {plural(len(wholes), 'action')} delivered in parts by others."
+    reply = Reply(title=f"Your actions, {ctx.actor.name}{page_words(page, len(owned))}", sections=listed,
+                  footer=footer)  # fmt: skip
+    return with_download(reply, ctx, None, ActionSelection(person=ctx.actor.email), len(owned) - len(on_page))
+
+
+WHOLES_HEADING = "You lead the whole (each part has its own owner)"
+
+
+def _whole_line(action: Action, found: dict[int, Rollup]) -> Line:
+    rollup = found.get(action.id)
+    return line(Text(action.label, "code"), f" {shorten(action.title)} · ",
+                Text(rollup.summary() if rollup else "no parts yet", "bold"))  # fmt: skip
 
 
 def with_download(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import object_session
 
 from bot.clock import LONDON
 from bot.directory.models import Person
@@ -19,7 +21,9 @@ from bot.plans.service import (
 )
 from commands.context import CommandContext
 from commands.model import Assign, Show, Snooze, Update
-from commands.replies import Reply, Section, Text, line, refusal
+from commands.parts import action_parts, parts_section
+from commands.recurring import next_open_occurrence, occurrence_sections, repeats_line
+from commands.replies import Line, Reply, Section, Text, line, refusal
 from commands.views import age, due_words, format_date, mention, shorten, status_badge
 
 UNKNOWN_PERSON = (
@@ -35,14 +39,22 @@ def show(command: Show, ctx: CommandContext) -> Reply:
     details = [
         line(Text("Action: ", "bold"), action.title),
         line(Text("Lead (as written): ", "bold"), action.lead_text or "—"),
+        *([line(Text("Where the lead comes from: ", "bold"), action.lead_note)] if action.lead_note else []),
         line(Text("Owner: ", "bold"), mention(action.owner) if action.owner else Text("nobody yet", "muted")),
-        line(Text("Due: ", "bold"), due_words(action)),
+        repeats_line(action) or line(Text("Due: ", "bold"), due_words(action)),
         line(Text("Expected output: ", "bold"), action.expected_output or "—"),
-        line(Text("Status: ", "bold"), status_badge(action.status),
-             Text(f" ({age(action.status_changed_at, ctx.today)})", "muted")),
-    ]  # fmt: skip
+        _status_line(action, ctx.today),
+    ]
     if action.recommendation:
         details.insert(0, line(Text("Under: ", "bold"), shorten(action.recommendation.title, 160)))
+    if action.parent is not None:  # an occurrence of a delivery is part of the delivery
+        details.insert(0, line(Text("Part of: ", "bold"), Text(action.parent.label, "code"),
+                               f" ({_owed_words(action)})"))  # fmt: skip
+    waits_for = action.depends_on or (action.whole.depends_on if action.whole else [])
+    if waits_for:
+        details.append(
+            line(Text("Waits for: ", "bold"), ", ".join(f"{d.label} ({STATUS_LABELS[d.status]})" for d in waits_for))
+        )
     history = [
         line(
             _when(update.recorded_at),
@@ -63,13 +75,37 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         )
         for change in reversed(action.owner_history[-5:])
     ]
-    sections = [Section(lines=details)]
+    sections = [Section(lines=details), *_parts_sections(action, ctx)]
     if history:
         sections.append(Section(heading="History (latest first)", lines=history))
     if owners:
         sections.append(Section(heading="Owners (latest first)", lines=owners))
-    return Reply(title=f"{action.label} · {action.plan.name}", sections=sections,
-                 footer=f"Change it with `/milestones update {action.label} <status> \"note\"`.")  # fmt: skip
+    return Reply(title=f"{action.label} · {action.plan.name}", sections=sections, footer=_show_footer(action, ctx))
+
+
+def _parts_sections(action: Action, ctx: CommandContext) -> list[Section]:
+    """A recurring action's past and next occurrences; another roll-up's parts (deliveries)."""
+    if not action.is_rollup:
+        return []
+    occurrences = occurrence_sections(session=ctx.session, action=action, today=ctx.today)
+    return occurrences or [parts_section(session=ctx.session, whole=action, today=ctx.today)]
+
+
+def _show_footer(action: Action, ctx: CommandContext) -> str:
+    # A recurring action is answered one occurrence at a time, a whole one delivery at a time.
+    answering = next_open_occurrence(session=ctx.session, action=action) if action.recurrence else None
+    if answering is not None:
+        target = answering.label
+    else:
+        target = f"{action.label}@<organisation>" if action.is_rollup else action.label
+    return f'Change it with `/milestones update {target} <status> "note"`.'
+
+
+def _status_line(action: Action, today: date) -> Line:
+    if action.is_rollup:
+        return line(Text("Status: ", "bold"), Text("delivered in parts, each with its own status (below)", "muted"))
+    return line(Text("Status: ", "bold"), status_badge(action.status),
+                Text(f" ({age(action.status_changed_at, today)})", "muted"))  # fmt: skip
 
 
 def update(command: Update, ctx: CommandContext) -> Reply:
@@ -81,6 +117,8 @@ def update(command: Update, ctx: CommandContext) -> Reply:
     if isinstance(found, Reply):
         return found
     action, actor = found
+    if action.is_rollup:
+        return _rollup_refusal(action, "status")
     if status == action.status:
         return _unchanged(action, command.note)
     previous = action.status
@@ -131,11 +169,28 @@ def snooze(command: Snooze, ctx: CommandContext) -> Reply:
     if isinstance(found, Reply):
         return found
     action, actor = found
+    if action.is_rollup:
+        return _rollup_refusal(action, "prompts")
     until = command.until or ctx.today + timedelta(days=command.days or 1)
     if until <= ctx.today:
         return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
     ctx.session.add(SnoozeRow(action_id=action.id, person_id=actor.id, until=until, created_at=ctx.now))
     return Reply(title=f"No prompts about {action.label} until {format_date(until)}.", tone="success")
+
+
+def _rollup_refusal(action: Action, what: str) -> Reply:
+    example = action_parts(session=object_session(action), whole=action)[:1]  # type: ignore[arg-type]
+    ref = example[0].label if example else f"{action.label}@<organisation>"
+    return refusal(
+        f"{action.label} is delivered in parts, each with its own {what}.",
+        f"Name the part, for example `{ref}`; `/milestones show {action.label}` lists them all.",
+    )
+
+
+def _owed_words(action: Action) -> str:
+    if "#" in action.ref and action.due_end:
+        return f"the occurrence due {format_date(action.due_end)}"
+    return f"{action.organisation.name}'s delivery" if action.organisation else "one part"
 
 
 def _when(instant: datetime) -> Text:

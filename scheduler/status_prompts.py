@@ -3,7 +3,11 @@
 The cadence (Europe/London, working days only): 14, 7 and 1 working days before the due date and on it;
 weekly while overdue; monthly for ongoing actions ("from … onwards"). A date that falls on a weekend or bank
 holiday moves to the next working day. An answer resets the cadence: the overdue and monthly intervals
-count from the latest status update, and nobody is asked within `prompt_quiet_days` of an update."""
+count from the latest status update, and nobody is asked within `prompt_quiet_days` of an update.
+
+A roll-up (an action delivered in parts, or recurring) is never asked about itself; its parts are. A recurring
+action's occurrences are asked about like dated actions, but never before their own period starts: a weekly
+return is not asked about three weeks ahead, while the weeks in between have their own."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot.clock import LONDON
 from bot.config import Settings
 from bot.plans.models import CLOSED_STATUSES, Action, Snooze, StatusUpdate
+from bot.plans.occurrences import OCCURRENCE_MARK
 from scheduler.away import away_on, stand_in
 from scheduler.calendar import is_working_day, working_days_before
 from scheduler.outbox import Planned, person_recipient
@@ -52,6 +57,7 @@ def prompt_milestone(
     last_update: date | None,
     today: date,
     settings: Settings,
+    period_start: date | None = None,
 ) -> date | None:
     """The cadence date a prompt is due for today, or None. Pure: the whole rule in one place."""
     if last_update is not None and (today - last_update).days < settings.prompt_quiet_days:
@@ -62,7 +68,7 @@ def prompt_milestone(
             if (anchor == date.min and day.day == 1) or (anchor != date.min and _months_after(anchor, day)):
                 return day
         elif deadline is not None:
-            if day <= deadline and day in _fixed_milestones(deadline, settings):
+            if day <= deadline and day in _fixed_milestones(deadline, settings) and day >= (period_start or day):
                 return day
             anchor = max(deadline, last_update or deadline)
             if day > anchor and (day - anchor).days % settings.overdue_prompt_every_days == 0:
@@ -91,12 +97,12 @@ def decide_status_prompts(*, session: Session, today: date, settings: Settings) 
     updates = _last_updates(session)
     away = away_on(session=session, day=today)
     rows = session.execute(
-        select(Action.id, Action.owner_id, Action.due_end, Action.due_start, Action.open_ended).where(
-            Action.status.not_in(CLOSED_STATUSES), Action.owner_id.is_not(None)
+        select(Action.id, Action.ref, Action.owner_id, Action.due_end, Action.due_start, Action.open_ended).where(
+            Action.status.not_in(CLOSED_STATUSES), Action.owner_id.is_not(None), Action.is_rollup.is_(False)
         )
     )
     planned: list[Planned] = []
-    for action_id, owner_id, due_end, due_start, open_ended in rows:
+    for action_id, ref, owner_id, due_end, due_start, open_ended in rows:
         if action_id in snoozed:
             continue
         milestone = prompt_milestone(
@@ -106,6 +112,7 @@ def decide_status_prompts(*, session: Session, today: date, settings: Settings) 
             last_update=updates.get(action_id),
             today=today,
             settings=settings,
+            period_start=due_start if OCCURRENCE_MARK in ref else None,
         )
         if milestone is None or owner_id is None:
             continue

@@ -73,8 +73,14 @@ def test_the_overdue_counts_can_use_a_partial_index(seeded_db: Database, scope: 
             # The seed data is small enough that a scan wins on cost; ask whether the index is usable at all.
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_bitmapscan = off")
+            # At this size the plain (plan_id, due_end) index costs the same as the partial ones and may be
+            # picked instead (it is, once the seed's recurring actions add their occurrences); set it aside
+            # for the question, and put it back.
+            cursor.execute("SAVEPOINT plain_index_aside")
+            cursor.execute("DROP INDEX ix_actions_plan_due")
             cursor.execute(f"EXPLAIN {statement}", parameters)
             details = " ".join(str(row[0]) for row in cursor.fetchall())
+            cursor.execute("ROLLBACK TO SAVEPOINT plain_index_aside")
     assert any(index in details for index in OVERDUE_INDEXES), details
 
 
