@@ -32,7 +32,7 @@ def test_recommendations_covered_by_other_actions_say_so(seeded_db: Database) ->
     assert by_heading["9"] == "Covered by Actions 1 to 3."
     assert by_heading["11"] == "Covered by Actions 1 to 4"
     assert "0 of 7 boards done · 7 overdue" in by_heading["1"]
-    assert unknown.tone == "refusal" and "`esr`" in text_of(unknown)
+    assert unknown.tone == "refusal" and "`plan esr`" in text_of(unknown)
 
 
 def text_of_section(section) -> str:  # type: ignore[no-untyped-def]

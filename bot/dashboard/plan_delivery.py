@@ -23,6 +23,7 @@ BUCKET_LABELS = {
     "at_risk": "At risk",
     "blocked": "Blocked",
     "overdue": "Overdue",
+    "in_parts": "In parts",
 }
 
 
@@ -53,8 +54,10 @@ class OrganisationProgress:
 
 
 def bucket(today: date) -> ColumnElement[str]:
-    """An open action past its deadline is overdue whatever its last status said."""
+    """An open action past its deadline is overdue whatever its last status said; a roll-up is delivered in
+    parts (its deliveries or occurrences each have their own bucket)."""
     return case(
+        (Action.is_rollup.is_(True), literal("in_parts")),
         (
             and_(
                 Action.status.not_in(CLOSED_STATUSES),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, get_args
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.clock import LONDON
@@ -102,7 +102,8 @@ def _owned_or_helped_by(email: str) -> ColumnElement[bool]:
         .join(contributor, contributor.id == action_contributors.c.person_id)
         .where(action_contributors.c.action_id == Action.id, func.lower(contributor.email) == email)
     )
-    return or_(func.lower(Person.email) == email, helps)
+    # As `mine`: contributing to a roll-up is not owning one of its parts.
+    return or_(func.lower(Person.email) == email, and_(Action.is_rollup.is_(False), helps))
 
 
 def _rows(session: Session, root: Organisation, today: date, selection: ActionSelection) -> Iterator[Sequence[Cell]]:
