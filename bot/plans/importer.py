@@ -36,6 +36,7 @@ class ImportSummary:
     split: list[tuple[str, int]] = field(default_factory=list)
     unowned: list[tuple[str, str]] = field(default_factory=list)
     fanned_out: list[tuple[str, int]] = field(default_factory=list)
+    recurring: list[tuple[str, int]] = field(default_factory=list)
     unowned_deliveries: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -63,6 +64,11 @@ class ImportSummary:
             out.append(
                 f"  {len(self.unowned_deliveries)} deliveries have no owner yet (see `admin unowned`): "
                 + ", ".join(self.unowned_deliveries)
+            )
+        if self.recurring:
+            out.append(
+                f"  {len(self.recurring)} actions repeat: {sum(n for _, n in self.recurring):,} occurrences added, "
+                "each with its own status (`show` lists them): " + ", ".join(f"{r} ({n})" for r, n in self.recurring)
             )
         out += [f"  {problem}" for problem in self.problems]
         return out
@@ -153,7 +159,11 @@ class _ImportContext:
             action.owed_by = owed_by
         if owed_by:
             self._fan_out(action, owed_by, role)
-        sync_recurrence(session=self.session, action=action, now=self.now)
+        occurrences = sync_recurrence(session=self.session, action=action, now=self.now)
+        if occurrences:
+            self.summary.recurring.append((row.ref, len(occurrences)))
+        if changed and not action.due_understood:
+            self.summary.unreadable.append((row.ref, row.timeline))
         return action
 
     def _fan_out(self, whole: Action, owed_by: str, role: Role | None) -> None:
@@ -221,8 +231,6 @@ def _apply_row(
     action.due_raw, action.due_start, action.due_end = row.timeline, window.start, window.end
     action.due_precision, action.open_ended, action.due_understood = (
         window.precision, window.open_ended, window.understood)  # fmt: skip
-    if not window.understood:
-        summary.unreadable.append((row.ref, row.timeline))
     if role is not None and role.owner is not None:
         if action.owner is None:
             assign_owner(action=action, owner=role.owner, actor=None, now=now, source="import")
