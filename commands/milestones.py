@@ -13,6 +13,7 @@ from bot.directory.service import find_organisation, get_person_by_email
 from bot.plans.listing import ActionFilter, OverdueReport, PlanGroup, due_soon, overdue_actions
 from bot.plans.models import STATUS_LABELS, STATUSES, Action
 from bot.plans.models import Snooze as SnoozeRow
+from bot.plans.occurrences import reassign_open_occurrences
 from bot.plans.rollup import rollups
 from bot.plans.service import (
     ActionNotFound,
@@ -244,7 +245,10 @@ def assign(command: Assign, ctx: CommandContext) -> Reply:
     if assign_owner(action=action, owner=new_owner, actor=actor, now=ctx.now, source=ctx.source) is None:
         return Reply(title=f"{action.label} is already owned by {new_owner.name}.", footer="Nothing changed.")
     was = f" (was {previous.name})" if previous else ""
-    return Reply(title=f"{action.label} is now owned by {new_owner.name}{was}.", tone="success",
+    moved = reassign_open_occurrences(session=ctx.session, parent=action, previous=previous, actor=actor,
+                                      now=ctx.now, source=ctx.source)  # fmt: skip
+    also = f" with {plural(len(moved), 'open occurrence')}" if moved else ""
+    return Reply(title=f"{action.label} is now owned by {new_owner.name}{was}{also}.", tone="success",
                  footer=f"Recorded by {actor.name}. They will get its status prompts from now on.")  # fmt: skip
 
 

@@ -157,3 +157,31 @@ def test_show_lists_past_and_next_occurrences(seeded_db: Database) -> None:
         assert "pcmw-2020-21/1@cvuhb Cardiff and Vale University Health Board" in whole
         delivery = text_of(say(session, clock, "show pcmw-2020-21/1@cvuhb", None))
         assert "Past occurrences (latest first)\npcmw-2020-21/1@cvuhb#2020-12-31 · due 31 Dec 2020" in delivery
+
+
+def test_assigning_a_recurring_action_moves_its_open_occurrences(seeded_db: Database) -> None:
+    # Pacesetter 3.3.4 has no lead in the seed, so neither it nor its occurrences have an owner yet.
+    clock = FixedClock(datetime(2021, 1, 15, 10, 0, tzinfo=UTC))
+    newcomer = "angharad.crwys@example.nhs.wales"
+    with seeded_db.unit_of_work() as session:
+        admin = person(session, "admin@example.nhs.wales")
+        record_status(session=session, action=action(session, "pacesetter/3.3.4#2020-06-30"), status="done",
+                      actor=admin, now=clock.now())  # fmt: skip
+        reply = say(session, clock, f"assign pacesetter/3.3.4 {newcomer}", admin)
+        assert reply.tone == "success" and "with 3 open occurrences" in reply.title
+        parent = action(session, "pacesetter/3.3.4")
+        owners = {c.ref: c.owner.email if c.owner else None for c in occurrence_rows(session=session, parent=parent)}
+        assert owners == {
+            "3.3.4#2020-06-30": None,  # done: it stays as it was
+            "3.3.4#2020-09-30": newcomer,
+            "3.3.4#2020-12-31": newcomer,
+            "3.3.4#2021-03-31": newcomer,
+        }
+        moved = action(session, "pacesetter/3.3.4#2021-03-31")
+        assert [(c.previous_owner, c.owner.email, c.changed_by_id) for c in moved.owner_history] == [
+            (None, newcomer, admin.id)]  # fmt: skip
+        # Assigning again moves the open ones that followed, not the one left behind.
+        other = "berian.lougher@example.nhs.wales"
+        again = say(session, clock, f"assign pacesetter/3.3.4 {other}", admin)
+        assert "with 3 open occurrences" in again.title
+        assert action(session, "pacesetter/3.3.4#2020-12-31").owner.email == other  # type: ignore[union-attr]

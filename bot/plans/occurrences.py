@@ -16,8 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import LONDON
+from bot.directory.models import Person
 from bot.plans.models import CLOSED_STATUSES, Action
 from bot.plans.recurrence import Recurrence, occurrences, parse_recurrence, period_of, recurrence_from_rrule
+from bot.plans.service import assign_owner
 
 # Far enough ahead that next year's annual return already exists and can be seen in `show` and `due`.
 HORIZON = relativedelta(months=13)
@@ -156,3 +158,20 @@ def extend_occurrences(*, session: Session, today: date) -> int:
 
 def _has_deliveries(session: Session, action: Action) -> bool:
     return action.is_rollup and bool(deliveries_of(session=session, whole=action))
+
+
+def reassign_open_occurrences(
+    *, session: Session, parent: Action, previous: Person | None, actor: Person | None, now: datetime, source: str
+) -> list[Action]:
+    """After `parent` changed owner: its open occurrences that `previous` owned follow to the new owner (each
+    change kept in the occurrence's owner history). Closed ones, and ones someone else was given, stay put."""
+    if parent.owner is None:
+        return []
+    moved = [
+        child
+        for child in occurrence_rows(session=session, parent=parent)
+        if child.is_open and (child.owner_id == (previous.id if previous else None))
+    ]
+    for child in moved:
+        assign_owner(action=child, owner=parent.owner, actor=actor, now=now, source=source)
+    return moved
