@@ -185,3 +185,23 @@ def test_assigning_a_recurring_action_moves_its_open_occurrences(seeded_db: Data
         again = say(session, clock, f"assign pacesetter/3.3.4 {other}", admin)
         assert "with 3 open occurrences" in again.title
         assert action(session, "pacesetter/3.3.4#2020-12-31").owner.email == other  # type: ignore[union-attr]
+
+
+def test_a_changed_timeline_removes_only_untouched_occurrences_it_no_longer_has(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session:
+        import_plan(session=session, plan_file=quarterly_plan(), now=IMPORTED)
+        record_status(session=session, action=action(session, "returns/1#2021-06-30"), status="at_risk",
+                      actor=person(session, OWNER), now=IMPORTED, note="late data")  # fmt: skip
+    with seeded_db.unit_of_work() as session:
+        import_plan(session=session, plan_file=quarterly_plan("Six-monthly"), now=IMPORTED)
+        parent = action(session, "returns/1")
+        # Six-monthly keeps 31 Mar and 30 Sep; 30 Jun was answered, so it stays; 31 Dec goes.
+        assert refs_under(session, parent) == ["1#2021-03-31", "1#2021-06-30", "1#2021-09-30", "1#2022-03-31"]
+        assert parent.is_rollup
+    with seeded_db.unit_of_work() as session:
+        import_plan(session=session, plan_file=quarterly_plan("June 2021"), now=IMPORTED)
+        parent = action(session, "returns/1")
+        # No longer recurring: a dated action again, prompted and counted itself; the answered occurrence stays.
+        assert (parent.recurrence, parent.is_rollup, parent.due_end) == ("", False, date(2021, 6, 30))
+        assert refs_under(session, parent) == ["1#2021-06-30"]
+        assert action(session, "returns/1#2021-06-30").status == "at_risk"
