@@ -11,6 +11,7 @@ from bot.directory.models import Person
 from bot.directory.service import get_person_by_email
 from bot.plans.models import STATUS_LABELS, STATUSES, Action
 from bot.plans.models import Snooze as SnoozeRow
+from bot.plans.occurrences import reassign_open_occurrences
 from bot.plans.service import (
     ActionNotFound,
     assign_owner,
@@ -24,7 +25,7 @@ from commands.model import Assign, Show, Snooze, Update
 from commands.parts import action_parts, parts_section
 from commands.recurring import next_open_occurrence, occurrence_sections, repeats_line
 from commands.replies import Line, Reply, Section, Text, line, refusal
-from commands.views import age, due_words, format_date, mention, shorten, status_badge
+from commands.views import age, due_words, format_date, mention, plural, shorten, status_badge
 
 UNKNOWN_PERSON = (
     "I don't know who you are yet, so I can't do that.",
@@ -160,7 +161,10 @@ def assign(command: Assign, ctx: CommandContext) -> Reply:
     if assign_owner(action=action, owner=new_owner, actor=actor, now=ctx.now, source=ctx.source) is None:
         return Reply(title=f"{action.label} is already owned by {new_owner.name}.", footer="Nothing changed.")
     was = f" (was {previous.name})" if previous else ""
-    return Reply(title=f"{action.label} is now owned by {new_owner.name}{was}.", tone="success",
+    moved = reassign_open_occurrences(session=ctx.session, parent=action, previous=previous, actor=actor,
+                                      now=ctx.now, source=ctx.source)  # fmt: skip
+    also = f" with {plural(len(moved), 'open occurrence')}" if moved else ""
+    return Reply(title=f"{action.label} is now owned by {new_owner.name}{was}{also}.", tone="success",
                  footer=f"Recorded by {actor.name}. They will get its status prompts from now on.")  # fmt: skip
 
 

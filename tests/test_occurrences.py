@@ -40,7 +40,7 @@ def refs_under(session: Session, parent: Action) -> list[str]:
 
 def test_seed_quarterly_reporting_becomes_four_occurrences(seeded_db: Database) -> None:
     with seeded_db.unit_of_work() as session:
-        parent = action(session, "pacesetter/3.3.4")  # "Quarterly reporting", April 2020 - March 2021
+        parent = action(session, "pacesetter/3.3.4")  # "Quarterly, April 2020 - March 2021"
         assert parent.is_rollup
         assert parent.recurrence == (
             "DTSTART:20200401T000000\nRRULE:FREQ=MONTHLY;UNTIL=20210331T000000;BYMONTH=3,6,9,12;BYMONTHDAY=-1"
@@ -105,8 +105,9 @@ def test_the_daily_job_extends_open_recurrences_and_fills_only_gaps(seeded_db: D
         assert refs_under(session, parent)[-4:] == ["1#2022-03-31", "1#2022-06-30", "1#2022-09-30", "1#2022-12-31"]
         pcmw = refs_under(session, action(session, "pcmw-2020-21/1@cvuhb"))
         assert pcmw[-1] == "1@cvuhb#2022-12-31" and len(pcmw) == 27
-        # returns/1: 3 more quarters; 7 boards: Oct 2021 to Dec 2022; 4 clusters' annual refresh: Sep 2022.
-        assert added == 3 + 7 * 15 + 4
+        # returns/1: 3 more quarters; 7 boards: Oct 2021 to Dec 2022. The clusters' annual refresh is bounded
+        # ("2020/21 - 2022/23"): all three were made at import.
+        assert added == 3 + 7 * 15
     with seeded_db.unit_of_work() as session:
         assert extend_occurrences(session=session, today=date(2021, 12, 1)) == 0
 
@@ -135,7 +136,8 @@ def test_show_lists_past_and_next_occurrences(seeded_db: Database) -> None:
                       actor=person(session, OWNER), now=clock.now())  # fmt: skip
         reply = say(session, clock, "show pacesetter/3.3.4", None)
         text = text_of(reply)
-        assert "Repeats: quarterly, due at the end of Jun, Sep, Dec and Mar (“April 2020 \u2013 March 2021”)" in text
+        repeats = "Repeats: quarterly, due at the end of Jun, Sep, Dec and Mar"
+        assert f"{repeats} (“Quarterly, April 2020 \u2013 March 2021”)" in text
         past = text.split("Past occurrences (latest first)\n")[1].split("Next occurrences")[0].splitlines()
         assert past == [
             "pacesetter/3.3.4#2020-12-31 · due 31 Dec 2020 · Not started · 15 days overdue",
@@ -155,3 +157,51 @@ def test_show_lists_past_and_next_occurrences(seeded_db: Database) -> None:
         assert "pcmw-2020-21/1@cvuhb Cardiff and Vale University Health Board" in whole
         delivery = text_of(say(session, clock, "show pcmw-2020-21/1@cvuhb", None))
         assert "Past occurrences (latest first)\npcmw-2020-21/1@cvuhb#2020-12-31 · due 31 Dec 2020" in delivery
+
+
+def test_assigning_a_recurring_action_moves_its_open_occurrences(seeded_db: Database) -> None:
+    # Pacesetter 3.3.4 has no lead in the seed, so neither it nor its occurrences have an owner yet.
+    clock = FixedClock(datetime(2021, 1, 15, 10, 0, tzinfo=UTC))
+    newcomer = "angharad.crwys@example.nhs.wales"
+    with seeded_db.unit_of_work() as session:
+        admin = person(session, "admin@example.nhs.wales")
+        record_status(session=session, action=action(session, "pacesetter/3.3.4#2020-06-30"), status="done",
+                      actor=admin, now=clock.now())  # fmt: skip
+        reply = say(session, clock, f"assign pacesetter/3.3.4 {newcomer}", admin)
+        assert reply.tone == "success" and "with 3 open occurrences" in reply.title
+        parent = action(session, "pacesetter/3.3.4")
+        owners = {c.ref: c.owner.email if c.owner else None for c in occurrence_rows(session=session, parent=parent)}
+        assert owners == {
+            "3.3.4#2020-06-30": None,  # done: it stays as it was
+            "3.3.4#2020-09-30": newcomer,
+            "3.3.4#2020-12-31": newcomer,
+            "3.3.4#2021-03-31": newcomer,
+        }
+        moved = action(session, "pacesetter/3.3.4#2021-03-31")
+        assert [(c.previous_owner, c.owner.email, c.changed_by_id) for c in moved.owner_history] == [
+            (None, newcomer, admin.id)]  # fmt: skip
+        # Assigning again moves the open ones that followed, not the one left behind.
+        other = "berian.lougher@example.nhs.wales"
+        again = say(session, clock, f"assign pacesetter/3.3.4 {other}", admin)
+        assert "with 3 open occurrences" in again.title
+        assert action(session, "pacesetter/3.3.4#2020-12-31").owner.email == other  # type: ignore[union-attr]
+
+
+def test_a_changed_timeline_removes_only_untouched_occurrences_it_no_longer_has(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session:
+        import_plan(session=session, plan_file=quarterly_plan(), now=IMPORTED)
+        record_status(session=session, action=action(session, "returns/1#2021-06-30"), status="at_risk",
+                      actor=person(session, OWNER), now=IMPORTED, note="late data")  # fmt: skip
+    with seeded_db.unit_of_work() as session:
+        import_plan(session=session, plan_file=quarterly_plan("Six-monthly"), now=IMPORTED)
+        parent = action(session, "returns/1")
+        # Six-monthly keeps 31 Mar and 30 Sep; 30 Jun was answered, so it stays; 31 Dec goes.
+        assert refs_under(session, parent) == ["1#2021-03-31", "1#2021-06-30", "1#2021-09-30", "1#2022-03-31"]
+        assert parent.is_rollup
+    with seeded_db.unit_of_work() as session:
+        import_plan(session=session, plan_file=quarterly_plan("June 2021"), now=IMPORTED)
+        parent = action(session, "returns/1")
+        # No longer recurring: a dated action again, prompted and counted itself; the answered occurrence stays.
+        assert (parent.recurrence, parent.is_rollup, parent.due_end) == ("", False, date(2021, 6, 30))
+        assert refs_under(session, parent) == ["1#2021-06-30"]
+        assert action(session, "returns/1#2021-06-30").status == "at_risk"

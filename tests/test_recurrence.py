@@ -73,6 +73,16 @@ def test_open_recurrences(raw: str, expected: Recurrence) -> None:
             Recurrence("month", 3, first=D(2018, 4, 1), last=D(2019, 3, 31)),
         ),
         ("Quarterly 2021/22", Recurrence("month", 3, first=D(2021, 4, 1), last=D(2022, 3, 31))),
+        # As seed 001's programme is transcribed: the cadence, then the programme's years.
+        ("Quarterly, April 2018 \u2013 March 2021", Recurrence("month", 3, first=D(2018, 4, 1), last=D(2021, 3, 31))),
+        (
+            "Every six months, April 2018 \u2013 March 2021",
+            Recurrence("month", 6, first=D(2018, 4, 1), last=D(2021, 3, 31)),
+        ),
+        (
+            "Annually by end of September, 2020/21 \u2013 2022/23",
+            Recurrence("month", 12, anchor_month=9, first=D(2020, 4, 1), last=D(2023, 3, 31)),
+        ),
         ("Quarterly during 2021-22", Recurrence("month", 3, first=D(2021, 4, 1), last=D(2022, 3, 31))),
         ("Monthly from April 2021 to March 2022", Recurrence("month", 1, first=D(2021, 4, 1), last=D(2022, 3, 31))),
         ("Annually 2020/21 - 2022/23", Recurrence("month", 12, first=D(2020, 4, 1), last=D(2023, 3, 31))),

@@ -16,8 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import LONDON
-from bot.plans.models import CLOSED_STATUSES, Action
+from bot.directory.models import Person
+from bot.plans.models import CLOSED_STATUSES, Action, Snooze
 from bot.plans.recurrence import Recurrence, occurrences, parse_recurrence, period_of, recurrence_from_rrule
+from bot.plans.service import assign_owner
 
 # Far enough ahead that next year's annual return already exists and can be seen in `show` and `due`.
 HORIZON = relativedelta(months=13)
@@ -39,21 +41,44 @@ def sync_recurrence(*, session: Session, action: Action, now: datetime) -> list[
 
     Reads the timeline (the action's text is a hint, see `parse_recurrence`) into `action.recurrence`;
     when it recurs, the occurrences go under the action itself, or under each of its deliveries when it is
-    owed by several organisations. Returns the occurrences added. A timeline that stops recurring leaves
-    existing occurrences alone: they may hold people's answers."""
+    owed by several organisations. Returns the occurrences added. When a re-imported timeline changes, the
+    occurrences it no longer has go if nobody has touched them; answered ones stay (see `_retire_stale`)."""
     recurrence = parse_recurrence(action.due_raw, action_text=action.title)
     if recurrence is None and not action.recurrence:
         return []  # the common case: nothing recurs, nothing to clear
     carriers = [action, *deliveries_of(session=session, whole=action)]
+    owners = carriers[1:] or carriers  # a whole with deliveries: each delivery carries the occurrences
     for carrier in carriers:
         carrier.recurrence = recurrence.rrule if recurrence else ""
+    for owner in owners:
+        _retire_stale(session, owner, recurrence)
     if recurrence is None:
+        for owner in owners:
+            owner.is_rollup = False  # dated (or undated) again: prompted and counted itself
         return []
     action.due_understood = True  # "Quarterly" is no date, but it is understood
     today = now.astimezone(LONDON).date()
-    owners = carriers[1:] or carriers  # a whole with deliveries: each delivery carries the occurrences
-    return [added for carrier in owners for added in materialise_occurrences(session=session, parent=carrier,
-                                                                             today=today)]  # fmt: skip
+    return [added for owner in owners for added in materialise_occurrences(session=session, parent=owner,
+                                                                           today=today)]  # fmt: skip
+
+
+def _retire_stale(session: Session, parent: Action, recurrence: Recurrence | None) -> None:
+    # An occurrence the timeline no longer has is removed only while it is as it was made: once someone has
+    # answered, snoozed or reassigned it, it is part of the record and stays.
+    for child in occurrence_rows(session=session, parent=parent):
+        on_rule = (
+            recurrence is not None
+            and child.due_end is not None
+            and bool(occurrences(recurrence, child.due_end, child.due_end))
+        )
+        if not on_rule and not _touched(session, child):
+            session.delete(child)
+    session.flush()
+
+
+def _touched(session: Session, occurrence: Action) -> bool:
+    snoozed = session.scalar(select(Snooze.id).where(Snooze.action_id == occurrence.id).limit(1))
+    return occurrence.status != "not_started" or bool(occurrence.history or occurrence.owner_history or snoozed)
 
 
 def deliveries_of(*, session: Session, whole: Action) -> list[Action]:
@@ -156,3 +181,20 @@ def extend_occurrences(*, session: Session, today: date) -> int:
 
 def _has_deliveries(session: Session, action: Action) -> bool:
     return action.is_rollup and bool(deliveries_of(session=session, whole=action))
+
+
+def reassign_open_occurrences(
+    *, session: Session, parent: Action, previous: Person | None, actor: Person | None, now: datetime, source: str
+) -> list[Action]:
+    """After `parent` changed owner: its open occurrences that `previous` owned follow to the new owner (each
+    change kept in the occurrence's owner history). Closed ones, and ones someone else was given, stay put."""
+    if parent.owner is None:
+        return []
+    moved = [
+        child
+        for child in occurrence_rows(session=session, parent=parent)
+        if child.is_open and (child.owner_id == (previous.id if previous else None))
+    ]
+    for child in moved:
+        assign_owner(action=child, owner=parent.owner, actor=actor, now=now, source=source)
+    return moved
