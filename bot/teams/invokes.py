@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from microsoft_teams.api import InvokeResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.delivery.port import DeliveryFailed
 from bot.teams.cards import ANSWER_VERB, CARD_CONTENT_TYPE, render_card
@@ -25,16 +25,21 @@ log = logging.getLogger(__name__)
 
 
 class CardAnswer(BaseModel):
-    """The card's action data merged with its inputs (Teams sends both in `value.action.data`)."""
+    """The card's action data merged with every input of the card (Teams sends both in `value.action.data`).
+    A bundled prompt has a note box per action; the button names its own in `note_input`."""
+
+    model_config = ConfigDict(extra="allow")
 
     subject: str
     asked_on: date
     value: str | None = None
     level: str | None = None
     note: str | None = None
+    note_input: str | None = None
 
     def prompt_answer(self, message_key: str) -> PromptAnswer:
-        note = (self.note or "").strip() or None
+        typed = (self.model_extra or {}).get(self.note_input) if self.note_input else self.note
+        note = str(typed or "").strip() or None
         return PromptAnswer(self.subject, self.value or self.level or "", self.asked_on, message_key, note)
 
 
