@@ -1,0 +1,160 @@
+"""One status prompt per person per day, on the seed data: a realistic day, the cap and paging, stand-ins
+and snoozes inside a bundle, and the quiet rule ("nothing new since your last answer")."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clock import LONDON, FixedClock
+from bot.config import Settings
+from bot.directory.models import AwayPeriod, Person
+from bot.plans.models import Action, Snooze
+from bot.plans.service import record_status
+from bot.storage.database import Database
+from commands.context import CommandContext
+from commands.prompts import PromptAnswer, answer_prompt
+from commands.replies import Reply, inline_text
+from scheduler.messages import Lookup, build_message
+from scheduler.models import OutboxMessage
+from scheduler.outbox import Planned, enqueue, recipient_person_id
+from scheduler.prompt_bundles import BundleItem, PreviousBundle, has_news, payload_items
+from scheduler.status_prompts import decide_status_prompts
+from tests.helpers import person
+from tests.scheduler.simulation import Simulation
+
+DAY = date(2021, 12, 29)  # a Wednesday between the Christmas bank holidays and New Year
+BERIAN = "berian.lougher@example.nhs.wales"  # 24 overdue pacesetter actions fall due for a prompt that day
+DAFYDD = "dafydd.rhosier@example.nhs.wales"  # 18
+SEPARATE_PROMPTS_BEFORE_BUNDLING = 49  # `schedule preview` on the seed data before this change
+
+
+def _emails(session: Session, planned: list[Planned]) -> list[str]:
+    return [session.get_one(Person, recipient_person_id(p.recipient)).email for p in planned]
+
+
+def _bundle_of(planned: list[Planned], session: Session, email: str) -> Planned:
+    (found,) = [p for p, to in zip(planned, _emails(session, planned), strict=True) if to == email]
+    return found
+
+
+def test_wed_29_dec_2021_asks_each_person_once_most_urgent_first(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session:
+        planned = decide_status_prompts(session=session, today=DAY, settings=Settings())
+        emails = _emails(session, planned)
+        assert len(planned) == 7 and set(Counter(emails).values()) == {1}
+        assert {p.subject for p in planned} == {"bundle"}
+        sizes = {email: len(payload_items(p.payload)) for email, p in zip(emails, planned, strict=True)}
+        assert sizes[BERIAN] == 24 and sizes[DAFYDD] == 18
+        assert sum(sizes.values()) == SEPARATE_PROMPTS_BEFORE_BUNDLING
+        for bundle in planned:
+            deadlines = [item.deadline or date.max for item in payload_items(bundle.payload)]
+            assert deadlines == sorted(deadlines)  # overdue oldest first, then the nearest deadline
+
+
+def test_the_day_through_the_sender_sends_seven_messages_paged_at_the_cap(sim: Simulation) -> None:
+    sim.run_day(DAY)
+    prompts = sim.deliveries("status_prompt")
+    assert len(prompts) == 7 and len({d.to for d in prompts}) == 7
+    berian = next(sent.reply for sent in sim.port.sent if sent.to == BERIAN)
+    assert berian.title == "How are these 24 actions going?"
+    statuses = [s for s in berian.sections if s.prompt is not None and s.prompt.kind == "status"]
+    assert len(statuses) == 10 and statuses[0].heading is not None and statuses[0].heading.startswith("pacesetter/1 ")
+    (more,) = [s for s in berian.sections if s.prompt is not None and s.prompt.kind == "page"]
+    assert inline_text(more.lines[0]) == "… and 14 more: /milestones mine"
+    assert more.prompt is not None and [(c.value, c.label) for c in more.prompt.choices] == [
+        ("page:2", "Show the next 10")
+    ]
+    with sim.database.unit_of_work() as session:
+        sim.at(DAY, time(10, 5))
+        last = _turn_page(session, sim.clock, more.prompt.subject, "page:3")
+    assert last.redraws_prompt and last.receipt is None
+    assert sum(s.prompt is not None and s.prompt.kind == "status" for s in last.sections) == 4
+    (end,) = [s for s in last.sections if s.prompt is not None and s.prompt.kind == "page"]
+    assert inline_text(end.lines[0]) == "The last 4 actions of 24."
+    assert end.prompt is not None and [c.label for c in end.prompt.choices] == ["Show the previous 10"]
+
+
+def _turn_page(session: Session, clock: FixedClock, subject: str, value: str) -> Reply:
+    ctx = CommandContext(session=session, actor=person(session, BERIAN), clock=clock, source="console")
+    return answer_prompt(PromptAnswer(subject, value, DAY, "console:1"), ctx)
+
+
+def test_a_smaller_cap_pages_sooner(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session:
+        planned = decide_status_prompts(session=session, today=DAY, settings=Settings(status_prompt_max_actions=3))
+        bundle = _bundle_of(planned, session, DAFYDD)
+        reply = _build(session, bundle)
+    assert sum(s.prompt is not None and s.prompt.kind == "status" for s in reply.sections) == 3
+    assert "… and 15 more: /milestones mine" in reply.plain_lines()
+
+
+def _build(session: Session, planned: Planned) -> Reply:
+    now = datetime.combine(planned.for_day, time(10, 0), tzinfo=LONDON)
+    enqueue(session=session, planned=[planned], now=now)
+    return build_message(lookup=Lookup(session), kind=planned.kind, payload=planned.payload,
+                         for_day=planned.for_day, now=now)  # fmt: skip
+
+
+def test_an_away_owners_actions_join_the_delegates_bundle_less_the_snoozed_one(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session:
+        berian, dafydd = person(session, BERIAN), person(session, DAFYDD)
+        session.add(AwayPeriod(person=berian, delegate=dafydd, starts_on=DAY, ends_on=DAY))
+        snoozed = session.scalars(select(Action).where(Action.owner_id == berian.id).order_by(Action.id)).first()
+        assert snoozed is not None
+        session.add(Snooze(action_id=snoozed.id, person_id=berian.id, until=date(2022, 1, 5),
+                           created_at=datetime(2021, 12, 24, 9, 0, tzinfo=UTC)))  # fmt: skip
+        session.flush()
+        planned = decide_status_prompts(session=session, today=DAY, settings=Settings())
+        assert BERIAN not in _emails(session, planned) and len(planned) == 6
+        bundle = _bundle_of(planned, session, DAFYDD)
+        ids = [item.action_id for item in payload_items(bundle.payload)]
+        assert len(ids) == 18 + 23 and snoozed.id not in ids
+        text = "\n".join(_build(session, bundle).plain_lines())
+    assert text.count("You are standing in for Berian Lougher while they are away.") == 10  # Berian's, on page 1
+
+
+def test_what_counts_as_new() -> None:
+    asked = datetime(2021, 12, 29, 10, 0, tzinfo=UTC)
+    overdue = BundleItem(1, "overdue", date(2019, 3, 31))
+    soon = BundleItem(2, "7 working days before", date(2022, 1, 10))
+    previous = PreviousBundle(frozenset({overdue, soon}), asked)
+    assert has_news([overdue], None, {})  # nobody asked yet
+    assert not has_news([overdue, soon], previous, {})  # the same again, unanswered
+    assert not has_news([overdue], previous, {})  # fewer
+    assert has_news([overdue, BundleItem(3, "overdue", date(2019, 3, 31))], previous, {})  # another action
+    assert has_news([BundleItem(2, "1 working days before", date(2022, 1, 10))], previous, {})  # next cadence point
+    assert has_news([BundleItem(1, "overdue", date(2021, 6, 30))], previous, {})  # re-dated
+    answered = datetime(2022, 1, 5, 11, 0, tzinfo=UTC)
+    assert has_news([overdue], previous, {1: answered})  # answered since: a new question
+    assert not has_news([overdue], previous, {1: datetime(2021, 12, 1, tzinfo=UTC)})  # answered before it
+
+
+def test_the_quiet_rule_skips_an_unchanged_bundle_until_something_is_answered(sqlite_sim: Simulation) -> None:
+    # 29 Dec gathers the cadence days of the Christmas bank holidays too; the same actions come round again
+    # on Tue 4 Jan (after the New Year holiday) and Wed 5 Jan: nothing new, so nothing is sent.
+    for day in (DAY, date(2022, 1, 4), date(2022, 1, 5)):
+        sqlite_sim.run_day(day)
+    with sqlite_sim.database.unit_of_work() as session:
+        sqlite_sim.at(date(2022, 1, 5), time(15, 0))
+        berian = person(session, BERIAN)
+        answered = session.scalars(select(Action).where(Action.owner_id == berian.id).order_by(Action.id)).first()
+        assert answered is not None
+        record_status(session=session, action=answered, status="at_risk", actor=berian, now=sqlite_sim.clock.now())
+        answered_id = answered.id
+    sqlite_sim.run_day(date(2022, 1, 12))  # its cadence restarted from the answer and falls on this day again
+    to_berian = [(d.at.date(), d.title) for d in sqlite_sim.deliveries("status_prompt") if d.to == BERIAN]
+    assert to_berian == [
+        (DAY, "How are these 24 actions going?"),
+        (date(2022, 1, 12), "How are these 9 actions going?"),
+    ]
+    with sqlite_sim.database.unit_of_work() as session:
+        to_him = OutboxMessage.recipient == f"person:{person(session, BERIAN).id}"
+        latest = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "status_prompt", to_him,
+                                        OutboxMessage.for_day == date(2022, 1, 12))
+        ).one()  # fmt: skip
+        assert answered_id in [item.action_id for item in payload_items(latest.payload)]
