@@ -78,9 +78,13 @@ def _answer_bundle(rest: str, answer: PromptAnswer, ctx: CommandContext) -> Repl
         return _turn_page(int(person_id), answer, ctx)
     head = _answer_status(int(action_id), answer, ctx)
     bundle = find_bundle(session=ctx.session, recipient_id=int(person_id), day=answer.asked_on)
-    if head.tone == "refusal" or bundle is None:
+    if head.tone == "refusal" or bundle is None or (head.receipt is None and len(bundle.entries) == 1):
         return head
-    return status_bundle(bundle, page=bundle.page_of(int(action_id)), head=head)
+    page = bundle.page_of(int(action_id))
+    if head.receipt is None:
+        # Already answered (a double click, a redelivery): the bundle as it stands, the action shown answered.
+        return status_bundle(bundle, page=page, redraw=True)
+    return status_bundle(bundle, page=page, head=head)
 
 
 def _turn_page(person_id: int, answer: PromptAnswer, ctx: CommandContext) -> Reply:

@@ -37,7 +37,7 @@ def item_subject(bundle: Bundle, action: Action) -> str:
 
 
 def status_bundle(bundle: Bundle, *, page: int = 1, head: Reply | None = None, redraw: bool = False) -> Reply:
-    """Page `page` of the bundle. `head` is what a click just did (a receipt, or "already answered"): its
+    """Page `page` of the bundle. `head` is the receipt of the click that just recorded an answer: its
     title and lines go first, and the clicked message is redrawn as this reply (as it is for a page turn,
     `redraw`). A bundle of one answered action is just the receipt, as a single prompt always was."""
     if head is not None and len(bundle.entries) == 1:
