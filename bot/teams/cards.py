@@ -83,17 +83,18 @@ def _section_units(section: Section) -> list[tuple[Element, int]]:
     return [(element, 0) for element in heading] + [(element, 1) for element in lines] + [(e, 0) for e in more]
 
 
+def note_input_id(subject: str) -> str:
+    """Teams sends every input of the card with a click, so each action's note box in a bundled prompt has
+    an id of its own, made from what its buttons answer."""
+    return f"{NOTE_INPUT}.{subject}"
+
+
 def _section_prompt(prompt: Prompt) -> list[Element]:
-    """An action's own buttons (and note box) inside a bundled prompt. Teams sends every input of the card
-    with a click, so each note box has its own id and the buttons say which one is theirs."""
+    """An action's own buttons (and note box) inside a bundled prompt."""
     data = {"subject": prompt.subject, "asked_on": prompt.asked_on.isoformat()}
-    body: list[Element] = []
-    if prompt.allow_note:
-        note_id = f"{NOTE_INPUT}.{prompt.subject}"
-        data["note_input"] = note_id
-        body.append(_note_box(note_id))
+    box = [_note_box(note_input_id(prompt.subject))] if prompt.allow_note else []
     actions = [_execute(choice.label, {**data, "value": choice.value}) for choice in prompt.choices]
-    return [*body, {"type": "ActionSet", "actions": actions}]
+    return [*box, {"type": "ActionSet", "actions": actions}]
 
 
 def _note_box(input_id: str) -> Element:

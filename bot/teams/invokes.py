@@ -12,7 +12,7 @@ from microsoft_teams.api import InvokeResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.delivery.port import DeliveryFailed
-from bot.teams.cards import ANSWER_VERB, CARD_CONTENT_TYPE, render_card
+from bot.teams.cards import ANSWER_VERB, CARD_CONTENT_TYPE, note_input_id, render_card
 from bot.teams.connector import card_message
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 class CardAnswer(BaseModel):
     """The card's action data merged with every input of the card (Teams sends both in `value.action.data`).
-    A bundled prompt has a note box per action; the button names its own in `note_input`."""
+    A bundled prompt has a note box per action, named after the subject its buttons answer."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -35,10 +35,9 @@ class CardAnswer(BaseModel):
     value: str | None = None
     level: str | None = None
     note: str | None = None
-    note_input: str | None = None
 
     def prompt_answer(self, message_key: str) -> PromptAnswer:
-        typed = (self.model_extra or {}).get(self.note_input) if self.note_input else self.note
+        typed = (self.model_extra or {}).get(note_input_id(self.subject), self.note)
         note = str(typed or "").strip() or None
         return PromptAnswer(self.subject, self.value or self.level or "", self.asked_on, message_key, note)
 

@@ -3,6 +3,7 @@ and snoozes inside a bundle, and the quiet rule ("nothing new since your last an
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import UTC, date, datetime, time
 
@@ -14,7 +15,9 @@ from bot.config import Settings
 from bot.directory.models import AwayPeriod, Person
 from bot.plans.models import Action, Snooze
 from bot.plans.service import record_status
+from bot.slack.prompts import message_blocks
 from bot.storage.database import Database
+from bot.teams.cards import CARD_BUDGET, render_card
 from commands.context import CommandContext
 from commands.prompts import PromptAnswer, answer_prompt
 from commands.replies import Reply, inline_text
@@ -158,3 +161,17 @@ def test_the_quiet_rule_skips_an_unchanged_bundle_until_something_is_answered(sq
                                         OutboxMessage.for_day == date(2022, 1, 12))
         ).one()  # fmt: skip
         assert answered_id in [item.action_id for item in payload_items(latest.payload)]
+
+
+def test_a_page_at_the_largest_cap_fits_slack_and_teams_whole(seeded_db: Database) -> None:
+    largest = Settings.model_fields["status_prompt_max_actions"].metadata
+    cap = next(limit.le for limit in largest if hasattr(limit, "le"))
+    with seeded_db.unit_of_work() as session:
+        planned = decide_status_prompts(session=session, today=DAY, settings=Settings(status_prompt_max_actions=cap))
+        reply = _build(session, _bundle_of(planned, session, BERIAN))
+    blocks = message_blocks(reply)
+    rows = [block for block in blocks if block["type"] == "actions"]
+    assert len(blocks) <= 50 and len(rows) == cap + 1  # every action's buttons and the page row
+    card = render_card(reply)
+    assert len(json.dumps(card, ensure_ascii=False).encode()) <= CARD_BUDGET
+    assert json.dumps(card).count('"Action.Execute"') == cap * 5 + 1 and "not shown here" not in json.dumps(card)

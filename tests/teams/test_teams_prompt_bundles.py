@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.clock import LONDON, FixedClock
 from bot.directory.models import Person
 from bot.plans.models import Action, StatusUpdate
+from bot.teams.cards import note_input_id
 from scheduler.jobs import run_decision
 from scheduler.outbox import Planned, recipient_person_id
 from scheduler.sender import Sender
@@ -48,7 +49,7 @@ def test_29_dec_over_teams_one_card_each_and_a_click_records_once(
     assert len(buttons) == 10 * 5 + 1 and buttons[-1]["title"] == "Show the next 10"
 
     done = next(b["data"] for b in buttons if b["title"] == "Done")
-    click = done | {done["note_input"]: "signed off at the board", "note.bundle:0:0": "another box's text"}
+    click = done | {note_input_id(done["subject"]): "signed off at the board", "note.bundle:0:0": "another box's text"}
     first = answered(teams_bot, users[BERIAN], sent, click)
     redrawn = first["value"]
     assert redrawn["body"][0]["text"].startswith("Recorded: pacesetter/1: Done — “signed off at the board”")

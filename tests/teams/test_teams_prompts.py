@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from bot.clock import london_today
 from bot.escalation.models import EscalationReport, Level
 from bot.plans.models import StatusUpdate
+from bot.teams.cards import note_input_id
 from commands.prompts import checkin_prompt
 from commands.replies import Reply
 from tests.bundles import queue_bundle
@@ -52,7 +53,7 @@ def test_status_prompt_click_is_recorded_once_and_replaces_the_card(teams_bot: T
     sent = teams_bot.connector.sent()[-1]
     assert (sent.conversation, sent.activity_id) == (delivered.conversation, delivered.message_id)
     buttons = {a["title"]: a["data"] for a in card_buttons(sent.card)}
-    data = buttons["At risk"] | {buttons["At risk"]["note_input"]: "waiting on the LMC"}
+    data = buttons["At risk"] | {note_input_id(buttons["At risk"]["subject"]): "waiting on the LMC"}
     first = answered(teams_bot, user, sent, data)
     assert first["type"] == "application/vnd.microsoft.card.adaptive"
     receipt = first["value"]["body"]
