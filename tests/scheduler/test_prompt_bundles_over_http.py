@@ -59,6 +59,12 @@ def test_29_dec_over_slack_one_message_each_and_clicks_redraw_the_bundle(sqlite_
         time.sleep(0.3)  # room for a wrongly accepted second click to land
         assert _updates(sqlite_db, at_risk["value"]) == 1
 
+        note = prompt_elements(message, row=4)[-1]  # "Add a note" on the fifth action
+        sender.interaction(click_payload(message, ts, user, note, response_url=slack.response_url("click")))
+        options = slack.wait_for("views.open")[0].params["view"]["blocks"][0]["element"]["options"]
+        fifth = {e["value"] for e in prompt_elements(message, row=4) if e["value"] != note["value"]}
+        assert note["text"]["text"] == "Add a note" and {o["value"] for o in options} == fifth and len(fifth) == 5
+
         show_next = prompt_elements(message, row=10)[0]
         assert show_next["text"]["text"] == "Show the next 10"
         sender.interaction(click_payload(message, ts, user, show_next, response_url=slack.response_url("click")))
