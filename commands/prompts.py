@@ -27,7 +27,8 @@ from scheduler.prompt_bundles import find_bundle
 @dataclass(frozen=True)
 class PromptAnswer:
     """A click on a prompt. `message_key` names the message clicked (platform + message id): a prompt
-    message records one answer, however often its buttons are clicked or the click is redelivered."""
+    message records one answer per subject (each action of a bundle, or the check-in), however often its
+    buttons are clicked or the click is redelivered."""
 
     subject: str
     value: str
