@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.clock import LONDON
 from bot.directory.models import Organisation, Person
 from bot.directory.service import find_organisation, get_person_by_email
-from bot.plans.listing import ActionFilter, due_soon, overdue_actions
+from bot.plans.listing import ActionFilter, OverdueReport, PlanGroup, due_soon, overdue_actions
 from bot.plans.models import STATUS_LABELS, STATUSES, Action
 from bot.plans.models import Snooze as SnoozeRow
+from bot.plans.rollup import rollups
 from bot.plans.service import (
     ActionNotFound,
     actions_owned_by,
@@ -26,6 +27,7 @@ from bot.storage.answer_cache import cached
 from bot.storage.versions import PLANS
 from commands.context import CommandContext
 from commands.model import Assign, DueSoon, Mine, Overdue, Show, Snooze, Update
+from commands.parts import action_parts, parts_section
 from commands.replies import Line, Reply, Section, Text, line, refusal
 from commands.views import age, due_line, format_date, mention, overdue_line, plural, shorten, status_badge
 
@@ -54,20 +56,26 @@ def _overdue_reply(command: Overdue, flt: ActionFilter, session: Session, today:
                      public=command.public)  # fmt: skip
     sections = [
         Section(
-            heading=f"{group.plan_name} ({group.plan_key}) — {plural(group.total, 'overdue action')}",
+            heading=f"{group.plan_name} ({group.plan_key}) — {_overdue_count(group)}",
             lines=[overdue_line(row, today) for row in group.rows],
-            more=f"… and {group.total - len(group.rows):,} more in this plan (`overdue plan:{group.plan_key}`)"
-            if group.total > len(group.rows)
+            more=f"… and {group.lines - len(group.rows):,} more in this plan (`overdue plan:{group.plan_key}`)"
+            if group.lines > len(group.rows)
             else None,
         )
         for group in report.groups
     ]
     hidden = report.plans_total - len(report.groups)
-    footer = f"{plural(report.total, 'overdue action')} in {plural(report.plans_total, 'plan')}{scope}"
+    footer = f"{_overdue_count(report)} in {plural(report.plans_total, 'plan')}{scope}"
     if hidden:
         footer += f" ({hidden:,} more plans not shown)"
     footer += '. Update one with `/milestones update <ref> on_track "note"`.'
     return Reply(title=f"Overdue actions{scope}", sections=sections, footer=footer, public=command.public)
+
+
+def _overdue_count(counted: PlanGroup | OverdueReport) -> str:
+    """ "3 overdue actions", or "3 overdue actions (15 deliveries)" when some are owed by several organisations."""
+    actions = plural(counted.lines, "overdue action")
+    return actions if counted.lines == counted.total else f"{actions} ({counted.total:,} deliveries)"
 
 
 def due(command: DueSoon, ctx: CommandContext) -> Reply:
@@ -87,9 +95,11 @@ def due(command: DueSoon, ctx: CommandContext) -> Reply:
 def mine(_: Mine, ctx: CommandContext) -> Reply:
     if ctx.actor is None:
         return refusal(*UNKNOWN_PERSON)
-    actions = actions_owned_by(session=ctx.session, person=ctx.actor)
-    if not actions:
+    owned = actions_owned_by(session=ctx.session, person=ctx.actor)
+    if not owned:
         return Reply(title="You have no actions assigned.", footer="Ask your manager to `assign` you one.")
+    wholes = [a for a in owned if a.is_rollup]
+    actions = [a for a in owned if not a.is_rollup]
     open_actions = [a for a in actions if a.is_open]
     overdue_now = [a for a in open_actions if (a.deadline() or ctx.today) < ctx.today]
     later = [a for a in open_actions if a not in overdue_now]
@@ -99,11 +109,25 @@ def mine(_: Mine, ctx: CommandContext) -> Reply:
         for heading, group in (("Overdue", overdue_now), ("Open", later), ("Closed", closed))
         if group
     ]
-    return Reply(
-        title=f"Your actions, {ctx.actor.name}",
-        sections=sections,
-        footer=f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue.",
-    )
+    if wholes:
+        sections.append(_wholes_section(wholes, ctx))
+    footer = f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue."
+    if wholes:
+        footer += f" You also lead {plural(len(wholes), 'action')} delivered in parts by others."
+    return Reply(title=f"Your actions, {ctx.actor.name}", sections=sections, footer=footer)
+
+
+def _wholes_section(wholes: list[Action], ctx: CommandContext) -> Section:
+    found = rollups(session=ctx.session, whole_ids=[a.id for a in wholes], today=ctx.today)
+    lines = [
+        line(
+            Text(a.label, "code"),
+            f" {shorten(a.title)} · ",
+            Text(found[a.id].summary() if a.id in found else "no parts yet", "bold"),
+        )
+        for a in wholes
+    ]
+    return Section(heading="You lead the whole (each part has its own owner)", lines=lines)
 
 
 def show(command: Show, ctx: CommandContext) -> Reply:
@@ -113,14 +137,22 @@ def show(command: Show, ctx: CommandContext) -> Reply:
     details = [
         line(Text("Action: ", "bold"), action.title),
         line(Text("Lead (as written): ", "bold"), action.lead_text or "—"),
+        *([line(Text("Where the lead comes from: ", "bold"), action.lead_note)] if action.lead_note else []),
         line(Text("Owner: ", "bold"), mention(action.owner) if action.owner else Text("nobody yet", "muted")),
         line(Text("Due: ", "bold"), _due_words(action)),
         line(Text("Expected output: ", "bold"), action.expected_output or "—"),
-        line(Text("Status: ", "bold"), status_badge(action.status),
-             Text(f" ({age(action.status_changed_at, ctx.today)})", "muted")),
-    ]  # fmt: skip
+        _status_line(action, ctx.today),
+    ]
     if action.recommendation:
         details.insert(0, line(Text("Under: ", "bold"), shorten(action.recommendation.title, 160)))
+    if action.whole is not None:
+        details.insert(0, line(Text("Part of: ", "bold"), Text(action.whole.label, "code"),
+                               f" ({_owed_words(action)})"))  # fmt: skip
+    waits_for = action.depends_on or (action.whole.depends_on if action.whole else [])
+    if waits_for:
+        details.append(
+            line(Text("Waits for: ", "bold"), ", ".join(f"{d.label} ({STATUS_LABELS[d.status]})" for d in waits_for))
+        )
     history = [
         line(
             _when(update.recorded_at),
@@ -142,12 +174,22 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         for change in reversed(action.owner_history[-5:])
     ]
     sections = [Section(lines=details)]
+    if action.is_rollup:
+        sections.append(parts_section(session=ctx.session, whole=action, today=ctx.today))
     if history:
         sections.append(Section(heading="History (latest first)", lines=history))
     if owners:
         sections.append(Section(heading="Owners (latest first)", lines=owners))
+    change = f"{action.label}@<organisation>" if action.is_rollup else action.label
     return Reply(title=f"{action.label} · {action.plan.name}", sections=sections,
-                 footer=f"Change it with `/milestones update {action.label} <status> \"note\"`.")  # fmt: skip
+                 footer=f"Change it with `/milestones update {change} <status> \"note\"`.")  # fmt: skip
+
+
+def _status_line(action: Action, today: date) -> Line:
+    if action.is_rollup:
+        return line(Text("Status: ", "bold"), Text("delivered in parts, each with its own status (below)", "muted"))
+    return line(Text("Status: ", "bold"), status_badge(action.status),
+                Text(f" ({age(action.status_changed_at, today)})", "muted"))  # fmt: skip
 
 
 def update(command: Update, ctx: CommandContext) -> Reply:
@@ -159,6 +201,8 @@ def update(command: Update, ctx: CommandContext) -> Reply:
     if isinstance(found, Reply):
         return found
     action, actor = found
+    if action.is_rollup:
+        return _rollup_refusal(action, "status")
     previous = action.status
     record_status(session=ctx.session, action=action, status=status, actor=actor, now=ctx.now,
                   note=command.note, source=ctx.source)  # fmt: skip
@@ -194,11 +238,28 @@ def snooze(command: Snooze, ctx: CommandContext) -> Reply:
     if isinstance(found, Reply):
         return found
     action, actor = found
+    if action.is_rollup:
+        return _rollup_refusal(action, "prompts")
     until = command.until or ctx.today + timedelta(days=command.days or 1)
     if until <= ctx.today:
         return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
     ctx.session.add(SnoozeRow(action_id=action.id, person_id=actor.id, until=until, created_at=ctx.now))
     return Reply(title=f"No prompts about {action.label} until {format_date(until)}.", tone="success")
+
+
+def _rollup_refusal(action: Action, what: str) -> Reply:
+    example = action_parts(session=object_session(action), whole=action)[:1]  # type: ignore[arg-type]
+    ref = example[0].label if example else f"{action.label}@<organisation>"
+    return refusal(
+        f"{action.label} is delivered in parts, each with its own {what}.",
+        f"Name the part, for example `{ref}`; `/milestones show {action.label}` lists them all.",
+    )
+
+
+def _owed_words(action: Action) -> str:
+    if "#" in action.ref and action.due_end:
+        return f"the occurrence due {format_date(action.due_end)}"
+    return f"{action.organisation.name}'s delivery" if action.organisation else "one part"
 
 
 def _when(instant: datetime) -> Text:

@@ -53,9 +53,15 @@ def overdue_line(row: ActionRow, today: date) -> Line:
         Text(f" · due {format_date(row.deadline)} · "),
         Text(f"{plural(late, 'day')} overdue", "bold"),
         Text(" · "),
-        status_badge(row.status),
-        Text(f" ({age(row.status_changed_at, today)})", "muted"),
+        *_standing(row, today),
     )
+
+
+def _standing(row: ActionRow, today: date) -> Line:
+    """A roll-up line says how its parts stand; any other line, its own status."""
+    if row.rollup is not None:
+        return (Text(row.rollup.summary(), "bold"),)
+    return (status_badge(row.status), Text(f" ({age(row.status_changed_at, today)})", "muted"))
 
 
 def due_line(row: ActionRow, today: date) -> Line:
@@ -69,7 +75,7 @@ def due_line(row: ActionRow, today: date) -> Line:
 
 
 def _row_start(row: ActionRow) -> Line:
-    owner: Mention | Text = mention(row.owner) if row.owner else Text(row.lead_text or "no owner", "muted")
+    owner: Mention | Text = mention(row.owner) if row.owner else Text("no owner yet", "muted")
     return (Text(row.label, "code"), Text(f" {shorten(row.title)} · "), owner)
 
 

@@ -81,6 +81,7 @@ def stale_count(*, session: Session, root: Organisation, now: datetime) -> int:
                 # An id list, not a join on the path: lets the database walk the organisation index.
                 Action.organisation_id.in_(_subtree_ids(root)),
                 Action.status.not_in(CLOSED_STATUSES),
+                Action.is_rollup.is_(False),
                 or_(Action.status_changed_at.is_(None), Action.status_changed_at < cutoff),
             )
         )

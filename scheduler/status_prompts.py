@@ -100,10 +100,11 @@ def prompt_milestone(
 
 
 def prompt_candidates() -> Select[int, int | None, date | None, date | None, bool]:
-    """The one selection of actions that may be prompted: open and owned. Every other filter on which actions
-    are ever asked about belongs here too."""
+    """The one selection of actions that may be prompted: open, owned, and not a roll-up (a whole owed by
+    several organisations is answered through its deliveries). Every other filter on which actions are ever
+    asked about belongs here too."""
     return select(Action.id, Action.owner_id, Action.due_end, Action.due_start, Action.open_ended).where(
-        Action.status.not_in(CLOSED_STATUSES), Action.owner_id.is_not(None)
+        Action.status.not_in(CLOSED_STATUSES), Action.owner_id.is_not(None), Action.is_rollup.is_(False)
     )
 
 

@@ -74,6 +74,18 @@ def test_import_prints_a_summary(run, tmp_path: Path) -> None:  # type: ignore[n
     assert missing.returncode == 2 and "Could not import" in missing.stderr
 
 
+def test_import_owed_by_gives_each_organisation_its_own_delivery(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init", "--demo").returncode == 0
+    plan = tmp_path / "winter.csv"
+    plan.write_text("Ref,Action,Timeline\n1,Agree the winter plan,End of October 2020\n")
+    result = run("import", str(plan), "--key", "winter", "--owed-by", "clusters:bcuhb")
+    assert result.returncode == 0, result.stderr
+    assert "2 deliveries added, one per organisation: 1 (2)" in result.stdout
+    shown = run("say", "show winter/1", "--now", "2021-01-15")
+    assert "0 of 2 clusters done · 2 overdue: arfon, central-wrexham" in shown.stdout
+    assert "winter/1@arfon" in shown.stdout and "winter/1@central-wrexham" in shown.stdout
+
+
 def test_export_actions_and_escalation_as_files(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert run("init", "--demo").returncode == 0
     assert run("say", 'update esr/1.a done "published"', "--now", "2021-01-15").returncode == 0
@@ -81,7 +93,9 @@ def test_export_actions_and_escalation_as_files(run, tmp_path: Path) -> None:  #
     result = run("export", "actions", "--plan", "esr", "--out", str(actions_csv))
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(actions_csv.open(encoding="utf-8-sig")))
-    assert len(rows) == 17
+    # Every row of the plan: its 17 actions and each organisation's delivery of those owed by several.
+    assert len(rows) == 116 and sum("@" not in r["Ref"] for r in rows) == 17
+    assert {r["Ref"] for r in rows} >= {"1.c", "1.c@cvuhb", "1.c@pthb"}
     first = next(r for r in rows if r["Ref"] == "1.a")
     assert (first["Status"], first["Delivery"]) == ("Done", "Done")
     workbook_path = tmp_path / "levels.xlsx"

@@ -22,7 +22,7 @@ def test_overdue_groups_by_plan_oldest_first_with_counts(seeded_db: Database, cl
     assert text_of(reply).count("esr/1.a") == 1
     first = "".join(getattr(p, "text", "") for p in esr.lines[0])
     assert first.startswith("esr/1.a") and "107 days overdue" in first  # due 30 Sep 2020, today 15 Jan 2021
-    assert reply.footer is not None and "overdue actions in" in reply.footer
+    assert reply.footer is not None and "overdue actions (92 deliveries) in 3 plans" in reply.footer
 
 
 def test_open_ended_and_undated_actions_are_never_overdue(seeded_db: Database, clock: FixedClock) -> None:

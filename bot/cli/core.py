@@ -40,7 +40,10 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     load.add_argument("--plan", help="the plan's name (tables only; YAML files name themselves)")
     load.add_argument("--key", help="short key used in references such as KEY/1.a (default: from the file name)")
     load.add_argument("--column", action="append", default=[], metavar="NAME=HEADING",
-                      help="map a column: ref, action, lead, timeline, expected_output or recommendation")  # fmt: skip
+                      help="map a column: ref, action, lead, timeline, expected_output, recommendation or owed_by")  # fmt: skip
+    load.add_argument("--owed-by", default="", metavar="WHO",
+                      help="organisations that each owe every row without an owed-by cell: health_boards, clusters, "
+                           "clusters:BOARD or codes, comma-separated")  # fmt: skip
     load.set_defaults(run=run_import)
 
 
@@ -102,6 +105,8 @@ def run_import(args: argparse.Namespace) -> int:
     overrides = dict(pair.split("=", 1) for pair in args.column if "=" in pair)
     try:
         plan_file = read_plan_file(args.file, key=args.key, name=args.plan, overrides=overrides)
+        if args.owed_by:
+            plan_file = plan_file.model_copy(update={"owed_by": args.owed_by})
     except PlanFileError as problem:
         print(f"Could not import: {problem}", file=sys.stderr)
         return USAGE_ERROR

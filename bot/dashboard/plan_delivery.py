@@ -1,5 +1,6 @@
 """Plan delivery for an organisation subtree: actions by status (overdue counted on its own), and the share
-delivered by each organisation beneath. Counted in SQL; dropped actions count nowhere."""
+delivered by each organisation beneath. Counted in SQL; dropped actions count nowhere, and an action owed by
+several organisations counts once per delivery (the roll-up itself is not counted)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def plan_progress(*, session: Session, root: Organisation, today: date) -> list[
         .select_from(Action)
         .join(Plan, Plan.id == Action.plan_id)
         .join(Organisation, Organisation.id == Action.organisation_id)
-        .where(Organisation.path.startswith(root.path), Action.status != "dropped")
+        .where(Organisation.path.startswith(root.path), Action.status != "dropped", Action.is_rollup.is_(False))
         .group_by(Plan.key, Plan.name, state)
     )
     plans: dict[str, PlanProgress] = {}
@@ -90,6 +91,7 @@ def organisation_progress(*, session: Session, root: Organisation) -> list[Organ
         .join(branch, and_(member.path.startswith(branch.path)))
         .where(
             Action.status != "dropped",
+            Action.is_rollup.is_(False),
             (branch.parent_id == root.id) | (branch.id == root.id),
             member.path.startswith(root.path),
             (branch.id != root.id) | (member.id == root.id),

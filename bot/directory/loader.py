@@ -19,6 +19,7 @@ T = TypeVar("T")
 class OrganisationEntry(BaseModel):
     code: str
     name: str
+    short: str = ""
     kind: str
     children: list[OrganisationEntry] = Field(default_factory=list)
 
@@ -39,6 +40,8 @@ class RoleEntry(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     owner: str | None = None
     contributors: list[str] = Field(default_factory=list)
+    owed_by: str = ""
+    delivery_titles: list[str] = Field(default_factory=list)
 
 
 def read_yaml_list(path: Path) -> list[object]:
@@ -57,7 +60,7 @@ def load_organisations(*, session: Session, entries: list[OrganisationEntry]) ->
         if entry.kind not in ORGANISATION_KINDS:
             raise ValueError(f"organisation {entry.code}: unknown kind {entry.kind!r}")
         org = existing.get(entry.code) or Organisation(code=entry.code)
-        org.name, org.kind, org.parent = entry.name, entry.kind, parent
+        org.name, org.short_name, org.kind, org.parent = entry.name, entry.short, entry.kind, parent
         org.path = (parent.path if parent else "/") + entry.code + "/"
         session.add(org)
         existing[entry.code] = org
@@ -95,7 +98,7 @@ def load_roles(*, session: Session, entries: list[RoleEntry]) -> int:
     roles = {r.name: r for r in session.scalars(select(Role))}
     for entry in entries:
         role = roles.get(entry.role) or Role(name=entry.role)
-        role.aliases = entry.aliases
+        role.aliases, role.owed_by, role.delivery_titles = entry.aliases, entry.owed_by, entry.delivery_titles
         role.owner = _known(people, entry.owner.lower() if entry.owner else None, f"role {entry.role}: owner")
         role.contributors = [people[e.lower()] for e in entry.contributors if e.lower() in people]
         session.add(role)

@@ -27,6 +27,7 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(32), default="")
     kind: Mapped[str] = mapped_column(String(32))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     # Materialised path ("/wales/cvuhb/cardiff-north/") so a subtree is one indexed prefix match.
@@ -77,6 +78,10 @@ class Role(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # When the lead means "each of these organisations" ("HBs, suggest via HoPCs"): which ones owe the action
+    # (see bot.plans.fan_out), and the titles that own each organisation's delivery, first match wins.
+    owed_by: Mapped[str] = mapped_column(String(500), default="")
+    delivery_titles: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     owner: Mapped[Person | None] = relationship()
     contributors: Mapped[list[Person]] = relationship(secondary=role_contributors)

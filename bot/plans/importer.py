@@ -12,9 +12,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.directory.models import Organisation, Role
+from bot.directory.models import Organisation, Person, Role
 from bot.directory.service import resolve_lead
+from bot.plans.deliveries import people_by_organisation, sync_deliveries
 from bot.plans.due_window import parse_due_window, split_timeline
+from bot.plans.fan_out import UnknownOwers, default_titles, owing_organisations
 from bot.plans.models import Action, Plan, Recommendation
 from bot.plans.reading import PlanFile, PlanRow
 from bot.plans.service import assign_owner
@@ -32,6 +34,9 @@ class ImportSummary:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     split: list[tuple[str, int]] = field(default_factory=list)
     unowned: list[tuple[str, str]] = field(default_factory=list)
+    fanned_out: list[tuple[str, int]] = field(default_factory=list)
+    unowned_deliveries: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
@@ -43,6 +48,18 @@ class ImportSummary:
             f"  {ref}: could not read the timeline “{raw}”; imported with no due date" for ref, raw in self.unreadable
         ]
         out += [f"  {ref}: no owner found for the lead “{lead}”; assign one" for ref, lead in self.unowned if lead]
+        if self.fanned_out:
+            out.append(
+                f"  {len(self.fanned_out)} actions are owed by several organisations: "
+                f"{sum(n for _, n in self.fanned_out):,} deliveries added, one per organisation: "
+                + ", ".join(f"{ref} ({n})" for ref, n in self.fanned_out)
+            )
+        if self.unowned_deliveries:
+            out.append(
+                f"  {len(self.unowned_deliveries)} deliveries have no owner yet (see `admin unowned`): "
+                + ", ".join(self.unowned_deliveries)
+            )
+        out += [f"  {problem}" for problem in self.problems]
         return out
 
 
@@ -84,30 +101,82 @@ def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> Impo
     session.add(plan)
     session.flush()
     recommendations = _upsert_recommendations(session, plan, plan_file)
-    existing = {a.ref: a for a in session.scalars(select(Action).where(Action.plan_id == plan.id))}
-    roles = list(session.scalars(select(Role)))
+    existing = {
+        a.ref: a for a in session.scalars(select(Action).where(Action.plan_id == plan.id, Action.parent_id.is_(None)))
+    }
+    context = _ImportContext(session, plan, plan_file, list(session.scalars(select(Role))), now, summary)
+    imported: list[PlanRow] = []
     for source_row in plan_file.actions:
         rows = expand_row(source_row)
         if len(rows) > 1:
             summary.split.append((source_row.ref, len(rows)))
         for row in rows:
-            action = existing.get(row.ref)
-            if action is None:
-                action = Action(plan=plan, ref=row.ref, status="not_started")
-                session.add(action)
-                existing[row.ref] = action
-                summary.added.append(row.ref)
-                changed = True
-            else:
-                changed = _differs(action, row)
-                if changed:
-                    summary.updated.append(row.ref)
-                else:
-                    summary.unchanged += 1
-            if changed:
-                _apply_row(action, row, plan, recommendations, roles, summary, now)
+            existing[row.ref] = context.import_row(row, existing.get(row.ref), recommendations)
+        imported.extend(rows)
     session.flush()
+    for row in imported:
+        _link_dependencies(existing, row, summary)
     return summary
+
+
+@dataclass
+class _ImportContext:
+    session: Session
+    plan: Plan
+    plan_file: PlanFile
+    roles: list[Role]
+    now: datetime
+    summary: ImportSummary
+    people: dict[int, list[Person]] | None = None
+
+    def import_row(self, row: PlanRow, action: Action | None, recommendations: dict[str, Recommendation]) -> Action:
+        role = resolve_lead(roles=self.roles, lead_text=row.lead) if row.lead else None
+        owed_by = row.owed_by or self.plan_file.owed_by or (role.owed_by if role else "")
+        if action is None:
+            action = Action(plan=self.plan, ref=row.ref, status="not_started")
+            self.session.add(action)
+            self.summary.added.append(row.ref)
+            changed = True
+        else:
+            changed = _differs(action, row) or action.owed_by != owed_by
+            if changed:
+                self.summary.updated.append(row.ref)
+            else:
+                self.summary.unchanged += 1
+        if changed:
+            _apply_row(action, row, self.plan, recommendations, role, self.summary, self.now)
+            action.owed_by = owed_by
+        if owed_by:
+            self._fan_out(action, owed_by, role)
+        return action
+
+    def _fan_out(self, whole: Action, owed_by: str, role: Role | None) -> None:
+        organisations = owing_organisations(session=self.session, spec=owed_by)
+        if isinstance(organisations, UnknownOwers):
+            self.summary.problems.append(f"{whole.ref}: {organisations.message}; imported as one action")
+            return
+        if self.people is None:
+            self.people = people_by_organisation(self.session)
+        self.session.flush()
+        titles = (role.delivery_titles if role else []) or default_titles(organisations)
+        synced = sync_deliveries(
+            session=self.session,
+            whole=whole,
+            organisations=organisations,
+            titles=titles,
+            people_by_organisation=self.people,
+            now=self.now,
+        )
+        if synced.added:
+            self.summary.fanned_out.append((whole.ref, len(synced.added)))
+        self.summary.unowned_deliveries.extend(d.ref for d in synced.unowned)
+
+
+def _link_dependencies(actions: dict[str, Action], row: PlanRow, summary: ImportSummary) -> None:
+    missing = [ref for ref in row.depends_on if ref not in actions]
+    if missing:
+        summary.problems.append(f"{row.ref}: depends on {', '.join(missing)}, which this plan does not have")
+    actions[row.ref].depends_on = [actions[ref] for ref in row.depends_on if ref in actions]
 
 
 def _upsert_recommendations(session: Session, plan: Plan, plan_file: PlanFile) -> dict[str, Recommendation]:
@@ -119,14 +188,15 @@ def _upsert_recommendations(session: Session, plan: Plan, plan_file: PlanFile) -
     for ref, title in wanted.items():
         recommendation = found.get(ref) or Recommendation(plan=plan, ref=ref)
         recommendation.title = title
+        recommendation.note = plan_file.recommendation_notes.get(ref, "")
         session.add(recommendation)
         found[ref] = recommendation
     return found
 
 
 def _differs(action: Action, row: PlanRow) -> bool:
-    return (action.title, action.lead_text, action.due_raw, action.expected_output) != (
-        row.action, row.lead, row.timeline, row.expected_output)  # fmt: skip
+    return (action.title, action.lead_text, action.lead_note, action.due_raw, action.expected_output) != (
+        row.action, row.lead, row.lead_note, row.timeline, row.expected_output)  # fmt: skip
 
 
 def _apply_row(
@@ -134,19 +204,19 @@ def _apply_row(
     row: PlanRow,
     plan: Plan,
     recommendations: dict[str, Recommendation],
-    roles: list[Role],
+    role: Role | None,
     summary: ImportSummary,
     now: datetime,
 ) -> None:
     window = parse_due_window(row.timeline)
     action.title, action.lead_text, action.expected_output = row.action, row.lead, row.expected_output
+    action.lead_note = row.lead_note
     action.recommendation = recommendations.get(row.recommendation) if row.recommendation else None
     action.due_raw, action.due_start, action.due_end = row.timeline, window.start, window.end
     action.due_precision, action.open_ended, action.due_understood = (
         window.precision, window.open_ended, window.understood)  # fmt: skip
     if not window.understood:
         summary.unreadable.append((row.ref, row.timeline))
-    role = resolve_lead(roles=roles, lead_text=row.lead) if row.lead else None
     if role is not None and role.owner is not None:
         if action.owner is None:
             assign_owner(action=action, owner=role.owner, actor=None, now=now, source="import")

@@ -8,16 +8,17 @@ parameters for the values, so answering a command costs only the database's work
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation, Person
 from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate
+from bot.plans.rollup import Rollup, rollups
 from bot.storage.membership import InSubquery
 
 AnySelect = TypeVar("AnySelect", bound=Select[Any])
@@ -44,6 +45,10 @@ class ActionRow:
     due_raw: str
     status: str
     status_changed_at: datetime | None
+    # A line standing for several parts of one action (its deliveries, its occurrences): how many of them
+    # the listing matched, and how all of them stand.
+    parts_matched: int = 1
+    rollup: Rollup | None = None
 
     @property
     def label(self) -> str:
@@ -56,6 +61,7 @@ class PlanGroup:
     plan_name: str
     total: int
     rows: list[ActionRow]
+    lines: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class OverdueReport:
     groups: list[PlanGroup]
     total: int
     plans_total: int
+    lines: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,8 @@ class FilterShape:
 def overdue_actions(
     *, session: Session, today: date, flt: ActionFilter, max_plans: int = 8, per_plan: int = 5
 ) -> OverdueReport:
-    """Overdue actions grouped by plan, oldest first: counts for every plan, rows for the first few."""
+    """Overdue actions grouped by plan, oldest first: counts for every plan, lines for the first few. The
+    parts of one action (a delivery per board) that are overdue together make one line with a roll-up."""
     connection = session.connection()
     values = {**flt.parameters(), "today": today}
     counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values) if r[3]]
@@ -107,11 +115,23 @@ def overdue_actions(
     if shown:
         statement = _oldest_overdue_statement(flt.shape)
         rank_values = {**values, "plan_ids": [r[0] for r in shown], "per_plan": per_plan}
-        for columns in connection.execute(statement, rank_values):
-            row = _to_row(tuple(columns))
+        rows = _with_rollups(session, [_to_row(tuple(c)) for c in connection.execute(statement, rank_values)],
+                             today, flt)  # fmt: skip
+        for row in rows:
             rows_by_plan.setdefault(row.plan_key, []).append(row)
-    groups = [PlanGroup(key, name, count, rows_by_plan.get(key, [])) for _id, key, name, count, _ in shown]
-    return OverdueReport(groups=groups, total=sum(r[3] for r in counts), plans_total=len(counts))
+    groups = [
+        PlanGroup(key, name, count, rows_by_plan.get(key, []), lines) for _id, key, name, count, _oldest, lines in shown
+    ]
+    return OverdueReport(
+        groups=groups, total=sum(r[3] for r in counts), plans_total=len(counts), lines=sum(r[5] for r in counts)
+    )
+
+
+def _with_rollups(session: Session, rows: list[ActionRow], today: date, flt: ActionFilter) -> list[ActionRow]:
+    whole_ids = [row.id for row in rows if row.parts_matched > 1]
+    subtree = flt.organisation.path if flt.organisation is not None else None
+    found = rollups(session=session, whole_ids=whole_ids, today=today, subtree_path=subtree)
+    return [replace(row, rollup=found.get(row.id)) if row.parts_matched > 1 else row for row in rows]
 
 
 def due_soon(
@@ -128,45 +148,76 @@ def due_soon(
 
 @cache
 def _overdue_counts_statement(shape: FilterShape) -> Select[Any]:
-    """Per plan: id, key, name, how many overdue and the oldest deadline (plans with none may appear with 0)."""
+    """Per plan: id, key, name, how many overdue, the oldest deadline and how many lines they make (plans
+    with none may appear with 0)."""
     owner = aliased(Person)
+    lines = func.count(func.distinct(_line_id()))
     if shape == FilterShape(by_plan=False, by_organisation=False, by_lead=False):
         # All of Wales: one index range per plan beats grouping every overdue row of the country.
         in_plan = Action.plan_id == Plan.id
         total = _overdue_query(owner, shape, func.count()).where(in_plan).scalar_subquery()
         oldest = _overdue_query(owner, shape, func.min(Action.due_end)).where(in_plan).scalar_subquery()
-        return select(Plan.id, Plan.key, Plan.name, total, oldest)
+        line_count = _overdue_query(owner, shape, lines).where(in_plan).scalar_subquery()
+        return select(Plan.id, Plan.key, Plan.name, total, oldest, line_count)
     per_plan = (
         _overdue_query(
-            owner, shape, Action.plan_id, func.count().label("total"), func.min(Action.due_end).label("oldest")
+            owner,
+            shape,
+            Action.plan_id,
+            func.count().label("total"),
+            func.min(Action.due_end).label("oldest"),
+            lines.label("lines"),
         )
         .group_by(Action.plan_id)
         .subquery()
     )
-    return select(Plan.id, Plan.key, Plan.name, per_plan.c.total, per_plan.c.oldest).join(
+    return select(Plan.id, Plan.key, Plan.name, per_plan.c.total, per_plan.c.oldest, per_plan.c.lines).join(
         per_plan, per_plan.c.plan_id == Plan.id
     )
 
 
+def _line_id() -> ColumnElement[int]:
+    """Parts of one action (deliveries, occurrences) share a line: the action they belong to."""
+    return func.coalesce(Action.whole_id, Action.id)
+
+
 @cache
 def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
-    """The oldest `per_plan` overdue rows of each of `plan_ids`: rank the matching ids (read from the
-    overdue indexes), then fetch the full rows for the winners only."""
+    """The oldest `per_plan` overdue lines of each of `plan_ids`: group the matching parts by the action
+    they belong to, rank the groups (read from the overdue indexes), then fetch the full rows for the
+    winners only: the part itself when it is alone, else the action it belongs to."""
     owner = aliased(Person)
-    rank = func.row_number().over(partition_by=Action.plan_id, order_by=(Action.due_end, Action.ref)).label("rank")
-    ranked = (
-        _overdue_query(owner, shape, Action.id, rank)
+    line_id = _line_id().label("line_id")
+    groups = (
+        _overdue_query(
+            owner,
+            shape,
+            Action.plan_id,
+            line_id,
+            func.min(Action.due_end).label("oldest"),
+            func.min(Action.ref).label("first_ref"),
+            func.min(Action.id).label("first_id"),
+            func.count().label("parts"),
+        )
         .where(Action.plan_id.in_(bindparam("plan_ids", expanding=True)))
+        .group_by(Action.plan_id, line_id)
         .subquery()
     )
+    rank = (
+        func.row_number()
+        .over(partition_by=groups.c.plan_id, order_by=(groups.c.oldest, groups.c.first_ref))
+        .label("rank")
+    )
+    shown_id = case((groups.c.parts == 1, groups.c.first_id), else_=groups.c.line_id).label("shown_id")
+    ranked = select(shown_id, groups.c.parts, groups.c.oldest, groups.c.first_ref, rank).subquery()
     statement: Select[Any] = (
-        select(*_row_columns(owner))  # type: ignore[call-overload]
+        select(*_row_columns(owner), ranked.c.parts)  # type: ignore[call-overload]
         .select_from(ranked)
-        .join(Action, Action.id == ranked.c.id)
+        .join(Action, Action.id == ranked.c.shown_id)
         .join(Plan, Plan.id == Action.plan_id)
         .outerjoin(owner, owner.id == Action.owner_id)
         .where(ranked.c.rank <= bindparam("per_plan"))
-        .order_by(Action.due_end, Action.ref)
+        .order_by(ranked.c.oldest, ranked.c.first_ref)
     )
     return statement
 
@@ -177,6 +228,7 @@ def _due_soon_statements(shape: FilterShape) -> tuple[Select[Any], Select[Any]]:
     window = (
         Action.status.not_in(CLOSED_STATUSES),
         Action.open_ended.is_(False),
+        Action.is_rollup.is_(False),
         Action.due_end >= bindparam("today"),
         Action.due_end <= bindparam("until"),
     )
@@ -248,7 +300,7 @@ def _row_columns(owner: type[Person]) -> tuple[object, ...]:
 
 def _to_row(values: tuple[object, ...]) -> ActionRow:
     (id_, plan_key, plan_name, ref, title, lead, o_name, o_email, o_slack, o_teams, due_end, open_ended,
-     due_raw, status, changed_at) = values  # fmt: skip
+     due_raw, status, changed_at, *parts) = values  # fmt: skip
     owner = PersonSummary(str(o_name), str(o_email), o_slack, o_teams) if o_email else None  # type: ignore[arg-type]
     return ActionRow(
         id=id_,  # type: ignore[arg-type]
@@ -262,4 +314,5 @@ def _to_row(values: tuple[object, ...]) -> ActionRow:
         due_raw=due_raw,  # type: ignore[arg-type]
         status=status,  # type: ignore[arg-type]
         status_changed_at=changed_at,  # type: ignore[arg-type]
+        parts_matched=parts[0] if parts else 1,  # type: ignore[arg-type]
     )

@@ -16,9 +16,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     bindparam,
+    select,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.directory.models import Organisation, Person
@@ -39,9 +40,13 @@ STATUS_LABELS = {
 # An action can only be overdue while it is open and has a deadline. The partial indexes below hold just
 # those rows; each database proves a query may use them by matching these terms as written in SQL, so the
 # closed statuses are sent as literals (see `overdue_candidate`) rather than as bound parameters.
+# A roll-up (an action delivered by several organisations, or recurring) is never overdue itself: its
+# deliveries and occurrences are.
 OVERDUE_CANDIDATE_SQL = {
-    "postgresql": "status NOT IN ('done', 'dropped') AND open_ended IS false AND due_end IS NOT NULL",
-    "sqlite": "status NOT IN ('done', 'dropped') AND open_ended IS 0 AND due_end IS NOT NULL",
+    "postgresql": (
+        "status NOT IN ('done', 'dropped') AND open_ended IS false AND is_rollup IS false AND due_end IS NOT NULL"
+    ),
+    "sqlite": "status NOT IN ('done', 'dropped') AND open_ended IS 0 AND is_rollup IS 0 AND due_end IS NOT NULL",
 }
 
 
@@ -79,9 +84,18 @@ class Recommendation(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     ref: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(Text)
+    # What the source says instead of actions, e.g. "Covered by Actions 1 to 3."
+    note: Mapped[str] = mapped_column(Text, default="")
 
     plan: Mapped[Plan] = relationship(back_populates="recommendations")
 
+
+action_dependencies = Table(
+    "action_dependencies",
+    Base.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("depends_on_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+)
 
 action_contributors = Table(
     "action_contributors",
@@ -92,6 +106,11 @@ action_contributors = Table(
 
 
 class Action(Base):
+    """A plan's action, or one part of it. An action owed by several organisations is a roll-up whose
+    deliveries (`esr/1.c@cvuhb`) are child rows, each with its own owner, status and history; a recurring
+    action's occurrences (`pcmw/1#2021-01-31`) are child rows too. Only rows that are not roll-ups are
+    prompted, updated and counted overdue."""
+
     __tablename__ = "actions"
     __table_args__ = (
         UniqueConstraint("plan_id", "ref"),
@@ -107,9 +126,19 @@ class Action(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
-    ref: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(Text)
     lead_text: Mapped[str] = mapped_column(Text, default="")
+    # Where the lead came from when the plan's own table does not state it (another page, an overview).
+    lead_note: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    whole_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    is_rollup: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Which organisations owe it: "health_boards", "clusters", "clusters:cvuhb" or organisation codes,
+    # comma-separated; empty for an action its owner delivers alone.
+    owed_by: Mapped[str] = mapped_column(String(500), default="")
+    # An RRULE (RFC 5545) when the timeline repeats ("Quarterly"); empty otherwise.
+    recurrence: Mapped[str] = mapped_column(String(300), default="")
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     expected_output: Mapped[str] = mapped_column(Text, default="")
@@ -137,6 +166,13 @@ class Action(Base):
     owner_history: Mapped[list[OwnerChange]] = relationship(
         back_populates="action", order_by="OwnerChange.recorded_at", cascade="all, delete-orphan"
     )
+    parent: Mapped[Action | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    whole: Mapped[Action | None] = relationship(remote_side=[id], foreign_keys=[whole_id])
+    depends_on: Mapped[list[Action]] = relationship(
+        secondary=action_dependencies,
+        primaryjoin=lambda: Action.id == action_dependencies.c.action_id,
+        secondaryjoin=lambda: Action.id == action_dependencies.c.depends_on_id,
+    )
 
     @property
     def label(self) -> str:
@@ -150,13 +186,25 @@ class Action(Base):
     def deadline(self) -> date | None:
         return None if self.open_ended else self.due_end
 
+    def parts(self) -> list[Action]:
+        """The rows that are parts of this one (its deliveries or occurrences)."""
+        session = object_session(self)
+        if session is None:
+            return []
+        return list(session.scalars(select(Action).where(Action.parent_id == self.id).order_by(Action.ref)))
+
 
 def overdue_candidate() -> tuple[ColumnElement[bool], ...]:
     """OVERDUE_CANDIDATE_SQL as query terms, with the closed statuses rendered into the SQL text."""
     closed: BindParameter[list[str]] = bindparam(
         "closed_statuses", list(CLOSED_STATUSES), expanding=True, literal_execute=True
     )
-    return (Action.status.not_in(closed), Action.open_ended.is_(False), Action.due_end.is_not(None))
+    return (
+        Action.status.not_in(closed),
+        Action.open_ended.is_(False),
+        Action.is_rollup.is_(False),
+        Action.due_end.is_not(None),
+    )
 
 
 class StatusUpdate(Base):

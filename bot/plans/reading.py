@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, field_validator
 
-COLUMNS = ("ref", "action", "lead", "timeline", "expected_output", "recommendation")
+COLUMNS = ("ref", "action", "lead", "timeline", "expected_output", "recommendation", "owed_by")
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "reference", "id", "no", "number", "action ref", "action no"),
     "action": ("action", "actions", "title", "delivery milestone", "milestone", "planned action", "task"),
@@ -21,6 +21,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "expected_output": ("expected output", "expected output / outcome", "expected outcome", "output", "outcome",
                         "expected output/outcome", "deliverable"),
     "recommendation": ("recommendation", "priority", "stage", "objective", "theme"),
+    "owed_by": ("owed by", "owed_by", "owing organisations", "delivered by", "delivering organisations"),
 }  # fmt: skip
 
 
@@ -31,8 +32,14 @@ class PlanRow(BaseModel):
     timeline: str = ""
     expected_output: str = ""
     recommendation: str | None = None
+    # Which organisations owe it (see bot.plans.fan_out); empty: as the lead's role says.
+    owed_by: str = ""
+    # Where the lead came from when the table does not state it.
+    lead_note: str = ""
+    # Refs in the same plan that this action waits for (a resource the programme commits to provide).
+    depends_on: list[str] = Field(default_factory=list)
 
-    @field_validator("ref", "action", "lead", "timeline", "expected_output", mode="before")
+    @field_validator("ref", "action", "lead", "timeline", "expected_output", "owed_by", mode="before")
     @classmethod
     def _text(cls, value: object) -> str:
         return "" if value is None else " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
@@ -44,10 +51,14 @@ class PlanFile(BaseModel):
     programme: str | None = None
     organisation: str | None = None
     source: str | None = None
+    # Owed by for every row that does not say (`import --owed-by`).
+    owed_by: str = ""
     recommendations: dict[str, str] = Field(default_factory=dict)
+    # What the source says of a recommendation that has no actions of its own ("Covered by Actions 1 to 3").
+    recommendation_notes: dict[str, str] = Field(default_factory=dict)
     actions: list[PlanRow] = Field(default_factory=list)
 
-    @field_validator("recommendations", mode="before")
+    @field_validator("recommendations", "recommendation_notes", mode="before")
     @classmethod
     def _keys_as_text(cls, value: object) -> object:
         return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else value

@@ -7,7 +7,7 @@ import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,13 @@ def actions_owned_by(*, session: Session, person: Person) -> list[Action]:
     query = (
         select(Action)
         .join(Plan)
-        .where(or_(Action.owner_id == person.id, Action.contributors.any(Person.id == person.id)))
+        .where(
+            or_(
+                Action.owner_id == person.id,
+                # A roll-up's people are its parts' owners; contributing to the whole is not owning a part.
+                and_(Action.is_rollup.is_(False), Action.contributors.any(Person.id == person.id)),
+            )
+        )
         .order_by(Action.due_end.is_(None), Action.due_end, Plan.key, Action.ref)
     )
     return list(session.scalars(query))
@@ -119,7 +125,9 @@ def assign_owner(
     change = OwnerChange(previous_owner=action.owner, owner=owner, changed_by=actor, source=source, recorded_at=now)
     action.owner_history.append(change)
     action.owner = owner
-    action.organisation = owner.organisation or action.organisation
+    if action.parent_id is None and action.parent is None:
+        # A delivery stays with the organisation that owes it, whoever answers for it.
+        action.organisation = owner.organisation or action.organisation
     return change
 
 

@@ -46,7 +46,8 @@ def team_reply(ctx: CommandContext, person: Person) -> Reply | None:
         return None
     lines: list[Line] = []
     for report in reports:
-        open_actions = [a for a in actions_owned_by(session=ctx.session, person=report) if a.is_open]
+        owned = actions_owned_by(session=ctx.session, person=report)
+        open_actions = [a for a in owned if a.is_open and not a.is_rollup]
         overdue = sum(1 for a in open_actions if (a.deadline() or ctx.today) < ctx.today)
         lines.append(line(mention(report), f" · {plural(len(open_actions), 'open action')} · ",
                           Text(f"{overdue} overdue", "bold" if overdue else "plain")))  # fmt: skip

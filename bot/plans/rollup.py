@@ -1,0 +1,125 @@
+"""How the parts of a roll-up stand: "4 of 7 boards done · 3 overdue: AB, BCU, HD".
+
+A roll-up's parts are its direct children: one delivery per owing organisation, or one occurrence per due
+date of a recurring action. A part that is itself a roll-up (a board's delivery of a quarterly return) is
+overdue when any of its own occurrences is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.directory.models import Organisation
+from bot.plans.fan_out import short_name
+from bot.plans.models import CLOSED_STATUSES, Action
+
+PART_NOUNS = {"health_board": ("board", "boards"), "cluster": ("cluster", "clusters")}
+
+
+@dataclass(frozen=True)
+class Part:
+    label: str
+    done: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Rollup:
+    noun: str
+    parts: tuple[Part, ...]
+
+    @property
+    def done(self) -> int:
+        return sum(part.done for part in self.parts)
+
+    @property
+    def overdue(self) -> tuple[Part, ...]:
+        return tuple(part for part in self.parts if part.overdue)
+
+    def summary(self) -> str:
+        text = f"{self.done} of {len(self.parts)} {self.noun} done"
+        if self.overdue:
+            text += f" · {len(self.overdue)} overdue: " + ", ".join(part.label for part in self.overdue)
+        return text
+
+
+def rollups(
+    *, session: Session, whole_ids: Iterable[int], today: date, subtree_path: str | None = None
+) -> dict[int, Rollup]:
+    """The roll-up of each of `whole_ids`, counting only parts owed within `subtree_path` when given."""
+    ids = list(dict.fromkeys(whole_ids))
+    if not ids:
+        return {}
+    query = (
+        select(
+            Action.parent_id,
+            Action.id,
+            Action.ref,
+            Action.status,
+            Action.due_end,
+            Action.open_ended,
+            Action.is_rollup,
+            Organisation,
+        )
+        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+        .where(Action.parent_id.in_(ids))
+        .order_by(Action.parent_id, Organisation.path, Action.due_end, Action.ref)
+    )
+    if subtree_path:
+        query = query.where(Organisation.path.startswith(subtree_path))
+    children = list(session.execute(query))
+    late_parents = _parents_with_overdue_leaves(session, [c.id for c in children if c.is_rollup], today)
+    by_whole: dict[int, list[Part]] = {}
+    kinds: dict[int, set[str]] = {}
+    for child in children:
+        by_whole.setdefault(child.parent_id, []).append(_part(child, late_parents, today))
+        kinds.setdefault(child.parent_id, set()).add(_kind(child))
+    return {whole: Rollup(_noun(kinds[whole]), tuple(parts)) for whole, parts in by_whole.items()}
+
+
+def _part(child: Any, late_parents: set[int], today: date) -> Part:
+    own_deadline_passed = (
+        not child.is_rollup
+        and child.status not in CLOSED_STATUSES
+        and not child.open_ended
+        and child.due_end is not None
+        and child.due_end < today
+    )
+    if _kind(child) == "occurrence" and child.due_end is not None:
+        label = child.due_end.strftime("%-d %b %Y")
+    else:
+        label = short_name(child.Organisation) if child.Organisation else child.ref
+    return Part(label, child.status in CLOSED_STATUSES, own_deadline_passed or child.id in late_parents)
+
+
+def _kind(child: Any) -> str:
+    """An occurrence's ref ends in `#<due date>`; a delivery's part is named by its organisation."""
+    if "#" in child.ref:
+        return "occurrence"
+    return str(child.Organisation.kind) if child.Organisation else "part"
+
+
+def _parents_with_overdue_leaves(session: Session, parent_ids: list[int], today: date) -> set[int]:
+    if not parent_ids:
+        return set()
+    query = select(Action.parent_id).where(
+        Action.parent_id.in_(parent_ids),
+        Action.is_rollup.is_(False),
+        Action.status.not_in(CLOSED_STATUSES),
+        Action.open_ended.is_(False),
+        Action.due_end < today,
+    )
+    return set(session.scalars(query.distinct()))
+
+
+def _noun(kinds: set[str]) -> str:
+    if kinds == {"occurrence"}:
+        return "occurrences"
+    if len(kinds) == 1:
+        return PART_NOUNS.get(next(iter(kinds)), ("organisation", "organisations"))[1]
+    return "organisations"
