@@ -12,13 +12,16 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot.clock import LONDON, FixedClock
+from bot.config import Settings
 from bot.directory.models import Person
-from bot.plans.models import StatusUpdate
+from bot.plans.models import Action, StatusUpdate
 from bot.server.app import Runtime, build_app
 from bot.storage.database import Database
 from scheduler.models import OutboxMessage
+from scheduler.status_prompts import decide_status_prompts
 from tests.live_server import ServerThread
-from tests.scheduler.test_prompt_bundles import BERIAN
+from tests.scheduler.scenario import weekly_overdue_for
+from tests.scheduler.test_prompt_bundles import BUSY, DAY
 from tests.scheduler.test_slack_delivery import _link_everyone_to_slack, _wait_until_all_sent
 from tests.slack.conftest import SIGNING_SECRET, slack_settings
 from tests.slack.harness import SlackSender
@@ -30,6 +33,9 @@ TEAMS_MESSAGE_LIMIT = 28_000  # bytes Teams accepts in one message
 
 
 def test_29_dec_over_slack_one_message_each_and_clicks_redraw_the_bundle(sqlite_db: Database) -> None:
+    with sqlite_db.unit_of_work() as session:
+        weekly_overdue_for(session, BUSY, 24, DAY)
+        recipients = len(decide_status_prompts(session=session, today=DAY, settings=Settings()))
     slack = SlackApiStandIn().start()
     _link_everyone_to_slack(sqlite_db, slack)
     settings = slack_settings(slack.url, sqlite_db).model_copy(
@@ -38,12 +44,12 @@ def test_29_dec_over_slack_one_message_each_and_clicks_redraw_the_bundle(sqlite_
     server = ServerThread(build_app(Runtime(settings=settings, database=sqlite_db, clock=FixedClock(MORNING)))).start()
     sender = SlackSender(server.url, SIGNING_SECRET, slack.response_url())
     try:
-        slack.wait_for("chat.postMessage", count=28 + 7, timeout=30)  # the 09:00 check-ins and the prompts
+        slack.wait_for("chat.postMessage", count=28 + recipients, timeout=30)  # the 09:00 check-ins, the prompts
         _wait_until_all_sent(sqlite_db)
         prompts = [call.params for call in slack.calls_to("chat.postMessage") if _is_status_prompt(call)]
-        assert len(prompts) == 7 and len({p["channel"] for p in prompts}) == 7
+        assert len(prompts) == recipients and len({p["channel"] for p in prompts}) == recipients
         with sqlite_db.unit_of_work() as session:
-            user = f"U{session.scalars(select(Person.id).where(Person.email == BERIAN)).one():05d}"
+            user = f"U{session.scalars(select(Person.id).where(Person.email == BUSY)).one():05d}"
         message = next(p for p in prompts if p["channel"] == f"D{user}")
         assert len(message["blocks"]) <= 50 and len(_rows(message)) == 10 + 1  # ten actions, then the page row
         ts = _message_id(sqlite_db, message["channel"])
@@ -53,7 +59,7 @@ def test_29_dec_over_slack_one_message_each_and_clicks_redraw_the_bundle(sqlite_
             sender.interaction(click_payload(message, ts, user, at_risk, response_url=slack.response_url("click")))
         redrawn = slack.wait_for("chat.update")[0].params
         assert redrawn["ts"] == ts and redrawn["blocks"][0]["text"]["text"].endswith(
-            "Recorded: pacesetter/BP.2: At risk"
+            f"Recorded: {_label(sqlite_db, at_risk['value'])}: At risk"
         )
         assert len(_rows(redrawn)) == 9 + 1 and "✓ Recorded:" in json.dumps(redrawn["blocks"], ensure_ascii=False)
         time.sleep(0.3)  # room for a wrongly accepted second click to land
@@ -105,7 +111,16 @@ def _message_id(database: Database, channel: str) -> str:
         ).one() or ""  # fmt: skip
 
 
+def _action_id(button_value: str) -> int:
+    return int(button_value.split("|")[0].rpartition(":")[2])  # bundle:<person>:<action>|status|day
+
+
+def _label(database: Database, button_value: str) -> str:
+    with database.unit_of_work() as session:
+        return session.get_one(Action, _action_id(button_value)).label
+
+
 def _updates(database: Database, button_value: str) -> int:
-    action_id = int(button_value.split("|")[0].rpartition(":")[2])  # bundle:<person>:<action>|status|day
+    action_id = _action_id(button_value)
     with database.unit_of_work() as session:
         return int(session.scalar(select(func.count(StatusUpdate.id)).where(StatusUpdate.action_id == action_id)) or 0)
