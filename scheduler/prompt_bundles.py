@@ -34,7 +34,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from bot.directory.models import Person
-from bot.plans.models import Action, Snooze, StatusUpdate
+from bot.plans.models import Action, Snooze
 from scheduler.calendar import london_instant
 from scheduler.models import OutboxMessage
 from scheduler.outbox import person_recipient, recipient_person_id
@@ -129,9 +129,10 @@ def latest_per_action(
     return {key: _aware(instant) for key, instant in rows}
 
 
-def answered_at(session: Session) -> dict[int, datetime]:
-    """When each action was last answered: a status recorded or a snooze set, whichever came later."""
-    answered = latest_per_action(session, StatusUpdate.action_id, StatusUpdate.recorded_at)
+def answered_at(session: Session, recorded: dict[int, datetime]) -> dict[int, datetime]:
+    """When each action was last answered: a status recorded (`recorded`, from `latest_per_action`) or a
+    snooze set, whichever came later."""
+    answered = dict(recorded)
     for key, instant in latest_per_action(session, Snooze.action_id, Snooze.created_at).items():
         answered[key] = max(instant, answered.get(key, instant))
     return answered
@@ -204,7 +205,7 @@ def read_bundle(*, session: Session, payload: dict[str, Any], day: date) -> Bund
         action = actions.get(item.action_id)
         if action is None:
             continue
-        answered = _answered(action, snoozes.get(action.id), since)
+        answered = _answered(session, action, snoozes.get(action.id), since)
         if answered is not None or action.is_open:
             entries.append(BundleEntry(action, answered))
     page_size = int(payload.get("page_size", len(items) or 1))
@@ -227,15 +228,12 @@ def _snoozes_since(session: Session, ids: list[int], since: datetime) -> dict[in
     return {snooze.action_id: snooze for snooze in session.scalars(query)}
 
 
-def _answered(action: Action, snooze: Snooze | None, since: datetime) -> Answered | None:
+def _answered(session: Session, action: Action, snooze: Snooze | None, since: datetime) -> Answered | None:
+    """The later of the action's status change and its snooze, when either happened since `since`."""
     changed = action.status_changed_at
     if changed is not None and changed >= since and (snooze is None or changed >= snooze.created_at):
         return Answered(changed, action.status_changed_by, status=action.status)
     if snooze is not None:
-        return Answered(snooze.created_at, _snoozer(action, snooze), snoozed_until=snooze.until)
+        snoozer = session.get(Person, snooze.person_id) if snooze.person_id else None
+        return Answered(snooze.created_at, snoozer, snoozed_until=snooze.until)
     return None
-
-
-def _snoozer(action: Action, snooze: Snooze) -> Person | None:
-    session = Session.object_session(action)
-    return session.get(Person, snooze.person_id) if session is not None and snooze.person_id else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, select
@@ -108,12 +108,15 @@ def prompt_candidates() -> Select[int, int | None, date | None, date | None, boo
     )
 
 
-def due_items(*, session: Session, today: date, settings: Settings) -> dict[int, list[BundleItem]]:
+def due_items(
+    *, session: Session, today: date, settings: Settings, recorded: dict[int, datetime] | None = None
+) -> dict[int, list[BundleItem]]:
     """Each recipient's actions whose cadence falls today, per action: snoozed ones left out, an away owner's
-    going to whoever stands in for them."""
+    going to whoever stands in for them. `recorded`: each action's latest status update, when already read."""
     snoozed = set(session.scalars(select(Snooze.action_id).where(Snooze.until > today)))
-    updates = {key: at.astimezone(LONDON).date() for key, at in latest_per_action(
-        session, StatusUpdate.action_id, StatusUpdate.recorded_at).items()}  # fmt: skip
+    if recorded is None:
+        recorded = latest_per_action(session, StatusUpdate.action_id, StatusUpdate.recorded_at)
+    updates = {key: at.astimezone(LONDON).date() for key, at in recorded.items()}
     away = away_on(session=session, day=today)
     bundles: dict[int, list[BundleItem]] = defaultdict(list)
     for action_id, owner_id, due_end, due_start, open_ended in session.execute(prompt_candidates()):
@@ -129,9 +132,10 @@ def due_items(*, session: Session, today: date, settings: Settings) -> dict[int,
 
 def decide_status_prompts(*, session: Session, today: date, settings: Settings) -> list[Planned]:
     """One bundle per recipient with anything new since their last prompt, its actions most urgent first."""
-    due = due_items(session=session, today=today, settings=settings)
+    recorded = latest_per_action(session, StatusUpdate.action_id, StatusUpdate.recorded_at)
+    due = due_items(session=session, today=today, settings=settings, recorded=recorded)
     previous = previous_bundles(session=session, recipients=sorted(due), before=today)
-    answered = answered_at(session) if previous else {}
+    answered = answered_at(session, recorded) if previous else {}
     return [
         Planned(
             STATUS_PROMPT,

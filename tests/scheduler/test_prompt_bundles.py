@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from datetime import UTC, date, datetime, time
 
+import pytest
 from sqlalchemy.orm import Session
 
 from bot.clock import LONDON, FixedClock
@@ -21,7 +22,7 @@ from bot.teams.cards import CARD_BUDGET, render_card
 from commands.context import CommandContext
 from commands.prompts import PromptAnswer, answer_prompt
 from commands.replies import Reply, inline_text
-from scheduler.messages import Lookup, build_message
+from scheduler.messages import Lookup, Obsolete, build_message
 from scheduler.outbox import Planned, enqueue, recipient_person_id
 from scheduler.prompt_bundles import BundleItem, PreviousBundle, has_news, payload_items
 from scheduler.status_prompts import decide_status_prompts, due_items
@@ -167,3 +168,32 @@ def test_a_page_at_the_largest_cap_fits_slack_and_teams_whole(seeded_db: Databas
     card = render_card(reply)
     assert len(json.dumps(card, ensure_ascii=False).encode()) <= CARD_BUDGET
     assert json.dumps(card).count('"Action.Execute"') == cap * 5 + 1 and "not shown here" not in json.dumps(card)
+
+
+def test_at_send_time_an_answered_action_is_shown_answered_and_a_fully_answered_bundle_is_skipped(
+    seeded_db: Database,
+) -> None:
+    with seeded_db.unit_of_work() as session:
+        first, second = weekly_overdue_for(session, BUSY, 2, DAY)
+        busy = person(session, BUSY)
+        (planned,) = [p for p in decide_status_prompts(session=session, today=DAY, settings=Settings())
+                      if p.recipient == f"person:{busy.id}"]  # fmt: skip
+        at = datetime.combine(DAY, time(10, 1), tzinfo=LONDON)
+        record_status(session=session, action=first, status="on_track", actor=busy, now=at)
+        reply = _build(session, planned)
+        answered, asked = [s for s in reply.sections if s.heading]
+        assert answered.prompt is None and "✓ Recorded: On track by " in inline_text(answered.lines[-1])
+        assert asked.prompt is not None and asked.prompt.subject == f"bundle:{busy.id}:{second.id}"
+        record_status(session=session, action=second, status="done", actor=busy, now=at)
+        with pytest.raises(Obsolete):
+            build_message(lookup=Lookup(session), kind=planned.kind, payload=planned.payload, for_day=DAY, now=at)
+
+
+def test_a_single_action_row_queued_before_bundling_is_still_answered_alone(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session:
+        (target,) = weekly_overdue_for(session, BUSY, 1, DAY)
+        now = datetime.combine(DAY, time(10, 0), tzinfo=LONDON)
+        old = {"action_id": target.id, "milestone": DAY.isoformat()}
+        reply = build_message(lookup=Lookup(session), kind="status_prompt", payload=old, for_day=DAY, now=now)
+        (item,) = [s.prompt for s in reply.sections if s.prompt is not None]
+        assert reply.title == f"How is {target.label} going?" and item.subject == f"action:{target.id}"
