@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from commands import admin, escalation, milestones
+from commands import admin, escalation, milestones, plans
 from commands.context import CommandContext
 from commands.grammar import parse
 from commands.help import help_reply
@@ -21,6 +21,7 @@ from commands.model import (
     Mine,
     Overdue,
     ParseProblem,
+    PlanOutline,
     ReportLevel,
     Show,
     Snooze,
@@ -35,6 +36,7 @@ HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
     DueSoon: milestones.due,
     Mine: milestones.mine,
     Show: milestones.show,
+    PlanOutline: plans.outline,
     Update: milestones.update,
     Assign: milestones.assign,
     Snooze: milestones.snooze,

@@ -24,6 +24,7 @@ from commands.model import (
     Mine,
     Overdue,
     ParseProblem,
+    PlanOutline,
     ReportLevel,
     Show,
     Snooze,
@@ -146,6 +147,12 @@ def _show(words: Words) -> Command | ParseProblem:
     return Show(ref=words.positional[0])
 
 
+def _plan(words: Words) -> Command | ParseProblem:
+    if len(words.positional) != 1:
+        return ParseProblem("Say which plan, for example `plan esr`.", topic="plan")
+    return PlanOutline(key=words.positional[0])
+
+
 def _update(words: Words) -> Command | ParseProblem:
     if len(words.positional) < 2:
         return ParseProblem(
@@ -247,6 +254,7 @@ MILESTONE_VERBS: dict[str, Builder] = {
     "due": _due,
     "mine": _mine,
     "show": _show,
+    "plan": _plan,
     "update": _update,
     "assign": _assign,
     "snooze": _snooze,

@@ -31,6 +31,13 @@ class Show:
 
 
 @dataclass(frozen=True)
+class PlanOutline:
+    """A plan's recommendations and their actions, each with where it stands."""
+
+    key: str
+
+
+@dataclass(frozen=True)
 class Update:
     ref: str
     status: str
@@ -96,6 +103,7 @@ Command = (
     | DueSoon
     | Mine
     | Show
+    | PlanOutline
     | Update
     | Assign
     | Snooze

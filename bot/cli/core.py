@@ -40,7 +40,8 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     load.add_argument("--plan", help="the plan's name (tables only; YAML files name themselves)")
     load.add_argument("--key", help="short key used in references such as KEY/1.a (default: from the file name)")
     load.add_argument("--column", action="append", default=[], metavar="NAME=HEADING",
-                      help="map a column: ref, action, lead, timeline, expected_output, recommendation or owed_by")  # fmt: skip
+                      help="map a column (ref, action, lead, timeline, expected_output, recommendation, "
+                           "owed_by) to the file's heading")  # fmt: skip
     load.add_argument("--owed-by", default="", metavar="WHO",
                       help="organisations that each owe every row without an owed-by cell: health_boards, clusters, "
                            "clusters:BOARD or codes, comma-separated")  # fmt: skip

@@ -48,6 +48,10 @@ class ImportSummary:
             f"  {ref}: could not read the timeline “{raw}”; imported with no due date" for ref, raw in self.unreadable
         ]
         out += [f"  {ref}: no owner found for the lead “{lead}”; assign one" for ref, lead in self.unowned if lead]
+        no_lead = [ref for ref, lead in self.unowned if not lead]
+        if no_lead:
+            refs = ", ".join(no_lead)
+            out.append(f"  {len(no_lead)} actions name no lead and have no owner yet (assign them): {refs}")
         if self.fanned_out:
             out.append(
                 f"  {len(self.fanned_out)} actions are owed by several organisations: "

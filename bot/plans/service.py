@@ -54,6 +54,21 @@ def find_action(*, session: Session, ref: str) -> Action | ActionNotFound:
     return ActionNotFound(ref, _close_labels(session, text))
 
 
+@dataclass(frozen=True)
+class PlanNotFound:
+    key: str
+    suggestions: list[str]
+
+
+def find_plan(*, session: Session, key: str) -> Plan | PlanNotFound:
+    """A plan by its key, case-insensitively; otherwise the keys that look like it."""
+    plan = session.scalar(select(Plan).where(func.lower(Plan.key) == key.strip().lower()))
+    if plan is not None:
+        return plan
+    keys = list(session.scalars(select(Plan.key)))
+    return PlanNotFound(key, difflib.get_close_matches(key.strip().lower(), keys, n=3, cutoff=0.5))
+
+
 def _close_labels(session: Session, text: str) -> list[str]:
     labels = [f"{key}/{ref}" for key, ref in session.execute(select(Plan.key, Action.ref).join(Action.plan))]
     bare = {label.rpartition("/")[2]: label for label in labels}
