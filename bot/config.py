@@ -73,6 +73,14 @@ class Settings(BaseSettings):
     prompt_quiet_days: int = Field(
         default=5, description="No status prompt when the action's status was recorded within this many days."
     )
+    status_prompt_max_actions: int = Field(
+        default=10,
+        ge=1,
+        le=12,
+        description="Actions shown with their buttons in one status prompt (a page); the rest are counted, most "
+        "urgent first, and reachable with a 'Show the next' button. At most 12, so that a page stays within "
+        "Teams' message size (each action brings five buttons and a note box) and Slack's 50 blocks.",
+    )
     digest_weekday: int = Field(default=0, description="Weekday of the weekly digest (0 = Monday).")
     digest_time: time = Field(default=time(8, 0), description="Time of the weekly digest (Europe/London).")
     alert_scan_seconds: int = Field(default=60, description="How often new reports are checked for level alerts.")
