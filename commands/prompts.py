@@ -101,6 +101,10 @@ def _answer_status(action_id: int, answer: PromptAnswer, ctx: CommandContext) ->
     action = ctx.session.get(Action, action_id)
     if action is None:
         return refusal("That action no longer exists.")
+    if action.is_rollup:
+        # Never offered: a prompt names a delivery or an occurrence, not the action they are parts of.
+        return refusal(f"{action.label} is delivered in parts, each answered on its own.",
+                       f"`/milestones show {action.label}` lists them.")  # fmt: skip
     if not may_change(actor=ctx.actor, action=action):
         return refusal(f"You can't update {action.label}: only its owner, their managers or an admin can.")
     if answer.value.startswith("snooze:"):

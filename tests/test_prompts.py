@@ -79,3 +79,17 @@ def test_snooze_by_command_and_by_button_is_stored_once(seeded_db: Database, clo
             s.until.isoformat() for s in session.scalars(select(Snooze).where(Snooze.action_id == target.id))
         )
         assert untils == ["2021-02-01", "2021-02-14"]
+
+
+def test_a_click_naming_a_roll_up_is_refused_and_records_nothing(seeded_db: Database, clock: FixedClock) -> None:
+    """A prompt names a board's delivery; an edited button value naming the whole it is part of is refused."""
+    with seeded_db.unit_of_work() as session:
+        part = action(session, "esr/1.c@cvuhb")
+        prompt = _one_action_prompt(session, part, clock)
+        whole = action(session, "esr/1.c")
+        forged = prompt.subject.replace(f":{part.id}", f":{whole.id}")
+        assert forged != prompt.subject
+        ctx = CommandContext(session=session, actor=whole.owner, clock=clock, source="slack")
+        refused = answer_prompt(PromptAnswer(forged, "done", prompt.asked_on, "slack:C1:1700.02"), ctx)
+        assert refused.tone == "refusal" and "delivered in parts" in refused.title
+        assert session.scalar(select(func.count(StatusUpdate.id)).where(StatusUpdate.action_id == whole.id)) == 0
