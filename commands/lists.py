@@ -110,10 +110,11 @@ def _plan_heading(group: PlanGroup) -> str:
 
 
 def _overdue_count(counted: PlanGroup | OverdueReport) -> str:
-    """ "3 overdue actions", or "3 overdue actions (15 deliveries)" when some are owed by several organisations:
+    """ "3 overdue actions", or "3 overdue actions (15 deliveries and occurrences)" when some are owed by several
+    organisations or repeat:
     a line stands for all of one action's overdue parts."""
     actions = plural(counted.lines, "overdue action")
-    return actions if counted.lines == counted.total else f"{actions} ({counted.total:,} deliveries)"
+    return actions if counted.lines == counted.total else f"{actions} ({counted.total:,} deliveries and occurrences)"
 
 
 def _more_in_plan(command: Overdue, plan_key: str, remaining: int) -> str | None:

@@ -149,7 +149,7 @@ def test_export_lists_every_row_of_the_actions_table(run, tmp_path: Path) -> Non
     in_parts = [r for r in rows if r["Delivery"] == "In parts"]  # a roll-up is never overdue itself
     assert in_parts and not {(r["Plan"], r["Ref"]) for r in in_parts} & {(r["Plan"], r["Ref"]) for r in overdue_rows}
     shown = run("say", "overdue", "--now", "2021-01-15").stdout
-    footer = re.findall(r"overdue actions \(([\d,]+) deliveries\) in", " ".join(shown.split()))[-1]
+    footer = re.findall(r"overdue actions \(([\d,]+) deliveries and occurrences\) in", " ".join(shown.split()))[-1]
     deliveries = int(footer.replace(",", ""))
     assert {r["Delivery"] for r in overdue_rows} == {"Overdue"} and len(overdue_rows) == deliveries
     unowned = tmp_path / "unowned.csv"

@@ -75,7 +75,7 @@ def test_all_of_wales_shows_one_line_per_action_with_its_roll_up(seeded_db: Data
     assert "esr/1.c@" not in shown
     line = next(row for row in shown.splitlines() if row.lstrip("• ").startswith("esr/1.c "))
     assert "0 of 7 boards done · 7 overdue: AB, BCU, CTM, C&V, HD, Powys, SB" in line
-    assert "(esr) — 7 overdue actions (43 deliveries)" in shown
+    assert "(esr) — 7 overdue actions (43 deliveries and occurrences)" in shown
 
 
 def test_a_board_lead_updating_their_delivery_moves_the_national_roll_up(seeded_db: Database) -> None:

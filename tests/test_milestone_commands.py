@@ -24,11 +24,12 @@ def test_overdue_groups_by_plan_oldest_first_with_counts(seeded_db: Database, cl
     first = "".join(getattr(p, "text", "") for p in esr.lines[0])
     assert first.startswith("esr/1.a") and "107 days overdue" in first  # due 30 Sep 2020, today 15 Jan 2021
     # The footer counts lines and deliveries over every plan: here all plans are shown, so it is their sum.
-    counts = [re.search(r"— (\d+) overdue actions?(?: \((\d+) deliveries\))?", h) for h in headings]
+    counts = [re.search(r"— (\d+) overdue actions?(?: \((\d+) deliveries and occurrences\))?", h) for h in headings]
     lines = sum(int(m.group(1)) for m in counts if m)
     parts = sum(int(m.group(2) or m.group(1)) for m in counts if m)
     plans = sum(1 for m in counts if m)
-    assert reply.footer is not None and f"{lines} overdue actions ({parts} deliveries) in {plans} plans" in reply.footer
+    expected = f"{lines} overdue actions ({parts} deliveries and occurrences) in {plans} plans"
+    assert reply.footer is not None and expected in reply.footer
 
 
 def test_open_ended_and_undated_actions_are_never_overdue(seeded_db: Database, clock: FixedClock) -> None:

@@ -162,7 +162,7 @@ def _overdue_counts_statement(shape: FilterShape) -> Select[Any]:
     """Per plan: id, key, name, how many overdue, the oldest deadline and how many lines they make (plans
     with none may appear with 0)."""
     owner = aliased(Person)
-    lines = func.count(func.distinct(_line_id()))
+    lines = func.count(func.distinct(_line_id(shape)))
     if shape == FilterShape(by_plan=False, by_organisation=False, by_lead=False):
         # All of Wales: one index range per plan beats grouping every overdue row of the country.
         in_plan = Action.plan_id == Plan.id
@@ -187,9 +187,11 @@ def _overdue_counts_statement(shape: FilterShape) -> Select[Any]:
     )
 
 
-def _line_id() -> ColumnElement[int]:
-    """Parts of one action (deliveries, occurrences) share a line: the action they belong to."""
-    return func.coalesce(Action.whole_id, Action.id)
+def _line_id(shape: FilterShape) -> ColumnElement[int]:
+    """Parts of one action share a line. Nationally that is the whole action (every board's delivery and
+    their occurrences: one line); within an organisation, the part's parent, so a board sees its own
+    delivery with its missed occurrences rather than the national action."""
+    return func.coalesce(Action.parent_id if shape.by_organisation else Action.whole_id, Action.id)
 
 
 @cache
@@ -198,7 +200,7 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
     they belong to, rank the groups (read from the overdue indexes), then fetch the full rows for the
     winners only: the part itself when it is alone, else the action it belongs to."""
     owner = aliased(Person)
-    line_id = _line_id().label("line_id")
+    line_id = _line_id(shape).label("line_id")
     groups = (
         _overdue_query(
             owner,
@@ -222,7 +224,7 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
     shown_id = case((groups.c.parts == 1, groups.c.first_id), else_=groups.c.line_id).label("shown_id")
     ranked = select(shown_id, groups.c.parts, groups.c.oldest, groups.c.first_ref, rank).subquery()
     statement: Select[Any] = (
-        select(*_row_columns(owner), ranked.c.parts)  # type: ignore[call-overload]
+        select(*_row_columns(owner), ranked.c.parts, ranked.c.oldest)  # type: ignore[call-overload]
         .select_from(ranked)
         .join(Action, Action.id == ranked.c.shown_id)
         .join(Plan, Plan.id == Action.plan_id)
@@ -321,7 +323,8 @@ def _to_row(values: tuple[object, ...]) -> ActionRow:
         title=title,  # type: ignore[arg-type]
         lead_text=lead,  # type: ignore[arg-type]
         owner=owner,
-        deadline=None if open_ended else due_end,  # type: ignore[arg-type]
+        # A line standing for several overdue parts is as late as its oldest.
+        deadline=parts[1] if len(parts) > 1 and parts[0] > 1 else None if open_ended else due_end,  # type: ignore[arg-type,operator]
         due_raw=due_raw,  # type: ignore[arg-type]
         status=status,  # type: ignore[arg-type]
         status_changed_at=changed_at,  # type: ignore[arg-type]

@@ -44,9 +44,9 @@ def link_of(reply: Reply) -> str:
 
 
 def overdue_parts(reply: Reply) -> int:
-    """How many overdue rows a reply's footer counts: "7 overdue actions (43 deliveries)" counts 43."""
+    """How many overdue rows a reply's footer counts: "7 overdue actions (43 deliveries and occurrences)" counts 43."""
     words = " ".join((reply.footer or "").split())
-    found = re.match(r"([\d,]+) overdue actions?(?: \(([\d,]+) deliveries\))?", words)
+    found = re.match(r"([\d,]+) overdue actions?(?: \(([\d,]+) deliveries and occurrences\))?", words)
     assert found is not None, words
     return int((found.group(2) or found.group(1)).replace(",", ""))
 
