@@ -79,7 +79,7 @@ def due_line(row: ActionRow, today: date) -> Line:
     return (
         *_row_start(row),
         Text(f" · due {format_date(row.deadline)} ({when}) · "),
-        status_badge(row.status),
+        *_standing(row, today),
     )
 
 

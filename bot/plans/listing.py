@@ -154,7 +154,7 @@ def due_soon(
     connection = session.connection()
     total = connection.execute(count_statement, values).scalar_one()
     rows = [_to_row(tuple(v)) for v in connection.execute(rows_statement, values)]
-    return rows, total
+    return _with_rollups(session, rows, today, flt), total
 
 
 @cache
@@ -237,6 +237,8 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
 
 @cache
 def _due_soon_statements(shape: FilterShape) -> tuple[Select[Any], Select[Any]]:
+    """How many lines fall due in the window, and a page of them soonest first; as in `overdue`, the parts
+    of one action due in the window make one line."""
     owner = aliased(Person)
     window = (
         Action.status.not_in(CLOSED_STATUSES),
@@ -245,16 +247,38 @@ def _due_soon_statements(shape: FilterShape) -> tuple[Select[Any], Select[Any]]:
         Action.due_end >= bindparam("today"),
         Action.due_end <= bindparam("until"),
     )
-    base = (
-        select(*_row_columns(owner))  # type: ignore[call-overload]
+    line_id = _line_id(shape).label("line_id")
+    matching = select(Action.id).select_from(Action)
+    if shape.by_lead:
+        matching = matching.outerjoin(owner, owner.id == Action.owner_id)
+    matching = _apply_filter(matching.where(*window), owner, shape)
+    groups = (
+        select(
+            line_id,
+            func.min(Action.due_end).label("oldest"),
+            func.min(Plan.key).label("plan_key"),
+            func.min(Action.ref).label("first_ref"),
+            func.min(Action.id).label("first_id"),
+            func.count().label("parts"),
+        )
         .select_from(Action)
         .join(Plan, Plan.id == Action.plan_id)
-        .outerjoin(owner, owner.id == Action.owner_id)
-        .where(*window)
+        .where(Action.id.in_(matching))
+        .group_by(line_id)
+        .subquery()
     )
-    query = _apply_filter(base, owner, shape)
-    count = select(func.count()).select_from(query.subquery())
-    rows = query.order_by(Action.due_end, Plan.key, Action.ref).limit(bindparam("limit")).offset(bindparam("offset"))
+    count = select(func.count()).select_from(groups)
+    shown_id = case((groups.c.parts == 1, groups.c.first_id), else_=groups.c.line_id)
+    rows = (
+        select(*_row_columns(owner), groups.c.parts, groups.c.oldest)  # type: ignore[call-overload]
+        .select_from(groups)
+        .join(Action, Action.id == shown_id)
+        .join(Plan, Plan.id == Action.plan_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .order_by(groups.c.oldest, groups.c.plan_key, groups.c.first_ref)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
     return count, rows
 
 
