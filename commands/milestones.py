@@ -20,6 +20,7 @@ from bot.plans.service import (
     normalise_status,
     record_status,
 )
+from bot.storage.row_lock import lock_for_change
 from commands.context import CommandContext
 from commands.model import Assign, Show, Snooze, Update
 from commands.parts import action_parts, parts_section
@@ -208,6 +209,9 @@ def _changeable(ref: str, ctx: CommandContext, verb: str) -> tuple[Action, Perso
         return action
     if ctx.actor is None:
         return refusal(*UNKNOWN_PERSON)
+    # Decide on the action as committed now (its status, its owner), holding it until this change commits:
+    # the reply then tells the truth even when someone else changed it a moment ago.
+    lock_for_change(ctx.session, action)
     if not may_change(actor=ctx.actor, action=action):
         return _not_allowed(action, verb)
     return action, ctx.actor

@@ -16,6 +16,7 @@ from bot.escalation.service import list_levels, record_report
 from bot.plans.models import STATUS_LABELS, Action
 from bot.plans.models import Snooze as SnoozeRow
 from bot.plans.service import may_change, record_status
+from bot.storage.row_lock import lock_for_change
 from commands.context import CommandContext
 from commands.milestones import UNKNOWN_PERSON
 from commands.replies import Choice, Prompt, Receipt, Reply, Section, line, refusal
@@ -101,6 +102,7 @@ def _answer_status(action_id: int, answer: PromptAnswer, ctx: CommandContext) ->
     action = ctx.session.get(Action, action_id)
     if action is None:
         return refusal("That action no longer exists.")
+    lock_for_change(ctx.session, action)
     if action.is_rollup:
         # Never offered: a prompt names a delivery or an occurrence, not the action they are parts of.
         return refusal(f"{action.label} is delivered in parts, each answered on its own.",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import EscalationReport, Level, Service, ServiceReporter
+from bot.storage.row_lock import lock_for_change
 
 
 def list_services(*, session: Session) -> list[Service]:
@@ -64,7 +65,9 @@ def record_report(
     idempotency_key: str | None = None,
 ) -> EscalationReport | None:
     """Records a level for the day. Earlier reports for the same organisation, service and day are marked
-    superseded, never deleted. Returns None for an idempotency key seen before."""
+    superseded, never deleted. Returns None for an idempotency key seen before. Reports for one organisation
+    are recorded one at a time (its row is locked), so two reports at once never both stay current."""
+    lock_for_change(session, organisation)
     if idempotency_key and session.scalar(
         select(EscalationReport.id).where(EscalationReport.idempotency_key == idempotency_key)
     ):

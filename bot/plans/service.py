@@ -9,11 +9,12 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.directory.models import Person
 from bot.directory.service import manages
 from bot.plans.models import STATUSES, Action, OwnerChange, Plan, StatusUpdate
+from bot.storage.row_lock import lock_for_change
 
 
 def actions_owned_by(*, session: Session, person: Person) -> list[Action]:
@@ -99,10 +100,13 @@ def record_status(
     source: str = "console",
     idempotency_key: str | None = None,
 ) -> StatusUpdate | None:
-    """Appends to the history and moves the action's current status. Returns None when the same
-    idempotency key was recorded before (a second click, a redelivered webhook): nothing changes."""
+    """Appends to the history and moves the action's current status, as one read-modify-write: the action
+    is re-read under its lock, so `previous_status` is the status committed now and the row's status, note,
+    time and author all come from this update. Returns None when the same idempotency key was recorded
+    before (a second click, a redelivered webhook): nothing changes."""
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
+    lock_for_change(session, action)
     if idempotency_key and session.scalar(
         select(StatusUpdate.id).where(StatusUpdate.idempotency_key == idempotency_key)
     ):
@@ -136,7 +140,11 @@ def assign_owner(
     *, action: Action, owner: Person, actor: Person | None, now: datetime, source: str
 ) -> OwnerChange | None:
     """Makes `owner` accountable and keeps the change in the action's history (`actor` None: the role
-    directory at import). None when they already own it: nothing changes."""
+    directory at import). None when they already own it: nothing changes. A person's change re-reads the
+    action under its lock first; an import is one transaction of its own and changes rows it just read."""
+    session = object_session(action)
+    if actor is not None and session is not None:
+        lock_for_change(session, action)
     if action.owner is not None and action.owner.id == owner.id:
         return None
     change = OwnerChange(previous_owner=action.owner, owner=owner, changed_by=actor, source=source, recorded_at=now)
