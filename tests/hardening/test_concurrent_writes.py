@@ -6,6 +6,7 @@ Threads, each with its own unit of work, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -43,7 +44,8 @@ class TickingClock:
 def _updaters(database: Database) -> list[int]:
     with database.unit_of_work() as session:
         target = action(session, TARGET)
-        allowed = [p.id for p in session.scalars(select(Person).order_by(Person.id)) if may_change(actor=p, action=target)]
+        everyone = session.scalars(select(Person).order_by(Person.id))
+        allowed = [p.id for p in everyone if may_change(actor=p, action=target)]
     return [allowed[n % len(allowed)] for n in range(UPDATERS)]
 
 
@@ -94,7 +96,7 @@ def test_ten_concurrent_updaters_twenty_rounds_leave_no_torn_row_and_no_broken_c
         target = action(session, TARGET)
         history = list(session.scalars(select(StatusUpdate).where(StatusUpdate.action_id == target.id)
                                        .order_by(StatusUpdate.recorded_at, StatusUpdate.id)))  # fmt: skip
-        broken = sum(later.previous_status != earlier.status for earlier, later in zip(history, history[1:]))
+        broken = sum(later.previous_status != earlier.status for earlier, later in pairwise(history))
     assert (torn, broken, untrue) == (0, 0, 0)
 
 
