@@ -6,9 +6,9 @@ Threads, each with its own unit of work, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 import threading
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from sqlalchemy import select
 
