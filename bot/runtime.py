@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.config import Settings
+from bot.server.log_records import AccessLogSignatures, SingleLineFormatter
 from bot.storage.database import Database
 from bot.storage.migrate import upgrade_to_head
 
@@ -16,6 +17,11 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
 
 
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(SingleLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
+    # uvicorn's loggers propagate here (serve passes no log config of its own), so the same rules hold.
+    logging.getLogger("uvicorn.access").addFilter(AccessLogSignatures())
+    logging.getLogger("slack_bolt").setLevel(logging.WARNING)
     # Alembic announces every migration step at INFO; people running `say` only want the answer.
     logging.getLogger("alembic").setLevel(logging.WARNING)

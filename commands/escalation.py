@@ -16,6 +16,7 @@ from bot.escalation.service import (
     service_day,
 )
 from commands.context import CommandContext
+from commands.grammar import is_number
 from commands.milestones import UNKNOWN_PERSON
 from commands.model import EscalationHistory, EscalationToday, ReportLevel
 from commands.paging import Page, more_line, page_words, past_the_end
@@ -37,7 +38,7 @@ def report(command: ReportLevel, ctx: CommandContext) -> Reply:
     if isinstance(service, Reply):
         return service
     levels = {level.number: level for level in list_levels(session=ctx.session)}
-    number = int(command.level) if command.level.isdigit() else None
+    number = int(command.level) if is_number(command.level) and len(command.level) < 4 else None
     if number not in levels:
         valid = "; ".join(f"`{n}` {lvl.label}" for n, lvl in sorted(levels.items()))
         return refusal(f"`{command.level}` is not an escalation level.", f"Use one of: {valid}.")

@@ -34,7 +34,8 @@ from commands.model import (
 MILESTONES = "milestones"
 ESCALATION = "escalation"
 _SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
-_DURATION = re.compile(r"^(\d{1,3})\s*([dw]?)$", re.IGNORECASE)
+# ASCII digits only: `\d` and str.isdigit also accept `٣` and `²`, which int() reads differently or not at all.
+_DURATION = re.compile(r"^(\d{1,3})\s*([dw]?)$", re.IGNORECASE | re.ASCII)
 MAX_PAGE = 100_000
 
 
@@ -85,6 +86,11 @@ def _split_words(tokens: list[str]) -> Words:
     return words
 
 
+def is_number(text: str) -> bool:
+    """A whole number written with 0-9 only."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_days(token: str) -> int | None:
     """`14d`, `2w` or `14` → a number of days."""
     match = _DURATION.match(token.strip())
@@ -96,21 +102,21 @@ def parse_days(token: str) -> int | None:
 
 def parse_date(token: str) -> date | None:
     """`2026-12-01`, `1/12/2026` or `1 Dec 2026` (UK order) → a date."""
-    if not re.search(r"\d", token):
+    if not token.isascii() or not re.search(r"\d", token):
         return None
     try:
         if re.match(r"^\d{4}-\d{2}-\d{2}$", token):
             return date.fromisoformat(token)
         parsed: datetime = date_parser.parse(token, dayfirst=True)
         return parsed.date()
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, TypeError):  # dateutil raises each for some malformed dates
         return None
 
 
 def _page(words: Words, topic: str) -> int | ParseProblem:
     """`page:2` → 2; the first page when none is given."""
     text = words.options.get("page", "1")
-    if not text.isdigit() or not 0 < int(text) <= MAX_PAGE:
+    if not is_number(text) or not 0 < int(text) <= MAX_PAGE:
         return ParseProblem(f"`page:{text}` is not a page number: write it like `page:2`.", topic=topic)
     return int(text)
 

@@ -5,7 +5,7 @@ daily escalation check-in. Surfaces render each `Prompt` as buttons or a card, a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from bot.storage.row_lock import lock_for_change
 from commands.context import CommandContext
 from commands.milestones import UNKNOWN_PERSON
 from commands.replies import Choice, Prompt, Receipt, Reply, Section, line, refusal
-from commands.status_bundle import MINE, status_bundle
+from commands.status_bundle import MINE, PROMPT_STATUSES, SNOOZE_CHOICE, status_bundle
 from commands.views import format_date, mention
 from scheduler.prompt_bundles import find_bundle
 
@@ -63,14 +63,29 @@ def answer_prompt(answer: PromptAnswer, ctx: CommandContext) -> Reply:
     if ctx.actor is None:
         return refusal(*UNKNOWN_PERSON)
     kind, _, rest = answer.subject.partition(":")
-    if kind == "bundle":
+    ids = rest.split(":")
+    # A button's value comes back from the client and may have been edited: every part is checked against
+    # what a prompt offers before anything is read or recorded.
+    if not all(_is_number(n) for n in ids if n) or not ids[0]:
+        return NOT_UNDERSTOOD
+    if kind == "bundle" and len(ids) <= 2:
         return _answer_bundle(rest, answer, ctx)
-    if kind == "action":  # a single-action prompt sent before prompts were bundled
+    if kind == "action" and len(ids) == 1:  # a single-action prompt sent before prompts were bundled
         return _answer_status(int(rest), answer, ctx)
-    if kind == "checkin":
-        org_id, _, service_id = rest.partition(":")
-        return _answer_checkin(int(org_id), int(service_id), answer, ctx)
-    return refusal("That button belongs to a prompt I no longer understand.", "Use `/milestones help` instead.")
+    if kind == "checkin" and len(ids) == 2 and ids[1]:
+        return _answer_checkin(int(ids[0]), int(ids[1]), answer, ctx)
+    return NOT_UNDERSTOOD
+
+
+NOT_UNDERSTOOD = refusal("That button belongs to a prompt I no longer understand.", "Use `/milestones help` instead.")
+OFFERED_ANSWERS = (*PROMPT_STATUSES, SNOOZE_CHOICE)
+SNOOZE_DAYS = 7
+LATE_ANSWERS_UNTIL = time(6, 0)
+
+
+def _is_number(text: str) -> bool:
+    """Only 0-9: `²` and `٣` are digits to str.isdigit, and int() refuses the first."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def _answer_bundle(rest: str, answer: PromptAnswer, ctx: CommandContext) -> Reply:
@@ -92,7 +107,7 @@ def _answer_bundle(rest: str, answer: PromptAnswer, ctx: CommandContext) -> Repl
 def _turn_page(person_id: int, answer: PromptAnswer, ctx: CommandContext) -> Reply:
     bundle = find_bundle(session=ctx.session, recipient_id=person_id, day=answer.asked_on)
     page = answer.value.partition(":")[2]
-    if bundle is None or not page.isdigit():
+    if bundle is None or not _is_number(page):
         return refusal("That prompt is no longer available.", f"`{MINE}` lists your actions.")
     return status_bundle(bundle, page=int(page), redraw=True)
 
@@ -109,11 +124,12 @@ def _answer_status(action_id: int, answer: PromptAnswer, ctx: CommandContext) ->
                        f"`/milestones show {action.label}` lists them.")  # fmt: skip
     if not may_change(actor=ctx.actor, action=action):
         return refusal(f"You can't update {action.label}: only its owner, their managers or an admin can.")
-    if answer.value.startswith("snooze:"):
-        days = int(answer.value.partition(":")[2] or 7)
-        return _snooze(action, days, answer, ctx)
-    if answer.value not in STATUS_LABELS:
-        return refusal(f"`{answer.value}` is not a status.")
+    if answer.value not in OFFERED_ANSWERS:
+        offered = ", ".join(f"`{a}`" for a in PROMPT_STATUSES)
+        return refusal(f"`{answer.value}` is not one of this prompt's answers, so nothing was recorded.",
+                       f"Its buttons record {offered} or snooze a week; for others: `/milestones update`.")  # fmt: skip
+    if answer.value == SNOOZE_CHOICE:
+        return _snooze(action, SNOOZE_DAYS, answer, ctx)
     recorded = record_status(session=ctx.session, action=action, status=answer.value, actor=ctx.actor,
                              now=ctx.now, note=answer.note, source=ctx.source,
                              idempotency_key=answer.answer_key)  # fmt: skip
@@ -148,14 +164,26 @@ def _answer_checkin(org_id: int, service_id: int, answer: PromptAnswer, ctx: Com
     level = levels.get(answer.value)
     if level is None:
         return refusal(f"`{answer.value}` is not an escalation level.")
-    # An answer clicked after midnight still belongs to the day it was asked about.
-    day = answer.asked_on if ctx.today - answer.asked_on <= timedelta(days=1) else ctx.today
+    if not _answerable_day(answer.asked_on, ctx):
+        # A check-in asks about its own day only: an old one (or an edited date, 2099-01-01) would record a
+        # level for a day the reporter was never asked about.
+        return refusal(f"This check-in was for {format_date(answer.asked_on)}; I only record today's level.",
+                       f"Report today's with `/escalation report {assignment.service.key} <level>`.")  # fmt: skip
+    day = answer.asked_on
     recorded = record_report(session=ctx.session, organisation=assignment.organisation, service=assignment.service,
                              level=level.number, reporter=ctx.actor, day=day, now=ctx.now, note=answer.note,
                              source=ctx.source, idempotency_key=answer.answer_key)  # fmt: skip
     if recorded is None:
         return _already(f"{assignment.service.name} at {assignment.organisation.name}", ctx)
     return _receipt(f"{assignment.service.name} at {assignment.organisation.name}: {level.label}", answer.note, ctx)
+
+
+def _answerable_day(asked_on: date, ctx: CommandContext) -> bool:
+    """Today's check-in; or yesterday's answered in the small hours (a click after midnight still belongs
+    to the day it was asked about), before the new day's check-in is sent."""
+    if asked_on == ctx.today:
+        return True
+    return asked_on == ctx.today - timedelta(days=1) and london_now(ctx.clock).time() < LATE_ANSWERS_UNTIL
 
 
 def _receipt(summary: str, note: str | None, ctx: CommandContext) -> Reply:

@@ -73,7 +73,7 @@ def surfaces(sqlite_db: Database, clock: FixedClock) -> Iterator[Surfaces]:
     settings = slack_settings(slack.url, sqlite_db).model_copy(
         update={
             "dashboard_enabled": True,
-            "dashboard_secret": "s" * 32,
+            "dashboard_secret": "across-surfaces-5d2a8f1c7e4b9036d8a1f5c2e7b4",
             "dashboard_base_url": "http://dashboard.invalid",
         }
     )

@@ -72,13 +72,14 @@ def test_snooze_by_command_and_by_button_is_stored_once(seeded_db: Database, clo
         click = PromptAnswer(prompt.subject, "snooze:7", prompt.asked_on, "slack:C1:1")
         first = answer_prompt(click, ctx)
         assert first.receipt is None and "already answered" in first.title  # Feb 1 already covers a week
-        later = PromptAnswer(prompt.subject, "snooze:30", prompt.asked_on, "slack:C1:2")
+        clock.advance(timedelta(days=14))  # a week from 29 Jan goes past 1 Feb
+        later = PromptAnswer(prompt.subject, "snooze:7", prompt.asked_on, "slack:C1:2")
         assert answer_prompt(later, ctx).receipt is not None
         assert answer_prompt(later, ctx).receipt is None
         untils = sorted(
             s.until.isoformat() for s in session.scalars(select(Snooze).where(Snooze.action_id == target.id))
         )
-        assert untils == ["2021-02-01", "2021-02-14"]
+        assert untils == ["2021-02-01", "2021-02-05"]
 
 
 def test_a_click_naming_a_roll_up_is_refused_and_records_nothing(seeded_db: Database, clock: FixedClock) -> None:

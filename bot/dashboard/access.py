@@ -87,7 +87,7 @@ def download_purpose(path: str, query: Mapping[str, str]) -> str:
 
 
 def grant_from_link(secret: str, *, org: str, until: str, sig: str, now: datetime, purpose: str = LINK) -> Grant | None:
-    if not until.isdigit() or int(until) < now.timestamp():
+    if not (until.isascii() and until.isdigit()) or int(until) < now.timestamp():
         return None
     if not hmac.compare_digest(sig, _sign(secret, purpose, org, int(until))):
         return None
@@ -101,7 +101,7 @@ def session_cookie(secret: str, grant: Grant) -> str:
 
 def grant_from_cookie(secret: str, cookie: str | None, *, now: datetime) -> Grant | None:
     parts = (cookie or "").split("|")
-    if len(parts) != 3 or not parts[1].isdigit():
+    if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()):
         return None
     org, until, sig = parts[0], int(parts[1]), parts[2]
     if until < now.timestamp() or not hmac.compare_digest(sig, _sign(secret, "session", org, until)):
@@ -121,6 +121,24 @@ def grant_from_proxy(*, session: Session, email: str) -> Grant | Refusal:
             403, "No organisation", f"{person.name} belongs to no organisation, so there is nothing to show."
         )
     return Grant(person.organisation.code)
+
+
+MIN_SECRET_BYTES = 32
+MIN_SECRET_DISTINCT = 10
+
+
+def secret_problem(secret: str | None) -> str | None:
+    """Why a dashboard secret cannot be used, or None. Anyone holding one signed link can try secrets offline
+    (`nhs` was found in 0.21 s and then signed an all-Wales link), so the key must be long and random: 32
+    bytes or more, not a short word repeated. `milestones-bot secret` prints one."""
+    if not secret:
+        return "DASHBOARD_ENABLED needs DASHBOARD_SECRET (it signs access links and session cookies)."
+    if len(secret.encode()) < MIN_SECRET_BYTES or len(set(secret)) < MIN_SECRET_DISTINCT:
+        return (
+            f"DASHBOARD_SECRET must be at least {MIN_SECRET_BYTES} bytes of randomness (a short or repetitive "
+            "secret can be guessed from one signed link). Run `milestones-bot secret` and use what it prints."
+        )
+    return None
 
 
 BAD_LINK = Refusal(403, "Link not valid", "This access link is wrong or has expired; ask for a new one.")

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from bot.clock import Clock, london_today
 from bot.dashboard.access import Refusal
+from bot.dashboard.days import EARLIEST_DAY, query_day
 from bot.dashboard.pages import refusal_page
 from bot.directory.models import Organisation
 from bot.exports.actions import ActionSelection, actions_table
@@ -19,15 +20,6 @@ from bot.exports.escalation import escalation_table
 from bot.exports.table import FORMATS, MEDIA_TYPES, Table, csv_lines, xlsx_bytes
 
 DEFAULT_EXPORT_DAYS = 14
-
-
-def _day(text: str | None, default: date) -> date | None:
-    if not text:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _table(request: Request, session: Session, organisation: Organisation, today: date) -> Table | Refusal:
@@ -38,10 +30,14 @@ def _table(request: Request, session: Session, organisation: Organisation, today
             return Refusal(400, "Selection not understood",
                            "`only` is overdue, due or unowned; `days` is a number of days up to a year.")  # fmt: skip
         return actions_table(session=session, root=organisation, today=today, selection=selection)
-    day_to = _day(params.get("to"), today)
-    day_from = _day(params.get("from"), (day_to or today) - timedelta(days=DEFAULT_EXPORT_DAYS - 1))
+    day_to = query_day(params.get("to"), today)
+    day_from = query_day(
+        params.get("from"), max(EARLIEST_DAY, (day_to or today) - timedelta(days=DEFAULT_EXPORT_DAYS - 1))
+    )
     if day_from is None or day_to is None or day_from > day_to:
-        return Refusal(400, "Dates not understood", "Give `from` and `to` as dates such as 2021-01-15, from first.")
+        return Refusal(
+            400, "Dates not understood", "Give `from` and `to` as dates such as 2021-01-15 (from 2000 on), from first."
+        )
     return escalation_table(session=session, root=organisation, day_from=day_from, day_to=day_to)
 
 

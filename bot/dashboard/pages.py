@@ -28,6 +28,7 @@ from bot.dashboard.access import (
     may_view,
     session_cookie,
 )
+from bot.dashboard.days import query_day
 from bot.dashboard.plan_delivery import BUCKET_LABELS, BUCKETS, organisation_progress, plan_progress
 from bot.dashboard.queries import escalation_picture, service_branches
 from bot.dashboard.render import level_styles, render
@@ -183,15 +184,10 @@ class DashboardPages:
         return HTMLResponse(html)
 
 
-BAD_DAY = Refusal(400, "No such day", "`day` must be a date such as 2021-01-15, and not after today.")
+BAD_DAY = Refusal(400, "No such day", "`day` must be a date such as 2021-01-15, from 2000 on and not after today.")
 
 
 def _picture_day(text: str | None, today: date) -> date | None:
     """The day a picture shows: `?day=` when given (a past day, for digests), otherwise today."""
-    if not text:
-        return today
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day if day <= today else None
+    day = query_day(text, today)
+    return day if day is not None and day <= today else None

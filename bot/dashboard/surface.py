@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute, Route
 
-from bot.dashboard.access import DOWNLOAD, PICTURE
+from bot.dashboard.access import DOWNLOAD, PICTURE, secret_problem
 from bot.dashboard.downloads import download
 from bot.dashboard.pages import DashboardPages
 from bot.delivery.port import ChatPort
@@ -24,8 +24,9 @@ class DashboardSurface:
         settings = runtime.settings
         if not settings.dashboard_enabled:
             return []
-        if not settings.dashboard_secret:
-            raise DashboardSettingsError("DASHBOARD_ENABLED needs DASHBOARD_SECRET (it signs the session cookies)")
+        problem = secret_problem(settings.dashboard_secret)
+        if problem or not settings.dashboard_secret:
+            raise DashboardSettingsError(problem)
         pages = DashboardPages(runtime, settings.dashboard_secret)
         return [
             Route("/dashboard/enter", pages.enter),

@@ -62,7 +62,11 @@ class ActionSelection:
     def from_params(cls, params: Mapping[str, str]) -> ActionSelection | None:
         """None when `only` or `days` is not understood."""
         only, days = params.get("only") or None, params.get("days") or "14"
-        if (only is not None and only not in ONLY) or not days.isdigit() or not 0 < int(days) <= MAX_DAYS:
+        if (
+            (only is not None and only not in ONLY)
+            or not (days.isascii() and days.isdigit())
+            or not 0 < int(days) <= MAX_DAYS
+        ):
             return None
         return cls(
             params.get("plan") or None, params.get("lead") or None, only, int(days), params.get("person") or None

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.dashboard.surface import dashboard
 from bot.delivery.port import ChatPort
+from bot.server.guards import Guards
+from bot.server.health import healthz, readyz
 from bot.slack.surface import slack
 from bot.storage.database import Database
 from bot.teams import surface as teams
@@ -45,10 +46,6 @@ class Surface(Protocol):
 SURFACES: tuple[Surface, ...] = (slack, teams, dashboard)
 
 
-async def healthz(_: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
-
-
 def chat_ports(runtime: Runtime) -> list[ChatPort]:
     return [port for surface in SURFACES if (port := surface.chat_port(runtime)) is not None]
 
@@ -69,9 +66,9 @@ async def scheduler_lifespan(app: Starlette) -> AsyncIterator[None]:
 
 
 def build_app(runtime: Runtime) -> Starlette:
-    routes: list[BaseRoute] = [Route("/healthz", healthz)]
+    routes: list[BaseRoute] = [Route("/healthz", healthz), Route("/readyz", readyz)]
     for surface in SURFACES:
         routes.extend(surface.routes(runtime))
-    app = Starlette(routes=routes, lifespan=scheduler_lifespan)
+    app = Starlette(routes=routes, lifespan=scheduler_lifespan, middleware=[Middleware(Guards)])
     app.state.runtime = runtime
     return app

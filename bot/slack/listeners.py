@@ -1,14 +1,17 @@
-"""Bolt listeners: acknowledge at once (Slack gives three seconds), then do the work and answer through
-`respond()` or the Web API. The same listeners serve HTTP and Socket Mode."""
+"""Bolt listeners: do the work, then acknowledge, then answer through `respond()` or the Web API. Durable
+before acknowledged: whatever a command or click changes is committed before Slack hears "received", so a
+crash either loses a request Slack was never told about (Slack shows the person an error) or keeps it.
+The work takes milliseconds; Slack allows three seconds. The same listeners serve HTTP and Socket Mode."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack.answers import Click, record_click, replace_prompt
@@ -30,18 +33,19 @@ MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 def register(app: App, runtime: Runtime) -> None:
     def on_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
         slash = SlashCommand.model_validate(command)
         reply = answer_command(runtime, client, user_id=slash.user_id, command=slash.command, text=slash.text)
+        ack()
         respond(blocks=message_blocks(reply), text=fallback_text(reply),
                 response_type="in_channel" if reply.public else "ephemeral")  # fmt: skip
 
     def on_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        ack()
         click = _click(body, action)
         if click is None:
+            ack()
             return
         reply = record_click(runtime, client, click)
+        ack()
         if reply.replaces_prompt:
             replace_prompt(client, click, reply)
         else:
@@ -68,11 +72,19 @@ def register(app: App, runtime: Runtime) -> None:
         if event.get("tab") == "home" and first_delivery(runtime, body.get("event_id")):
             publish_home(runtime, client, event["user"])
 
-    def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        if not first_delivery(runtime, body.get("event_id")):
+    def answer_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext,
+                       next: Callable[[], None]) -> None:  # fmt: skip
+        # Bolt acknowledges an event before its listener runs; a listener's middleware runs before that, so
+        # a mention that changes something is recorded here, before Slack is told it was received.
+        if first_delivery(runtime, body.get("event_id")):
+            text = MENTION.sub("", event.get("text", "")).strip()
+            context["reply"] = answer_command(runtime, client, user_id=event["user"], command="", text=text)
+        next()
+
+    def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        reply: Reply | None = context.get("reply")
+        if reply is None:  # a redelivery of an event already answered
             return
-        text = MENTION.sub("", event.get("text", "")).strip()
-        reply = answer_command(runtime, client, user_id=event["user"], command="", text=text)
         client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"],
                                 blocks=message_blocks(reply), text=fallback_text(reply))  # fmt: skip
 
@@ -82,7 +94,7 @@ def register(app: App, runtime: Runtime) -> None:
     app.action(NOTE_ACTION)(on_note)
     app.view(NOTE_VIEW)(on_note_submitted)
     app.event("app_home_opened")(on_home_opened)
-    app.event("app_mention")(on_mention)
+    app.event("app_mention", middleware=[answer_mention])(on_mention)
 
 
 def _click(body: dict[str, Any], action: dict[str, Any]) -> Click | None:

@@ -13,9 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot.server.log_records import bolt_logger
 from bot.slack.client import web_client
 from bot.slack.listeners import register
 from bot.slack.port import SlackChatPort
+from bot.slack.request_checks import BAD_BODY, first_sight, malformed_headers
 
 if TYPE_CHECKING:
     from bot.server.app import Runtime
@@ -32,7 +34,8 @@ class SlackSurface:
         if id(runtime) not in self._apps:
             settings = runtime.settings
             app = App(name="milestones-bot", client=web_client(settings), signing_secret=settings.slack_signing_secret,
-                      request_verification_enabled=settings.slack_signing_secret is not None)  # fmt: skip
+                      request_verification_enabled=settings.slack_signing_secret is not None,
+                      logger=bolt_logger())  # fmt: skip
             register(app, runtime)
             self._apps[id(runtime)] = (runtime, app)
         return self._apps[id(runtime)][1]
@@ -44,11 +47,24 @@ class SlackSurface:
             return []
         app = self.app(runtime)
 
+        secret = settings.slack_signing_secret
+
+        def checked_dispatch(request: Request, body: bytes) -> Response:
+            try:
+                bolt_request = to_bolt_request(request, body)
+            except ValueError:  # a `payload=` that is not JSON
+                return BAD_BODY
+            if not first_sight(runtime.database, secret, request.headers, body, now=runtime.clock.now()):
+                return Response(status_code=200)  # a replayed copy: acknowledged, not applied again
+            return to_starlette_response(app.dispatch(bolt_request))
+
         async def slack_events(request: Request) -> Response:
+            refused = malformed_headers(request.headers)
+            if refused is not None:
+                return refused
             body = await request.body()
             # Bolt is synchronous and waits for ack(); running it off the event loop keeps the server responsive.
-            bolt_response = await run_in_threadpool(app.dispatch, to_bolt_request(request, body))
-            return to_starlette_response(bolt_response)
+            return await run_in_threadpool(checked_dispatch, request, body)
 
         return [Route(EVENTS_PATH, slack_events, methods=["POST"])]
 

@@ -17,7 +17,7 @@ from bot.server.app import Runtime, build_app
 from bot.storage.database import Database
 from tests.live_server import ServerThread, free_port
 
-SECRET = "dashboard-test-secret"
+SECRET = "dashboard-test-secret-9b3e7a1d5c2f8046"
 
 
 @dataclass

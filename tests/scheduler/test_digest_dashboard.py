@@ -29,7 +29,7 @@ from tests.scheduler.test_slack_delivery import managers_of
 from tests.slack.conftest import slack_settings
 from tests.stand_ins.slack_api import Call, SlackApiStandIn
 
-SECRET = "digest-dashboard-secret"
+SECRET = "digest-dashboard-secret-4e8a1c7f2b9d6035"
 
 
 def _links(reply: Reply) -> list[Link]:

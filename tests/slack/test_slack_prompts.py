@@ -71,7 +71,9 @@ def test_add_a_note_opens_a_modal_whose_submission_records_with_the_note(slack_b
     assert "esr/1.a: Blocked — “no data”" in json.dumps(
         slack_bot.slack.wait_for("chat.update")[0].params["blocks"], ensure_ascii=False
     )
-    again = slack_bot.sender.interaction({"type": "view_submission", "user": {"id": "UOWNER"}, "view": submitted})
+    # A second submission is a new request with its own timestamp (the same signed request again is a replay).
+    again = slack_bot.sender.interaction({"type": "view_submission", "user": {"id": "UOWNER"}, "view": submitted},
+                                         timestamp=time.time() + 1)  # fmt: skip
     assert again.json()["response_action"] == "errors" and "already answered" in again.json()["errors"]["note"]
 
 

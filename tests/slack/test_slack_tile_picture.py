@@ -31,7 +31,7 @@ def slack_with_dashboard(sqlite_db: Database, clock: FixedClock) -> Iterator[Sla
     settings = slack_settings(slack.url, sqlite_db).model_copy(
         update={
             "dashboard_enabled": True,
-            "dashboard_secret": "slack-test",
+            "dashboard_secret": "slack-test-7c1e4a9b2f6d8035e1b7c4a92d6f3e08",
             "dashboard_base_url": f"http://127.0.0.1:{port}",
         }
     )
