@@ -52,7 +52,9 @@ class SlackSurface:
         def checked_dispatch(request: Request, body: bytes) -> Response:
             try:
                 bolt_request = to_bolt_request(request, body)
-            except ValueError:  # a `payload=` that is not JSON
+            except (ValueError, AttributeError, TypeError):
+                # Bolt reads the body as it builds the request: a `payload=` that is not JSON raises ValueError,
+                # JSON that is not an object (`null`, `[1]`) fails on the first lookup in it.
                 return BAD_BODY
             if not first_sight(runtime.database, secret, request.headers, body, now=runtime.clock.now()):
                 return Response(status_code=200)  # a replayed copy: acknowledged, not applied again
