@@ -5,7 +5,7 @@ every health board, people spread across them with line managers, and plans whos
 from 2019 to 2023 written the way plans write them, a mix of statuses, and some open-ended or undated work.
 A share of the actions (`fan_out`, default 20%) is owed by all seven health boards and stored as the
 importer stores such an action: the whole (a roll-up owned nationally, `owed_by="health_boards"`) plus one
-delivery per board (`<ref>@<board code>`, a child row with its own owner, status and history).
+delivery per board (`<ref>@<board code>`, a child row with its own owner and status).
 Rows go in through SQLAlchemy Core in batches: building ORM objects for 100,000 rows would take minutes.
 
     python bench/generate.py --url sqlite:///bench.db --actions 100000 --plans 200 --people 5000 --fan-out 0.2
