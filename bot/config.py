@@ -62,12 +62,24 @@ class Settings(BaseSettings):
         default=time(12, 0), description="When managers are told who has not reported (Europe/London)."
     )
     status_prompt_time: time = Field(default=time(10, 0), description="When status prompts go out on working days.")
+    occurrences_time: time = Field(
+        default=time(6, 0),
+        description="When recurring actions' occurrences are extended to 13 months ahead (before the day's prompts).",
+    )
     status_prompt_working_days_before: list[int] = Field(
         default=[14, 7, 1], description="Status prompts this many working days before the due date (and on it)."
     )
     overdue_prompt_every_days: int = Field(default=7, description="Days between prompts while an action is overdue.")
     prompt_quiet_days: int = Field(
         default=5, description="No status prompt when the action's status was recorded within this many days."
+    )
+    status_prompt_max_actions: int = Field(
+        default=10,
+        ge=1,
+        le=12,
+        description="Actions shown with their buttons in one status prompt (a page); the rest are counted, most "
+        "urgent first, and reachable with a 'Show the next' button. At most 12, so that a page stays within "
+        "Teams' message size (each action brings five buttons and a note box) and Slack's 50 blocks.",
     )
     digest_weekday: int = Field(default=0, description="Weekday of the weekly digest (0 = Monday).")
     digest_time: time = Field(default=time(8, 0), description="Time of the weekly digest (Europe/London).")

@@ -15,6 +15,9 @@ from bot.directory.models import Person
 # The signed address of an organisation's escalation tile picture, valid from the given instant; only there
 # when the dashboard is enabled, so replies never show a picture nobody can fetch.
 PictureLink = Callable[[str, datetime], str]
+# The signed address of a CSV of an organisation's actions narrowed by a query (a whole list a reply could not
+# hold), valid from the given instant; likewise only there when the dashboard is enabled.
+DownloadLink = Callable[[str, dict[str, str], datetime], str]
 
 
 @dataclass
@@ -24,6 +27,7 @@ class CommandContext:
     clock: Clock
     source: str = "console"
     picture_link: PictureLink | None = None
+    download_link: DownloadLink | None = None
 
     @property
     def today(self) -> date:

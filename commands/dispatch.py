@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from commands import admin, escalation, milestones
+from commands import admin, escalation, lists, milestones, plans
 from commands.context import CommandContext
 from commands.grammar import parse
 from commands.help import help_reply
@@ -21,6 +21,7 @@ from commands.model import (
     Mine,
     Overdue,
     ParseProblem,
+    PlanOutline,
     ReportLevel,
     Show,
     Snooze,
@@ -31,10 +32,11 @@ from commands.replies import Reply, error
 log = logging.getLogger(__name__)
 
 HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
-    Overdue: milestones.overdue,
-    DueSoon: milestones.due,
-    Mine: milestones.mine,
+    Overdue: lists.overdue,
+    DueSoon: lists.due,
+    Mine: lists.mine,
     Show: milestones.show,
+    PlanOutline: plans.outline,
     Update: milestones.update,
     Assign: milestones.assign,
     Snooze: milestones.snooze,

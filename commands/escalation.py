@@ -18,10 +18,12 @@ from bot.escalation.service import (
 from commands.context import CommandContext
 from commands.milestones import UNKNOWN_PERSON
 from commands.model import EscalationHistory, EscalationToday, ReportLevel
+from commands.paging import Page, more_line, page_words, past_the_end
 from commands.replies import Line, Picture, Reply, Section, Status, Text, line, refusal
 from commands.views import format_date, plural
 
 WALES = "wales"
+HISTORY_PAGE = 40
 
 
 def level_badge(number: int, levels: dict[int, Level]) -> Status:
@@ -118,7 +120,10 @@ def history(command: EscalationHistory, ctx: CommandContext) -> Reply:
     title = f"{service.name} — last {plural(command.days, 'day')} — {root.name}"
     if not rows:
         return Reply(title=title, footer="No reports in that period.")
-    shown = rows[:40]
+    page = Page(command.page, HISTORY_PAGE)
+    if page.is_past_end(len(rows)):
+        return past_the_end(command, page, len(rows), "report")
+    shown = rows[page.offset : page.offset + page.size]
     lines = [
         line(
             Text(format_date(day) + " ", "muted"),
@@ -128,8 +133,9 @@ def history(command: EscalationHistory, ctx: CommandContext) -> Reply:
         )
         for day, org, level, note in shown
     ]
-    more = f"… and {len(rows) - len(shown)} earlier reports" if len(rows) > len(shown) else None
-    return Reply(title=title, sections=[Section(lines=lines, more=more)], footer=f"{plural(len(rows), 'report')}.")
+    more = more_line(command, len(rows) - page.offset - len(shown))
+    return Reply(title=title + page_words(page, len(rows)), sections=[Section(lines=lines, more=more)],
+                 footer=f"{plural(len(rows), 'report')}, newest first.")  # fmt: skip
 
 
 def _service(text: str, ctx: CommandContext) -> Service | Reply:

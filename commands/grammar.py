@@ -24,6 +24,7 @@ from commands.model import (
     Mine,
     Overdue,
     ParseProblem,
+    PlanOutline,
     ReportLevel,
     Show,
     Snooze,
@@ -34,6 +35,7 @@ MILESTONES = "milestones"
 ESCALATION = "escalation"
 _SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
 _DURATION = re.compile(r"^(\d{1,3})\s*([dw]?)$", re.IGNORECASE)
+MAX_PAGE = 100_000
 
 
 @dataclass
@@ -74,7 +76,7 @@ def _split_words(tokens: list[str]) -> Words:
     words = Words(positional=[])
     for token in tokens:
         key, sep, value = token.partition(":")
-        if sep and key.lower() in ("plan", "org", "lead") and value:
+        if sep and key.lower() in ("plan", "org", "lead", "page") and value:
             words.options[key.lower()] = value
         elif token.lower() == "public":
             words.flags.add("public")
@@ -105,6 +107,14 @@ def parse_date(token: str) -> date | None:
         return None
 
 
+def _page(words: Words, topic: str) -> int | ParseProblem:
+    """`page:2` → 2; the first page when none is given."""
+    text = words.options.get("page", "1")
+    if not text.isdigit() or not 0 < int(text) <= MAX_PAGE:
+        return ParseProblem(f"`page:{text}` is not a page number: write it like `page:2`.", topic=topic)
+    return int(text)
+
+
 def _extra(words: Words, allowed: int, topic: str) -> ParseProblem | None:
     if len(words.positional) > allowed:
         unexpected = " ".join(words.positional[allowed:])
@@ -113,37 +123,50 @@ def _extra(words: Words, allowed: int, topic: str) -> ParseProblem | None:
 
 
 def _overdue(words: Words) -> Command | ParseProblem:
-    problem = _extra(words, 0, "overdue")
-    if problem:
-        return problem
-    return Overdue(
+    page = _page(words, "overdue")
+    if isinstance(page, ParseProblem):
+        return page
+    return _extra(words, 0, "overdue") or Overdue(
         plan=words.options.get("plan"),
         org=words.options.get("org"),
         lead=words.options.get("lead"),
         public="public" in words.flags,
+        page=page,
     )
 
 
 def _due(words: Words) -> Command | ParseProblem:
+    page = _page(words, "due")
+    if isinstance(page, ParseProblem):
+        return page
     problem = _extra(words, 1, "due")
     if problem:
         return problem
     if not words.positional:
-        return DueSoon(public="public" in words.flags)
+        return DueSoon(public="public" in words.flags, page=page)
     days = parse_days(words.positional[0])
     if days is None or days == 0:
         return ParseProblem(f"`{words.positional[0]}` is not a period: write it like `14d` or `2w`.", topic="due")
-    return DueSoon(days=days, public="public" in words.flags)
+    return DueSoon(days=days, public="public" in words.flags, page=page)
 
 
 def _mine(words: Words) -> Command | ParseProblem:
-    return _extra(words, 0, "mine") or Mine()
+    page = _page(words, "mine")
+    if isinstance(page, ParseProblem):
+        return page
+    return _extra(words, 0, "mine") or Mine(page=page)
 
 
 def _show(words: Words) -> Command | ParseProblem:
     if len(words.positional) != 1:
         return ParseProblem("Say which action to show, for example `show esr/1.a`.", topic="show")
     return Show(ref=words.positional[0])
+
+
+def _plan(words: Words) -> Command | ParseProblem:
+    if len(words.positional) != 1:
+        return ParseProblem("Say which plan, for example `plan esr`.", topic="plan")
+    return PlanOutline(key=words.positional[0])
 
 
 def _update(words: Words) -> Command | ParseProblem:
@@ -214,6 +237,9 @@ def _today(words: Words) -> Command | ParseProblem:
 def _history(words: Words) -> Command | ParseProblem:
     if not words.positional:
         return ParseProblem("Say which service, for example `/escalation history dental 30d`.", topic="history")
+    page = _page(words, "history")
+    if isinstance(page, ParseProblem):
+        return page
     problem = _extra(words, 2, "history")
     if problem:
         return problem
@@ -226,14 +252,17 @@ def _history(words: Words) -> Command | ParseProblem:
                 topic="history",
             )
         days = parsed
-    return EscalationHistory(service=words.positional[0], days=days, org=words.options.get("org"))
+    return EscalationHistory(service=words.positional[0], days=days, org=words.options.get("org"), page=page)
 
 
 def _admin(words: Words) -> Command | ParseProblem:
-    topics = ("failed", "unreachable")
+    topics = ("failed", "unreachable", "unowned")
     if len(words.positional) != 1 or words.positional[0].lower() not in topics:
-        return ParseProblem("Say which: `admin failed` or `admin unreachable`.", topic="admin")
-    return Admin(topic=words.positional[0].lower())
+        return ParseProblem("Say which: `admin failed`, `admin unreachable` or `admin unowned`.", topic="admin")
+    page = _page(words, "admin")
+    if isinstance(page, ParseProblem):
+        return page
+    return Admin(topic=words.positional[0].lower(), page=page)
 
 
 def _escalation_help(words: Words) -> Command | ParseProblem:
@@ -247,6 +276,7 @@ MILESTONE_VERBS: dict[str, Builder] = {
     "due": _due,
     "mine": _mine,
     "show": _show,
+    "plan": _plan,
     "update": _update,
     "assign": _assign,
     "snooze": _snooze,

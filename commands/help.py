@@ -6,17 +6,21 @@ from commands.model import Help
 from commands.replies import Line, Reply, Section, Text, line
 
 MILESTONE_HELP: dict[str, tuple[str, str]] = {
-    "overdue": ("overdue [plan:KEY] [org:CODE] [lead:TEXT] [public]",
-                "Overdue actions grouped by plan, oldest first. `public` posts the answer to the channel."),
-    "due": ("due [14d]", "Actions due from today to the given number of days (or weeks: `2w`) ahead."),
-    "mine": ("mine", "Your actions: overdue first, then open, then closed."),
-    "show": ("show esr/1.a", "One action in full, with its status history."),
+    "overdue": ("overdue [plan:KEY] [org:CODE] [lead:TEXT] [public] [page:N]",
+                "Overdue actions grouped by plan, oldest first; `plan:KEY` pages through one plan. `public` posts "
+                "the answer to the channel."),
+    "due": ("due [14d] [page:N]", "Actions due from today to the given number of days (or weeks: `2w`) ahead."),
+    "mine": ("mine [page:N]", "Your actions: overdue first, then open, then closed."),
+    "show": ("show esr/1.a",
+             "One action in full, with its status history; `show esr/1.c` lists every board's delivery."),
+    "plan": ("plan esr", "A plan's recommendations and actions, each with where it stands."),
     "update": ('update esr/1.a at_risk "waiting for WG"',
                "Record a new status (not_started, on_track, at_risk, blocked, done, dropped) with an optional note."),
     "assign": ("assign esr/1.a someone@example.nhs.wales", "Make someone the accountable owner of an action."),
     "snooze": ("snooze esr/1.a 1w", "No status prompts for an action for a while (`1d`, `1w`) or until a date."),
-    "admin": ("admin failed|unreachable",
-              "Administrators: messages that failed after retries, or people no chat platform can reach."),
+    "admin": ("admin failed|unreachable|unowned [page:N]",
+              "Administrators: messages that failed after retries, people no chat platform can reach, or actions "
+              "nobody owns yet."),
     "help": ("help [command]", "This help, or the help for one command."),
 }  # fmt: skip
 
@@ -24,7 +28,7 @@ ESCALATION_HELP: dict[str, tuple[str, str]] = {
     "report": ('report dental 2 "two dentists off sick" [org:CODE]',
                "Report today's escalation level for a service you report for."),
     "today": ("today [org:CODE] [public]", "Today's latest level per service, and who has not reported yet."),
-    "history": ("history dental [30d] [org:CODE]", "A service's reported levels over the last days."),
+    "history": ("history dental [30d] [org:CODE] [page:N]", "A service's reported levels over the last days."),
 }  # fmt: skip
 
 TOPIC_NAMESPACE = {**{k: "/milestones" for k in MILESTONE_HELP}, **{k: "/escalation" for k in ESCALATION_HELP}}

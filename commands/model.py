@@ -12,22 +12,31 @@ class Overdue:
     org: str | None = None
     lead: str | None = None
     public: bool = False
+    page: int = 1
 
 
 @dataclass(frozen=True)
 class DueSoon:
     days: int = 14
     public: bool = False
+    page: int = 1
 
 
 @dataclass(frozen=True)
 class Mine:
-    pass
+    page: int = 1
 
 
 @dataclass(frozen=True)
 class Show:
     ref: str
+
+
+@dataclass(frozen=True)
+class PlanOutline:
+    """A plan's recommendations and their actions, each with where it stands."""
+
+    key: str
 
 
 @dataclass(frozen=True)
@@ -74,13 +83,15 @@ class EscalationHistory:
     service: str
     days: int = 30
     org: str | None = None
+    page: int = 1
 
 
 @dataclass(frozen=True)
 class Admin:
-    """Delivery problems for administrators: `failed` messages or people no platform can reach."""
+    """For administrators: `failed` messages, people no platform can reach, or `unowned` actions."""
 
     topic: str
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,7 @@ Command = (
     | DueSoon
     | Mine
     | Show
+    | PlanOutline
     | Update
     | Assign
     | Snooze

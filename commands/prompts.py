@@ -1,5 +1,6 @@
-"""Questions answered by clicking: a status prompt about an action, and the daily escalation check-in.
-Surfaces render the `Prompt` as buttons or a card, and hand the click back as a `PromptAnswer`."""
+"""Questions answered by clicking: the day's bundled status prompt (commands/status_bundle.py), and the
+daily escalation check-in. Surfaces render each `Prompt` as buttons or a card, and hand the click back as a
+`PromptAnswer`."""
 
 from __future__ import annotations
 
@@ -17,17 +18,17 @@ from bot.plans.models import Snooze as SnoozeRow
 from bot.plans.service import may_change, record_status
 from commands.context import CommandContext
 from commands.milestones import UNKNOWN_PERSON
-from commands.replies import Choice, Prompt, Receipt, Reply, Section, Text, line, refusal
-from commands.views import STATUS_COLOURS, age, format_date, mention, status_badge
-
-PROMPT_STATUSES = ("on_track", "at_risk", "blocked", "done")
-SNOOZE_CHOICE = "snooze:7"
+from commands.replies import Choice, Prompt, Receipt, Reply, Section, line, refusal
+from commands.status_bundle import MINE, status_bundle
+from commands.views import format_date, mention
+from scheduler.prompt_bundles import find_bundle
 
 
 @dataclass(frozen=True)
 class PromptAnswer:
     """A click on a prompt. `message_key` names the message clicked (platform + message id): a prompt
-    message records one answer, however often its buttons are clicked or the click is redelivered."""
+    message records one answer per subject (each action of a bundle, or the check-in), however often its
+    buttons are clicked or the click is redelivered."""
 
     subject: str
     value: str
@@ -35,38 +36,10 @@ class PromptAnswer:
     message_key: str
     note: str | None = None
 
-
-def status_prompt(action: Action, *, today: date) -> Reply:
-    deadline = action.deadline()
-    due = format_date(deadline) if deadline else (action.due_raw or "no date")
-    choices = (
-        *tuple(Choice(s, STATUS_LABELS[s], colour=STATUS_COLOURS[s]) for s in PROMPT_STATUSES),
-        Choice(SNOOZE_CHOICE, "Snooze a week"),
-    )
-    return Reply(
-        title=f"How is {action.label} going?",
-        sections=[
-            Section(
-                lines=[
-                    line(Text(action.title)),
-                    line(
-                        Text("Due: ", "bold"),
-                        due,
-                        Text("  Last status: ", "bold"),
-                        status_badge(action.status),
-                        Text(f" ({age(action.status_changed_at, today)})", "muted"),
-                    ),
-                ]
-            )
-        ],
-        prompt=Prompt(
-            kind="status",
-            subject=f"action:{action.id}",
-            question="Pick its status now:",
-            choices=choices,
-            asked_on=today,
-        ),
-    )
+    @property
+    def answer_key(self) -> str:
+        """One answer per message and subject: each action of a bundled prompt is answered once."""
+        return f"{self.message_key}|{self.subject}"
 
 
 def checkin_prompt(service: Service, organisation: Organisation, levels: list[Level], today: date) -> Reply:
@@ -89,7 +62,9 @@ def answer_prompt(answer: PromptAnswer, ctx: CommandContext) -> Reply:
     if ctx.actor is None:
         return refusal(*UNKNOWN_PERSON)
     kind, _, rest = answer.subject.partition(":")
-    if kind == "action":
+    if kind == "bundle":
+        return _answer_bundle(rest, answer, ctx)
+    if kind == "action":  # a single-action prompt sent before prompts were bundled
         return _answer_status(int(rest), answer, ctx)
     if kind == "checkin":
         org_id, _, service_id = rest.partition(":")
@@ -97,11 +72,39 @@ def answer_prompt(answer: PromptAnswer, ctx: CommandContext) -> Reply:
     return refusal("That button belongs to a prompt I no longer understand.", "Use `/milestones help` instead.")
 
 
+def _answer_bundle(rest: str, answer: PromptAnswer, ctx: CommandContext) -> Reply:
+    """Records one action of a bundle (or turns its page) and redraws the bundle as it now stands."""
+    person_id, _, action_id = rest.partition(":")
+    if not action_id:
+        return _turn_page(int(person_id), answer, ctx)
+    head = _answer_status(int(action_id), answer, ctx)
+    bundle = find_bundle(session=ctx.session, recipient_id=int(person_id), day=answer.asked_on)
+    if head.tone == "refusal" or bundle is None or (head.receipt is None and len(bundle.entries) == 1):
+        return head
+    page = bundle.page_of(int(action_id))
+    if head.receipt is None:
+        # Already answered (a double click, a redelivery): the bundle as it stands, the action shown answered.
+        return status_bundle(bundle, page=page, redraw=True)
+    return status_bundle(bundle, page=page, head=head)
+
+
+def _turn_page(person_id: int, answer: PromptAnswer, ctx: CommandContext) -> Reply:
+    bundle = find_bundle(session=ctx.session, recipient_id=person_id, day=answer.asked_on)
+    page = answer.value.partition(":")[2]
+    if bundle is None or not page.isdigit():
+        return refusal("That prompt is no longer available.", f"`{MINE}` lists your actions.")
+    return status_bundle(bundle, page=int(page), redraw=True)
+
+
 def _answer_status(action_id: int, answer: PromptAnswer, ctx: CommandContext) -> Reply:
     assert ctx.actor is not None
     action = ctx.session.get(Action, action_id)
     if action is None:
         return refusal("That action no longer exists.")
+    if action.is_rollup:
+        # Never offered: a prompt names a delivery or an occurrence, not the action they are parts of.
+        return refusal(f"{action.label} is delivered in parts, each answered on its own.",
+                       f"`/milestones show {action.label}` lists them.")  # fmt: skip
     if not may_change(actor=ctx.actor, action=action):
         return refusal(f"You can't update {action.label}: only its owner, their managers or an admin can.")
     if answer.value.startswith("snooze:"):
@@ -111,7 +114,7 @@ def _answer_status(action_id: int, answer: PromptAnswer, ctx: CommandContext) ->
         return refusal(f"`{answer.value}` is not a status.")
     recorded = record_status(session=ctx.session, action=action, status=answer.value, actor=ctx.actor,
                              now=ctx.now, note=answer.note, source=ctx.source,
-                             idempotency_key=answer.message_key)  # fmt: skip
+                             idempotency_key=answer.answer_key)  # fmt: skip
     if recorded is None:
         return _already(action.label, ctx)
     return _receipt(f"{action.label}: {STATUS_LABELS[answer.value]}", answer.note, ctx)
@@ -147,7 +150,7 @@ def _answer_checkin(org_id: int, service_id: int, answer: PromptAnswer, ctx: Com
     day = answer.asked_on if ctx.today - answer.asked_on <= timedelta(days=1) else ctx.today
     recorded = record_report(session=ctx.session, organisation=assignment.organisation, service=assignment.service,
                              level=level.number, reporter=ctx.actor, day=day, now=ctx.now, note=answer.note,
-                             source=ctx.source, idempotency_key=answer.message_key)  # fmt: skip
+                             source=ctx.source, idempotency_key=answer.answer_key)  # fmt: skip
     if recorded is None:
         return _already(f"{assignment.service.name} at {assignment.organisation.name}", ctx)
     return _receipt(f"{assignment.service.name} at {assignment.organisation.name}: {level.label}", answer.note, ctx)

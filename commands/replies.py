@@ -2,8 +2,8 @@
 
 A reply is a title, sections of lines, and a footer. A line is a sequence of inline pieces, so renderers can
 turn a person into a mention and a status into a badge without parsing text. A reply may also carry a
-`Prompt`: a question the recipient answers by clicking (status prompt, escalation check-in), and a `Picture`
-shown after the sections."""
+`Prompt`: a question the recipient answers by clicking (escalation check-in), and a `Picture` shown after the
+sections. A section may carry its own prompt: each action in a bundled status prompt has its own buttons."""
 
 from __future__ import annotations
 
@@ -56,14 +56,6 @@ def line(*pieces: Inline | str) -> Line:
     return tuple(Text(p) if isinstance(p, str) else p for p in pieces)
 
 
-@dataclass
-class Section:
-    heading: str | None = None
-    lines: list[Line] = field(default_factory=list)
-    # Shown after the lines when some were left out: "… and 12 more overdue in this plan".
-    more: str | None = None
-
-
 @dataclass(frozen=True)
 class Choice:
     value: str
@@ -74,16 +66,28 @@ class Choice:
 
 @dataclass(frozen=True)
 class Prompt:
-    """A question answered by clicking. `kind` is `status` (choices are statuses plus `snooze`) or
-    `escalation` (choices are levels). `subject` identifies what is answered (`action:42`,
-    `report:<org>:<service>:<day>`), and together with `asked_on` it makes the answer idempotent."""
+    """A question answered by clicking. `kind` is `status` (choices are statuses plus `snooze`),
+    `escalation` (choices are levels) or `page` (choices turn to another page of a bundled prompt).
+    `subject` identifies what is answered (`bundle:<person>:<action>`, `checkin:<org>:<service>`), and
+    together with `asked_on` and the message clicked it makes the answer idempotent. An empty `question`
+    is not shown (an action's buttons under its own lines)."""
 
-    kind: Literal["status", "escalation"]
+    kind: Literal["status", "escalation", "page"]
     subject: str
     question: str
     choices: tuple[Choice, ...]
     asked_on: date
     allow_note: bool = True
+
+
+@dataclass
+class Section:
+    heading: str | None = None
+    lines: list[Line] = field(default_factory=list)
+    # Shown after the lines when some were left out: "… and 12 more overdue in this plan".
+    more: str | None = None
+    # Buttons about this section alone, shown right under it (one action of a bundled status prompt).
+    prompt: Prompt | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,14 @@ class Reply:
     prompt: Prompt | None = None
     receipt: Receipt | None = None
     picture: Picture | None = None
+    # The clicked message is redrawn as this reply (a bundle after one of its actions was answered, or
+    # another page of it), rather than the reply going to the clicker alone.
+    redraws_prompt: bool = False
+
+    @property
+    def replaces_prompt(self) -> bool:
+        """Whether a click's reply takes the place of the message clicked: a receipt, or a redrawn bundle."""
+        return self.receipt is not None or self.redraws_prompt
 
     def plain_lines(self) -> list[str]:
         """Every line as plain text: for logs, notifications' fallback text and tests."""

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from bot.clock import LONDON
 from bot.directory.models import Person
 from bot.plans.listing import ActionRow, PersonSummary
-from bot.plans.models import STATUS_LABELS
+from bot.plans.models import STATUS_LABELS, Action
 from commands.replies import Line, Mention, Status, Text
 
 STATUS_COLOURS = {
@@ -30,6 +30,15 @@ def status_badge(status: str) -> Status:
 
 def format_date(day: date | None) -> str:
     return day.strftime("%-d %b %Y") if day else "no date"
+
+
+def due_words(action: Action) -> str:
+    """An action's deadline with the timeline as written: `30 Sep 2020 (“September 2020”)`."""
+    if action.open_ended:
+        return f"ongoing from {format_date(action.due_start)} (“{action.due_raw}”)"
+    if action.due_end is None:
+        return f"no date (“{action.due_raw}”)" if action.due_raw else "no date"
+    return f"{format_date(action.due_end)} (“{action.due_raw}”)"
 
 
 def age(since: datetime | None, today: date) -> str:
@@ -70,7 +79,7 @@ def due_line(row: ActionRow, today: date) -> Line:
     return (
         *_row_start(row),
         Text(f" · due {format_date(row.deadline)} ({when}) · "),
-        status_badge(row.status),
+        *_standing(row, today),
     )
 
 

@@ -30,8 +30,9 @@ class Unreachable:
     last_day: date
 
 
-def failed_messages(*, session: Session, limit: int) -> tuple[list[FailedMessage], int]:
-    """Messages given up on for a reason other than "nobody can reach them", newest first, and the total."""
+def failed_messages(*, session: Session, limit: int, offset: int = 0) -> tuple[list[FailedMessage], int]:
+    """Messages given up on for a reason other than "nobody can reach them", newest first (`limit` of them
+    after the first `offset`), and the total."""
     condition = (OutboxMessage.status == "failed", OutboxMessage.last_error != UNREACHABLE)
     total = session.scalar(select(func.count()).select_from(OutboxMessage).where(*condition)) or 0
     rows = session.execute(
@@ -40,6 +41,7 @@ def failed_messages(*, session: Session, limit: int) -> tuple[list[FailedMessage
         .where(*condition)
         .order_by(OutboxMessage.for_day.desc(), OutboxMessage.id.desc())
         .limit(limit)
+        .offset(offset)
     )
     found = [FailedMessage(m.kind, m.recipient, p, m.for_day, m.attempts, m.last_error or "") for m, p in rows]
     return found, total

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock, london_now
 from bot.config import Settings
+from bot.plans.occurrences import extend_occurrences
 from bot.storage.database import Database
 from scheduler.alerts import decide_level_alerts
 from scheduler.calendar import london_instant
@@ -38,6 +39,7 @@ class DailyJob:
 def daily_jobs(settings: Settings) -> list[DailyJob]:
     """In time order, so a catch-up runs the check-in before its chaser."""
     jobs = [
+        DailyJob("occurrences", settings.occurrences_time, extend_recurring_actions),
         DailyJob(
             "digest",
             settings.digest_time,
@@ -66,6 +68,12 @@ def run_decision(*, session: Session, decide: Decide, clock: Clock, settings: Se
     planned = decide(session, london_now(clock).date(), now, settings)
     enqueue(session=session, planned=planned, now=now)
     return planned
+
+
+def extend_recurring_actions(session: Session, today: date, _now: datetime, _settings: Settings) -> list[Planned]:
+    """Not a message: recurring actions get their next occurrences, so the day's prompts can ask about them."""
+    extend_occurrences(session=session, today=today)
+    return []
 
 
 def alert_scan(session: Session, today: date, _now: datetime, _settings: Settings) -> list[Planned]:

@@ -14,15 +14,15 @@ from bot.dashboard.links import DashboardLinks
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import EscalationReport, Level, Service
 from bot.escalation.service import list_levels, previous_level
-from bot.plans.models import Action
 from commands.escalation import level_badge
-from commands.prompts import checkin_prompt, status_prompt
+from commands.prompts import checkin_prompt
 from commands.replies import Reply, Section, Text, line
+from commands.status_bundle import status_bundle
 from commands.views import format_date, mention
 from scheduler.alerts import LEVEL_ALERT, RISE_FLAGGED
 from scheduler.checkins import CHASER, CHECKIN, MISSED_REPORTS
 from scheduler.digest import DIGEST, build_digest
-from scheduler.status_prompts import STATUS_PROMPT
+from scheduler.prompt_bundles import STATUS_PROMPT, read_bundle
 
 T = TypeVar("T")
 
@@ -78,10 +78,10 @@ def build_message(*, lookup: Lookup, kind: str, payload: dict[str, Any], for_day
 
 
 def _status(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
-    action = lookup.get(Action, payload["action_id"])
-    if action is None or not action.is_open:
-        raise Obsolete("the action is closed or gone")
-    return status_prompt(action, today=for_day)
+    bundle = read_bundle(session=lookup.session, payload=payload, day=for_day)
+    if bundle.unanswered == 0:
+        raise Obsolete("every action in it is closed, gone or already answered today")
+    return status_bundle(bundle)
 
 
 def _checkin(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:

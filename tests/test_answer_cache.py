@@ -100,4 +100,4 @@ def test_a_kept_reply_is_handed_out_as_a_copy(seeded_db: Database, clock: FixedC
     with seeded_db.unit_of_work() as session:
         say(session, clock, ADMIN_QUESTION, None).title = "changed by a surface"
     with seeded_db.unit_of_work() as session:
-        assert say(session, clock, ADMIN_QUESTION, None).title == "Overdue actions for plan esr"
+        assert say(session, clock, ADMIN_QUESTION, None).title == "Overdue actions for plan esr, page 1 of 2"

@@ -29,7 +29,11 @@ CARDIFF_AND_VALE_OVERDUE = {
     "esr/1.c@cvuhb", "esr/1.d@cvuhb", "esr/10.b@cvuhb", "esr/10.c@cvuhb", "esr/10.d@cvuhb", "esr/10.e@cvuhb",
     "pcmw-2020-21/2@cvuhb", "pcmw-2020-21/3.i@cvuhb", "pcmw-2020-21/4.i@cvuhb", "pcmw-2020-21/5.i@cvuhb",
     "pcmw-2020-21/6.a@cvuhb",
+    # Recurring: C&V's monthly reporting (PCMW 1) missed October to December 2020, one line for the three;
+    # its two clusters' annual IMTP refreshes were due by the end of September 2020, one line for both.
+    "pcmw-2020-21/1", "cluster-planning/2.1",
 }  # fmt: skip
+MISSED_OCCURRENCES_ON_SHARED_LINES = 2 + 1  # 3 occurrences on one line, 2 on another
 
 
 def test_each_board_owes_its_own_delivery_owned_from_the_directory(seeded_db: Database) -> None:
@@ -57,7 +61,8 @@ def test_a_board_sees_its_own_overdue_deliveries(seeded_db: Database) -> None:
         report = overdue_actions(session=session, today=date(2021, 1, 15), flt=ActionFilter(organisation=board),
                                  per_plan=50)  # fmt: skip
         assert {row.label for group in report.groups for row in group.rows} == CARDIFF_AND_VALE_OVERDUE
-        assert report.total == report.lines == len(CARDIFF_AND_VALE_OVERDUE)
+        assert report.lines == len(CARDIFF_AND_VALE_OVERDUE)
+        assert report.total == len(CARDIFF_AND_VALE_OVERDUE) + MISSED_OCCURRENCES_ON_SHARED_LINES
         reply = say(session, JANUARY, "/milestones overdue org:cvuhb", None)
     assert "Nothing is overdue" not in reply.title
     assert "esr/1.c@cvuhb" in text_of(reply) and "Cai Ynyr" in text_of(reply)
@@ -70,7 +75,7 @@ def test_all_of_wales_shows_one_line_per_action_with_its_roll_up(seeded_db: Data
     assert "esr/1.c@" not in shown
     line = next(row for row in shown.splitlines() if row.lstrip("• ").startswith("esr/1.c "))
     assert "0 of 7 boards done · 7 overdue: AB, BCU, CTM, C&V, HD, Powys, SB" in line
-    assert "(esr) — 7 overdue actions (43 deliveries)" in shown
+    assert "(esr) — 7 overdue actions (43 deliveries and occurrences)" in shown
 
 
 def test_a_board_lead_updating_their_delivery_moves_the_national_roll_up(seeded_db: Database) -> None:

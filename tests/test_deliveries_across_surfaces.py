@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.clock import FixedClock, london_today
 from bot.dashboard.links import dashboard_links
 from bot.directory.models import Organisation
-from bot.exports.actions import actions_table
+from bot.exports.actions import ActionSelection, actions_table
 from bot.server.app import Runtime, build_app
 from bot.storage.database import Database
 from commands.replies import Reply
@@ -56,7 +56,8 @@ class Surfaces:
     def exported_status(self, ref: str) -> str:
         with self.database.unit_of_work() as session:
             wales = session.scalars(select(Organisation).where(Organisation.code == "wales")).one()
-            table = actions_table(session=session, root=wales, today=london_today(self.runtime.clock), plan_key="esr")
+            esr = ActionSelection(plan_key="esr")
+            table = actions_table(session=session, root=wales, today=london_today(self.runtime.clock), selection=esr)
             rows = [dict(zip(table.headings, row, strict=True)) for row in table.rows]
         (row,) = [r for r in rows if r["Ref"] == ref]
         return str(row["Status"])

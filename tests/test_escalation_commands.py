@@ -9,6 +9,8 @@ from sqlalchemy import select
 from bot.clock import FixedClock
 from bot.escalation.models import EscalationReport
 from bot.storage.database import Database
+from commands.replies import inline_text
+from tests.dashboard.live import record_reports
 from tests.helpers import ADMIN, person, reporter_of, say, text_of
 
 
@@ -59,7 +61,22 @@ def test_today_lists_who_has_not_reported_and_history_shows_the_window(seeded_db
         clock.advance(timedelta(days=1))
         say(session, clock, "/escalation report pharmacy 4", assignment.person)
         history = say(session, clock, "/escalation history pharmacy 7d", None)
-        assert history.footer == "2 reports."
+        assert history.footer == "2 reports, newest first."
         board = assignment.organisation.path.split("/")[2]
         scoped = say(session, clock, f"/escalation today org:{board}", None)
         assert "Wales" not in scoped.title and "worst: level 4" in text_of(scoped)
+
+
+def test_a_long_history_pages_back_to_its_first_report(seeded_db: Database, clock: FixedClock) -> None:
+    record_reports(seeded_db, clock, days=30, skip_today=0)
+    with seeded_db.unit_of_work() as session:
+        text, seen, pages = "/escalation history dental 30d", [], 0
+        while text:
+            reply = say(session, clock, text, None)
+            seen += [inline_text(ln) for ln in reply.sections[0].lines]
+            more = reply.sections[0].more
+            text = more.split("`")[1] if more else ""
+            pages += 1
+        total = int((reply.footer or "").split(" ")[0])
+        assert pages > 1 and len(seen) == len(set(seen)) == total
+        assert reply.title.endswith(f"page {pages} of {pages}")

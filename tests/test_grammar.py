@@ -1,11 +1,13 @@
 """The command language: every surface's words parse to the same typed commands."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from commands.grammar import parse, parse_days
 from commands.model import (
+    Admin,
     Assign,
     DueSoon,
     EscalationHistory,
@@ -19,6 +21,7 @@ from commands.model import (
     Snooze,
     Update,
 )
+from commands.paging import Listing, command_text, next_page
 
 
 @pytest.mark.parametrize(
@@ -28,7 +31,11 @@ from commands.model import (
         ("overdue", Overdue()),
         ("milestones overdue plan:esr org:cvuhb lead:HoPC public", Overdue("esr", "cvuhb", "HoPC", True)),
         ('overdue lead:"Directors of Digital"', Overdue(lead="Directors of Digital")),
+        ("overdue plan:esr page:2", Overdue("esr", page=2)),
         ("due", DueSoon()),
+        ("due 2w page:3", DueSoon(days=14, page=3)),
+        ("mine page:2", Mine(page=2)),
+        ("admin unowned page:2", Admin("unowned", page=2)),
         ("due 2w", DueSoon(days=14)),
         ("due 30d", DueSoon(days=30)),
         ("mine", Mine()),
@@ -48,6 +55,7 @@ from commands.model import (
         ("/escalation today org:cvuhb public", EscalationToday(org="cvuhb", public=True)),
         ("/escalation history dental", EscalationHistory("dental")),
         ("/escalation history dental 7d", EscalationHistory("dental", days=7)),
+        ("/escalation history dental 7d page:3", EscalationHistory("dental", days=7, page=3)),
         ("/escalation", Help("escalation")),
     ],
 )
@@ -69,6 +77,9 @@ def test_parses(text: str, expected: object) -> None:
         ("snooze 1.a 2026-13-45", "snooze", "could not read"),
         ("/escalation history dental 999d", "history", "at most a year"),
         ("overdue extra words", "overdue", "didn't expect `extra words`"),
+        ("overdue page:0", "overdue", "`page:0` is not a page number"),
+        ("mine page:two", "mine", "`page:two` is not a page number"),
+        ("admin everything", "admin", "`admin unowned`"),
     ],
 )
 def test_problems_name_the_fix(text: str, topic: str | None, fragment: str) -> None:
@@ -76,6 +87,22 @@ def test_problems_name_the_fix(text: str, topic: str | None, fragment: str) -> N
     assert isinstance(result, ParseProblem)
     assert result.topic == topic
     assert fragment in result.message
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        Overdue("esr", "cvuhb", "Chief Medical Officer", True, page=3),
+        Overdue(lead='say "hi"', page=2),
+        DueSoon(days=30, page=2),
+        Mine(page=4),
+        Admin("unowned", page=2),
+        EscalationHistory("dental", days=7, org="cv-dental-1", page=2),
+    ],
+)
+def test_the_next_page_command_parses_back_to_the_next_page(command: Listing) -> None:
+    assert parse(next_page(command)) == replace(command, page=command.page + 1)
+    assert parse(command_text(command)) == command
 
 
 @pytest.mark.parametrize(("token", "days"), [("14d", 14), ("2w", 14), ("7", 7), ("x", None), ("3m", None)])

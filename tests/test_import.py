@@ -21,13 +21,11 @@ NOW = datetime(2021, 1, 15, 9, 0, tzinfo=UTC)
 
 def test_seed_plans_are_all_imported(seeded_db: Database) -> None:
     with seeded_db.unit_of_work() as session:
-        counts = dict(
-            session.execute(
-                select(Plan.key, func.count(Action.id)).join(Action).where(Action.parent_id.is_(None)).group_by(Plan.key)
-            ).all()
-        )
+        wholes = select(Plan.key, func.count(Action.id)).join(Action).where(Action.parent_id.is_(None))
+        counts = dict(session.execute(wholes.group_by(Plan.key)).all())
         assert counts["esr"] == 17
-        assert counts["pcmw-2020-21"] == 12  # six milestones, multi-date cells split into items
+        # Six milestones, multi-date cells split into items (12), and SPPC's six resource commitments R1-R6.
+        assert counts["pcmw-2020-21"] == 18
         assert action(session, "esr/1.a").due_end == date(2020, 9, 30)
         assert action(session, "esr/10.b").due_end == date(2020, 10, 31)  # "October 20"
         assert action(session, "pcmw-2020-21/3.ii").due_end == date(2021, 3, 31)

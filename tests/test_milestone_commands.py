@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -22,7 +23,13 @@ def test_overdue_groups_by_plan_oldest_first_with_counts(seeded_db: Database, cl
     assert text_of(reply).count("esr/1.a") == 1
     first = "".join(getattr(p, "text", "") for p in esr.lines[0])
     assert first.startswith("esr/1.a") and "107 days overdue" in first  # due 30 Sep 2020, today 15 Jan 2021
-    assert reply.footer is not None and "overdue actions (92 deliveries) in 3 plans" in reply.footer
+    # The footer counts lines and deliveries over every plan: here all plans are shown, so it is their sum.
+    counts = [re.search(r"— (\d+) overdue actions?(?: \((\d+) deliveries and occurrences\))?", h) for h in headings]
+    lines = sum(int(m.group(1)) for m in counts if m)
+    parts = sum(int(m.group(2) or m.group(1)) for m in counts if m)
+    plans = sum(1 for m in counts if m)
+    expected = f"{lines} overdue actions ({parts} deliveries and occurrences) in {plans} plans"
+    assert reply.footer is not None and expected in reply.footer
 
 
 def test_open_ended_and_undated_actions_are_never_overdue(seeded_db: Database, clock: FixedClock) -> None:
@@ -76,15 +83,15 @@ def test_owner_updates_status_and_history_keeps_who_and_when(seeded_db: Database
 
 def test_manager_and_admin_may_update_but_others_are_refused(seeded_db: Database, clock: FixedClock) -> None:
     with seeded_db.unit_of_work() as session:
-        target = action(session, "esr/1.c")
+        target = action(session, "esr/1.c@cvuhb")
         assert target.owner is not None
         stranger = outsider(session, target)
-        refused = say(session, clock, "update esr/1.c on_track", stranger)
+        refused = say(session, clock, "update esr/1.c@cvuhb on_track", stranger)
         assert refused.tone == "refusal" and "only its owner" in refused.title
-        assert action(session, "esr/1.c").status == "not_started"
+        assert action(session, "esr/1.c@cvuhb").status == "not_started"
         if target.owner.manager is not None:
-            assert say(session, clock, "update esr/1.c on_track", target.owner.manager).tone == "success"
-        assert say(session, clock, "update esr/1.c blocked", person(session, ADMIN)).tone == "success"
+            assert say(session, clock, "update esr/1.c@cvuhb on_track", target.owner.manager).tone == "success"
+        assert say(session, clock, "update esr/1.c@cvuhb blocked", person(session, ADMIN)).tone == "success"
 
 
 def test_bad_input_gets_a_clear_answer(seeded_db: Database, clock: FixedClock) -> None:
@@ -153,3 +160,21 @@ def test_ages_count_calendar_days_in_london() -> None:
     assert age(datetime(2021, 6, 30, 23, 30, tzinfo=UTC), date(2021, 7, 1)) == "today"  # 00:30 BST on 1 July
     assert age(datetime(2021, 1, 5, 9, 0, tzinfo=UTC), today) == "10 days ago"
     assert age(None, today) == "never updated"
+
+
+def test_the_same_status_again_records_nothing_and_says_so(seeded_db: Database, clock: FixedClock) -> None:
+    with seeded_db.unit_of_work() as session:
+        owner = action(session, "esr/1.a").owner
+        assert say(session, clock, 'update esr/1.a done "published"', owner).tone == "success"
+        clock.advance(timedelta(hours=2))
+        again = say(session, clock, "update esr/1.a done", owner)
+        assert again.title == "esr/1.a is already Done; nothing recorded." and again.tone == "info"
+        with_note = say(session, clock, 'update esr/1.a completed "really published"', owner)
+        assert with_note.title == "esr/1.a is already Done; nothing recorded, not even the note."
+        assert "really published" in text_of(with_note)
+    with seeded_db.unit_of_work() as session:
+        target = action(session, "esr/1.a")
+        assert [(h.status, h.previous_status, h.note) for h in target.history] == [("done", "not_started", "published")]
+        assert target.status_changed_at == clock.now() - timedelta(hours=2)
+        shown = say(session, clock, "show esr/1.a", None)
+        assert [len(s.lines) for s in shown.sections if s.heading == "History (latest first)"] == [1]

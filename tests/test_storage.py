@@ -101,8 +101,15 @@ def _plan_of_the_statement_sent(database: Database, run: Callable[[Session], Non
         # The seed data is small enough that a scan wins on cost; ask whether the index is usable at all.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
+        # At this size the plain (plan_id, due_end) index costs about the same as the partial ones and may be
+        # picked instead once the seed's recurring actions add their occurrences; set it aside for the
+        # question, and put it back.
+        cursor.execute("SAVEPOINT plain_index_aside")
+        cursor.execute("DROP INDEX ix_actions_plan_due")
         cursor.execute(f"EXPLAIN {statement}", parameters)
-        return " ".join(str(row[0]) for row in cursor.fetchall())
+        details = " ".join(str(row[0]) for row in cursor.fetchall())
+        cursor.execute("ROLLBACK TO SAVEPOINT plain_index_aside")
+        return details
 
 
 def test_filter_shapes_name_the_parameters_they_bind() -> None:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from datetime import datetime, time
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from bot.clock import LONDON, Clock, FixedClock, SystemClock
 from bot.config import get_settings
 from bot.console.session import DEMO_ADMIN, ConsoleChat, UnknownPerson
-from bot.dashboard.links import picture_maker
+from bot.dashboard.links import download_maker, picture_maker
+from bot.directory.service import find_organisation, organisation_codes
 from bot.plans.importer import import_plan
-from bot.plans.reading import PlanFileError, read_plan_file
+from bot.plans.reading import PlanFile, PlanFileError, read_plan_file
 from bot.runtime import configure_logging, open_database
 from bot.shipped_data import load_shipped_data
 
@@ -22,6 +26,7 @@ USAGE_ERROR = 2
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init = subcommands.add_parser("init", help="create or upgrade the database schema")
     init.add_argument("--demo", action="store_true", help="also load the shipped plans, services and demo people")
+    init.add_argument("--now", type=parse_now, help="record the import as at this date or time (ISO)")
     init.set_defaults(run=run_init)
 
     demo = subcommands.add_parser("demo", help="init --demo, then chat with the bot in this terminal")
@@ -40,7 +45,13 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     load.add_argument("--plan", help="the plan's name (tables only; YAML files name themselves)")
     load.add_argument("--key", help="short key used in references such as KEY/1.a (default: from the file name)")
     load.add_argument("--column", action="append", default=[], metavar="NAME=HEADING",
-                      help="map a column: ref, action, lead, timeline, expected_output or recommendation")  # fmt: skip
+                      help="map a column (ref, action, lead, timeline, expected_output, recommendation, "
+                           "owed_by) to the file's heading")  # fmt: skip
+    load.add_argument("--org", help="the organisation the plan belongs to (its code, e.g. cvuhb)")
+    load.add_argument("--owed-by", default="", metavar="WHO",
+                      help="organisations that each owe every row without an owed-by cell: health_boards, clusters, "
+                           "clusters:BOARD or codes, comma-separated")  # fmt: skip
+    load.add_argument("--now", type=parse_now, help="record the import as at this date or time (ISO)")
     load.set_defaults(run=run_import)
 
 
@@ -66,7 +77,8 @@ def run_init(args: argparse.Namespace) -> int:
     print(f"Schema is up to date on {database.engine.url.render_as_string(hide_password=True)}.")
     if args.demo:
         with database.unit_of_work() as session:
-            for summary_line in load_shipped_data(session=session, data_dir=settings.data_dir, now=SystemClock().now()):
+            now = _clock(args.now).now()
+            for summary_line in load_shipped_data(session=session, data_dir=settings.data_dir, now=now):
                 print(summary_line)
     return 0
 
@@ -74,7 +86,9 @@ def run_init(args: argparse.Namespace) -> int:
 def run_say(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings)
-    chat = ConsoleChat(open_database(settings), _clock(args.now), args.email, picture_maker(settings))
+    chat = ConsoleChat(
+        open_database(settings), _clock(args.now), args.email, picture_maker(settings), download_maker(settings)
+    )
     try:
         print(chat.say(args.text))
     except UnknownPerson as problem:
@@ -84,11 +98,17 @@ def run_say(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    run_init(argparse.Namespace(demo=True))
+    run_init(argparse.Namespace(demo=True, now=args.now))
     from bot.console.repl import chat_loop
 
     settings = get_settings()
-    chat = ConsoleChat(open_database(settings, upgrade=False), _clock(args.now), args.email, picture_maker(settings))
+    chat = ConsoleChat(
+        open_database(settings, upgrade=False),
+        _clock(args.now),
+        args.email,
+        picture_maker(settings),
+        download_maker(settings),
+    )
     try:
         return chat_loop(chat)
     except UnknownPerson as problem:
@@ -102,11 +122,29 @@ def run_import(args: argparse.Namespace) -> int:
     overrides = dict(pair.split("=", 1) for pair in args.column if "=" in pair)
     try:
         plan_file = read_plan_file(args.file, key=args.key, name=args.plan, overrides=overrides)
+        if args.owed_by:
+            plan_file = plan_file.model_copy(update={"owed_by": args.owed_by})
     except PlanFileError as problem:
         print(f"Could not import: {problem}", file=sys.stderr)
         return USAGE_ERROR
     database = open_database(settings)
     with database.unit_of_work() as session:
-        summary = import_plan(session=session, plan_file=plan_file, now=SystemClock().now())
+        owned = _belonging_to(session, plan_file, args.org or plan_file.organisation)
+        if isinstance(owned, str):
+            print(f"Could not import: {owned}", file=sys.stderr)
+            return USAGE_ERROR
+        summary = import_plan(session=session, plan_file=owned, now=_clock(args.now).now())
     print("\n".join(summary.lines()))
     return 0
+
+
+def _belonging_to(session: Session, plan_file: PlanFile, code: str | None) -> PlanFile | str:
+    """The plan with its organisation given as the directory's code (`--org` wins over the file's own), or
+    why not: an unknown organisation is refused rather than imported as nobody's."""
+    if code is None:
+        return plan_file
+    organisation = find_organisation(session=session, text=code)
+    if organisation is None:
+        close = difflib.get_close_matches(code.lower(), organisation_codes(session=session), n=3)
+        return f"there is no organisation `{code}`." + (f" Did you mean {' or '.join(close)}?" if close else "")
+    return plan_file.model_copy(update={"organisation": organisation.code})

@@ -11,13 +11,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import SystemClock, london_today
+from bot.cli.core import parse_now
+from bot.clock import FixedClock, SystemClock, london_today
 from bot.config import get_settings
 from bot.dashboard.access import access_link
 from bot.directory.models import Organisation
-from bot.exports.actions import actions_table
+from bot.directory.service import top_organisation
+from bot.exports.actions import MAX_DAYS, ONLY, ActionSelection, actions_table
 from bot.exports.escalation import escalation_table
 from bot.exports.table import FORMATS, Table, write_csv, xlsx_bytes
+from bot.plans.service import PlanNotFound, find_plan_key
 from bot.runtime import configure_logging, open_database
 
 USAGE_ERROR = 2
@@ -38,10 +41,15 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     escalation.add_argument("--to", dest="day_to", type=_day, help="last day (default: today)")
     actions = tables.add_parser("actions", help="one row per plan action, with owner, deadline and status")
     actions.add_argument("--plan", help="only this plan (its key, e.g. esr)")
+    actions.add_argument("--lead", help="only actions whose lead, owner name or owner email contains this")
+    actions.add_argument("--person", metavar="EMAIL", help="only the actions this person owns or contributes to")
+    actions.add_argument("--only", choices=ONLY, help="only the overdue, those due within --days, or the unowned")
+    actions.add_argument("--days", type=int, default=14, help="with --only due: days ahead (default: 14)")
     for parser in (escalation, actions):
         parser.add_argument("--org", default=None, help="only this organisation's subtree (code; default: all Wales)")
         parser.add_argument("--format", choices=FORMATS, help="csv or xlsx (default: from --out, else csv)")
         parser.add_argument("--out", type=Path, help="file to write (default: CSV to standard output)")
+        parser.add_argument("--now", type=parse_now, help="pretend it is this date (ISO), as `say --now` does")
         parser.set_defaults(run=run_export)
 
     dashboard = subcommands.add_parser("dashboard", help="web dashboard tools")
@@ -53,9 +61,9 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _root(session: Session, code: str | None) -> Organisation | None:
-    query = select(Organisation)
-    query = query.where(Organisation.code == code) if code else query.where(Organisation.parent_id.is_(None))
-    return session.scalars(query.order_by(Organisation.id)).first()
+    if code is None:
+        return top_organisation(session=session)
+    return session.scalars(select(Organisation).where(Organisation.code == code)).first()
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -63,20 +71,34 @@ def run_export(args: argparse.Namespace) -> int:
     if fmt == "xlsx" and args.out is None:
         print("An Excel export needs --out FILE.xlsx.", file=sys.stderr)
         return USAGE_ERROR
+    if args.table == "actions" and not 0 < args.days <= MAX_DAYS:
+        print(f"--days must be from 1 to {MAX_DAYS}.", file=sys.stderr)
+        return USAGE_ERROR
     settings = get_settings()
     configure_logging(settings)
-    today = london_today(SystemClock())
+    today = london_today(FixedClock(args.now) if args.now else SystemClock())
     with open_database(settings).unit_of_work() as session:
-        root = _root(session, args.org)
-        if root is None:
-            print(f"There is no organisation `{args.org}`.", file=sys.stderr)
+        table = _table(session, args, today)
+        if isinstance(table, str):
+            print(table, file=sys.stderr)
             return USAGE_ERROR
-        if args.table == "escalation":
-            table = escalation_table(session=session, root=root, day_from=args.day_from, day_to=args.day_to or today)
-        else:
-            table = actions_table(session=session, root=root, today=today, plan_key=args.plan)
         _write(table, fmt, args.out)
     return 0
+
+
+def _table(session: Session, args: argparse.Namespace, today: date) -> Table | str:
+    """The table asked for, or why there is none (an unknown organisation or plan)."""
+    root = _root(session, args.org)
+    if root is None:
+        return f"There is no organisation `{args.org}`."
+    if args.table == "escalation":
+        return escalation_table(session=session, root=root, day_from=args.day_from, day_to=args.day_to or today)
+    plan_key = args.plan and find_plan_key(session=session, key=args.plan)
+    if isinstance(plan_key, PlanNotFound):
+        return f"There is no plan `{args.plan}`." + (
+            f" Did you mean {' or '.join(plan_key.suggestions)}?" if plan_key.suggestions else "")  # fmt: skip
+    selection = ActionSelection(plan_key=plan_key, lead=args.lead, only=args.only, days=args.days, person=args.person)
+    return actions_table(session=session, root=root, today=today, selection=selection)
 
 
 def _write(table: Table, fmt: str, out: Path | None) -> None:

@@ -35,6 +35,9 @@ def render_text(reply: Reply, width: int = 100) -> str:
                                      break_long_words=False, break_on_hyphens=False))  # fmt: skip
         if section.more:
             out.append("    " + section.more)
+        if section.prompt is not None and section.prompt.choices:
+            # The terminal cannot click: the choices are shown so the prompt reads the same everywhere.
+            out.append("    " + " ".join(f"[{choice.label}]" for choice in section.prompt.choices))
     if reply.picture:
         out.append("")
         out.append(f"Picture: {reply.picture.alt_text}")

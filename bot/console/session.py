@@ -9,7 +9,7 @@ from bot.console.render import render_text
 from bot.directory.models import Person
 from bot.directory.service import get_person_by_email
 from bot.storage.database import Database
-from commands.context import CommandContext, PictureLink
+from commands.context import CommandContext, DownloadLink, PictureLink
 from commands.dispatch import answer
 
 DEMO_ADMIN = "admin@example.nhs.wales"
@@ -25,6 +25,7 @@ class ConsoleChat:
     clock: Clock
     email: str = DEMO_ADMIN
     picture_link: PictureLink | None = None
+    download_link: DownloadLink | None = None
 
     def person_name(self) -> str:
         with self.database.unit_of_work() as session:
@@ -33,9 +34,8 @@ class ConsoleChat:
     def say(self, text: str) -> str:
         with self.database.unit_of_work() as session:
             actor = self._person(session)
-            ctx = CommandContext(
-                session=session, actor=actor, clock=self.clock, source="console", picture_link=self.picture_link
-            )
+            ctx = CommandContext(session=session, actor=actor, clock=self.clock, source="console",
+                                 picture_link=self.picture_link, download_link=self.download_link)  # fmt: skip
             reply = answer(text, ctx)
             return render_text(reply)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
@@ -25,6 +26,7 @@ SESSION_COOKIE = "milestones_dashboard"
 # What a signature was made for, so one kind of signed address cannot stand in for another.
 LINK = "link"
 PICTURE = "picture"
+DOWNLOAD = "download"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,21 @@ def picture_link(settings: Settings, org_code: str, *, now: datetime, days: int,
     opening a dashboard session. The day needs no signature: any day's levels are the viewer's to see."""
     extra = {"day": day.isoformat()} if day else {}
     return _signed_url(settings, "/dashboard/tiles.png", PICTURE, org_code, now=now, days=days, **extra)
+
+
+def download_link(settings: Settings, org_code: str, query: dict[str, str], *, now: datetime, days: int) -> str:
+    """The CSV of a list a chat reply could not hold (the organisation's actions narrowed by `query`). A chat
+    link is opened without a dashboard session, so it carries its own signature, made for this download
+    only: its path and query are signed with it, so the link gives exactly the file it was made for, and it
+    opens no session, no page and no other export."""
+    path = f"/dashboard/org/{org_code}/export/actions.csv"
+    return _signed_url(settings, path, download_purpose(path, query), org_code, now=now, days=days, **query)
+
+
+def download_purpose(path: str, query: Mapping[str, str]) -> str:
+    """What a download link's signature covers besides the organisation and expiry: the file and its query."""
+    narrowing = sorted((key, value) for key, value in query.items() if key not in ("org", "until", "sig"))
+    return f"{DOWNLOAD} {path}?{urlencode(narrowing)}"
 
 
 def grant_from_link(secret: str, *, org: str, until: str, sig: str, now: datetime, purpose: str = LINK) -> Grant | None:

@@ -14,7 +14,7 @@ from bot.clock import Clock, london_today
 from bot.dashboard.access import Refusal
 from bot.dashboard.pages import refusal_page
 from bot.directory.models import Organisation
-from bot.exports.actions import actions_table
+from bot.exports.actions import ActionSelection, actions_table
 from bot.exports.escalation import escalation_table
 from bot.exports.table import FORMATS, MEDIA_TYPES, Table, csv_lines, xlsx_bytes
 
@@ -33,7 +33,11 @@ def _day(text: str | None, default: date) -> date | None:
 def _table(request: Request, session: Session, organisation: Organisation, today: date) -> Table | Refusal:
     what, params = request.path_params["what"], request.query_params
     if what == "actions":
-        return actions_table(session=session, root=organisation, today=today, plan_key=params.get("plan") or None)
+        selection = ActionSelection.from_params(params)
+        if selection is None:
+            return Refusal(400, "Selection not understood",
+                           "`only` is overdue, due or unowned; `days` is a number of days up to a year.")  # fmt: skip
+        return actions_table(session=session, root=organisation, today=today, selection=selection)
     day_to = _day(params.get("to"), today)
     day_from = _day(params.get("from"), (day_to or today) - timedelta(days=DEFAULT_EXPORT_DAYS - 1))
     if day_from is None or day_to is None or day_from > day_to:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.config import Settings
-from bot.dashboard.access import access_link, picture_link
+from bot.dashboard.access import access_link, download_link, picture_link
 
 # A digest's links stay usable until the next weekly digest arrives, with a day to spare.
 LINK_DAYS = 8
@@ -24,6 +24,9 @@ class DashboardLinks:
     def picture(self, org_code: str, now: datetime, day: date | None = None) -> str:
         return picture_link(self.settings, org_code, now=now, days=LINK_DAYS, day=day)
 
+    def download(self, org_code: str, query: dict[str, str], now: datetime) -> str:
+        return download_link(self.settings, org_code, query, now=now, days=LINK_DAYS)
+
 
 def dashboard_links(settings: Settings) -> DashboardLinks | None:
     if settings.dashboard_enabled and settings.dashboard_secret:
@@ -35,3 +38,9 @@ def picture_maker(settings: Settings) -> Callable[[str, datetime], str] | None:
     """What chat commands are given to link an organisation's tile picture (see CommandContext)."""
     links = dashboard_links(settings)
     return links.picture if links else None
+
+
+def download_maker(settings: Settings) -> Callable[[str, dict[str, str], datetime], str] | None:
+    """What chat commands are given to link the CSV of a whole list (see CommandContext)."""
+    links = dashboard_links(settings)
+    return links.download if links else None

@@ -16,10 +16,12 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from bot.clock import london_today
 from bot.dashboard.access import (
     BAD_LINK,
+    DOWNLOAD,
     NO_SESSION,
     SESSION_COOKIE,
     Grant,
     Refusal,
+    download_purpose,
     grant_from_cookie,
     grant_from_link,
     grant_from_proxy,
@@ -79,8 +81,9 @@ class DashboardPages:
     def _grant(self, request: Request, session: Session, signed: str | None) -> Grant | Refusal:
         params = request.query_params
         if signed and "sig" in params:
+            purpose = download_purpose(request.url.path, params) if signed == DOWNLOAD else signed
             grant = grant_from_link(self.secret, org=params.get("org", ""), until=params.get("until", ""),
-                                    sig=params["sig"], now=self.runtime.clock.now(), purpose=signed)  # fmt: skip
+                                    sig=params["sig"], now=self.runtime.clock.now(), purpose=purpose)  # fmt: skip
             return grant or BAD_LINK
         header = self.runtime.settings.dashboard_trust_proxy_header
         if header and request.headers.get(header):
@@ -117,7 +120,9 @@ class DashboardPages:
 
     def organisation(self, request: Request, session: Session, organisation: Organisation) -> Response:
         today = london_today(self.runtime.clock)
-        overdue = overdue_actions(session=session, today=today, flt=ActionFilter(organisation=organisation))
+        # Wales is every action, including those no organisation holds yet (see bot/plans/scope.py).
+        scope = None if organisation.parent_id is None else organisation
+        overdue = overdue_actions(session=session, today=today, flt=ActionFilter(organisation=scope))
         return self._page(
             "organisation.html",
             request,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation
 from bot.plans.models import CLOSED_STATUSES, Action, Plan
+from bot.plans.scope import covered_by
 
 # The order people read a delivery bar in: finished first, trouble last.
 BUCKETS = ("done", "on_track", "not_started", "at_risk", "blocked", "overdue")
@@ -22,7 +23,11 @@ BUCKET_LABELS = {
     "at_risk": "At risk",
     "blocked": "Blocked",
     "overdue": "Overdue",
+    "in_parts": "In parts",
 }
+
+
+UNPLACED = "No organisation yet"
 
 
 @dataclass
@@ -49,8 +54,10 @@ class OrganisationProgress:
 
 
 def bucket(today: date) -> ColumnElement[str]:
-    """An open action past its deadline is overdue whatever its last status said."""
+    """An open action past its deadline is overdue whatever its last status said; a roll-up is delivered in
+    parts (its deliveries or occurrences each have their own bucket)."""
     return case(
+        (Action.is_rollup.is_(True), literal("in_parts")),
         (
             and_(
                 Action.status.not_in(CLOSED_STATUSES),
@@ -70,8 +77,8 @@ def plan_progress(*, session: Session, root: Organisation, today: date) -> list[
         select(Plan.key, Plan.name, state, func.count())
         .select_from(Action)
         .join(Plan, Plan.id == Action.plan_id)
-        .join(Organisation, Organisation.id == Action.organisation_id)
-        .where(Organisation.path.startswith(root.path), Action.status != "dropped", Action.is_rollup.is_(False))
+        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+        .where(covered_by(root), Action.status != "dropped", Action.is_rollup.is_(False))
         .group_by(Plan.key, Plan.name, state)
     )
     plans: dict[str, PlanProgress] = {}
@@ -99,4 +106,15 @@ def organisation_progress(*, session: Session, root: Organisation) -> list[Organ
         .group_by(branch.code, branch.name)
     )
     progress = [OrganisationProgress(code, name, int(done or 0), total) for code, name, done, total in rows]
-    return sorted(progress, key=lambda p: (p.code != root.code, p.name))
+    return sorted(progress, key=lambda p: (p.code != root.code, p.name)) + _unplaced(session, root)
+
+
+def _unplaced(session: Session, root: Organisation) -> list[OrganisationProgress]:
+    """At the top, the actions no organisation holds yet, so the table accounts for every action."""
+    if root.parent_id is not None:
+        return []
+    is_done = func.sum(case((Action.status == "done", 1), else_=0))
+    done, total = session.execute(
+        select(is_done, func.count(Action.id)).where(Action.organisation_id.is_(None), Action.status != "dropped")
+    ).one()
+    return [OrganisationProgress("", UNPLACED, int(done or 0), total)] if total else []

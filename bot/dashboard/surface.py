@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute, Route
 
-from bot.dashboard.access import PICTURE
+from bot.dashboard.access import DOWNLOAD, PICTURE
 from bot.dashboard.downloads import download
 from bot.dashboard.pages import DashboardPages
 from bot.delivery.port import ChatPort
@@ -33,7 +33,7 @@ class DashboardSurface:
             Route("/dashboard/tiles.png", pages.guarded(pages.tiles_picture, signed=PICTURE)),
             Route("/dashboard/org/{code}", pages.guarded(pages.organisation)),
             Route("/dashboard/org/{code}/service/{key}", pages.guarded(pages.service)),
-            Route("/dashboard/org/{code}/export/{what}.{fmt}", pages.guarded(download(runtime.clock))),
+            Route("/dashboard/org/{code}/export/{what}.{fmt}", pages.guarded(download(runtime.clock), signed=DOWNLOAD)),
         ]
 
     def chat_port(self, runtime: Runtime) -> ChatPort | None:

@@ -32,6 +32,13 @@ def find_organisation(*, session: Session, text: str) -> Organisation | None:
     )
 
 
+def top_organisation(*, session: Session) -> Organisation | None:
+    """The root of the organisation tree (Wales)."""
+    return session.scalars(
+        select(Organisation).where(Organisation.parent_id.is_(None)).order_by(Organisation.id)
+    ).first()
+
+
 def organisation_codes(*, session: Session) -> list[str]:
     return list(session.scalars(select(Organisation.code).order_by(Organisation.code)))
 

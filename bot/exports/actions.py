@@ -1,18 +1,23 @@
-"""Plan actions with owner, deadline and status (overdue shown as such), one row per action."""
+"""Plan actions with owner, deadline and status (overdue shown as such), one row per row of the actions
+table: nothing is left out for lacking an owner or an organisation. A selection narrows it to the list a
+chat command showed (`overdue`, `due`, `admin unowned`), so "download all" means exactly that list."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import date
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal, get_args
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from bot.clock import LONDON
 from bot.dashboard.plan_delivery import BUCKET_LABELS, bucket
 from bot.directory.models import Organisation, Person
 from bot.exports.table import Cell, Table
-from bot.plans.models import STATUS_LABELS, Action, Plan
+from bot.plans.models import CLOSED_STATUSES, STATUS_LABELS, Action, Plan, action_contributors
+from bot.plans.scope import covered_by
 
 HEADINGS = (
     "Plan",
@@ -28,13 +33,80 @@ HEADINGS = (
     "Delivery",
     "Status changed (UK time)",
 )
+NO_OWNER = "no owner yet"
+NO_ORGANISATION = "no organisation yet"
+
+Only = Literal["overdue", "due", "unowned"]
+ONLY: tuple[Only, ...] = get_args(Only)
+MAX_DAYS = 366
 
 
-def actions_table(*, session: Session, root: Organisation, today: date, plan_key: str | None = None) -> Table:
-    return Table("Plan actions", HEADINGS, _rows(session, root, today, plan_key))
+@dataclass(frozen=True)
+class ActionSelection:
+    """Which actions: all of them, or one plan's, one lead's, one person's (owned or contributed to, as `mine`
+    shows them), only the overdue, those due within `days`, or those nobody owns yet."""
+
+    plan_key: str | None = None
+    lead: str | None = None
+    only: Only | None = None
+    days: int = 14
+    person: str | None = None
+
+    def params(self) -> dict[str, str]:
+        """As the query of a dashboard download address."""
+        values = {"plan": self.plan_key, "lead": self.lead, "only": self.only,
+                  "days": str(self.days) if self.only == "due" else None, "person": self.person}  # fmt: skip
+        return {key: value for key, value in values.items() if value}
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> ActionSelection | None:
+        """None when `only` or `days` is not understood."""
+        only, days = params.get("only") or None, params.get("days") or "14"
+        if (only is not None and only not in ONLY) or not days.isdigit() or not 0 < int(days) <= MAX_DAYS:
+            return None
+        return cls(
+            params.get("plan") or None, params.get("lead") or None, only, int(days), params.get("person") or None
+        )
 
 
-def _rows(session: Session, root: Organisation, today: date, plan_key: str | None) -> Iterator[Sequence[Cell]]:
+def actions_table(
+    *, session: Session, root: Organisation, today: date, selection: ActionSelection | None = None
+) -> Table:
+    return Table("Plan actions", HEADINGS, _rows(session, root, today, selection or ActionSelection()))
+
+
+def _selected(selection: ActionSelection, today: date) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if selection.plan_key:
+        conditions.append(func.lower(Plan.key) == selection.plan_key.lower())
+    if selection.lead:
+        pattern = f"%{selection.lead.lower()}%"
+        conditions.append(or_(func.lower(Action.lead_text).like(pattern), func.lower(Person.name).like(pattern),
+                              func.lower(Person.email).like(pattern)))  # fmt: skip
+    if selection.person:
+        conditions.append(_owned_or_helped_by(selection.person.lower()))
+    if selection.only == "overdue":
+        conditions.append(bucket(today) == "overdue")
+    elif selection.only == "due":
+        conditions += [Action.status.not_in(CLOSED_STATUSES), Action.open_ended.is_(False),
+                       Action.due_end >= today, Action.due_end <= today + timedelta(days=selection.days)]  # fmt: skip
+    elif selection.only == "unowned":
+        conditions.append(Action.owner_id.is_(None))
+    return conditions
+
+
+def _owned_or_helped_by(email: str) -> ColumnElement[bool]:
+    contributor = aliased(Person)
+    helps = exists(
+        select(action_contributors.c.action_id)
+        .join(contributor, contributor.id == action_contributors.c.person_id)
+        .where(action_contributors.c.action_id == Action.id, func.lower(contributor.email) == email)
+    )
+    # As `mine`: contributing to a roll-up is not owning one of its parts.
+    return or_(func.lower(Person.email) == email, and_(Action.is_rollup.is_(False), helps))
+
+
+def _rows(session: Session, root: Organisation, today: date, selection: ActionSelection) -> Iterator[Sequence[Cell]]:
     query = (
         select(
             Plan.key,
@@ -51,14 +123,13 @@ def _rows(session: Session, root: Organisation, today: date, plan_key: str | Non
             bucket(today),
             Action.status_changed_at,
         )
+        .select_from(Action)
         .join(Plan, Plan.id == Action.plan_id)
-        .join(Organisation, Organisation.id == Action.organisation_id)
+        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
         .outerjoin(Person, Person.id == Action.owner_id)
-        .where(Organisation.path.startswith(root.path))
+        .where(covered_by(root), *_selected(selection, today))
         .order_by(Plan.key, Action.id)
     )
-    if plan_key:
-        query = query.where(func.lower(Plan.key) == plan_key.lower())
     for row in session.execute(query.execution_options(yield_per=2000)):
         key, ref, title, lead, owner, email, org, due_raw, due_end, open_ended, status, state, changed = row
         yield (
@@ -66,9 +137,9 @@ def _rows(session: Session, root: Organisation, today: date, plan_key: str | Non
             ref,
             title,
             lead,
-            owner,
+            owner or NO_OWNER,
             email,
-            org,
+            org or NO_ORGANISATION,
             due_raw,
             None if open_ended else due_end,
             STATUS_LABELS.get(status, status),

@@ -58,7 +58,8 @@ _SPACE_LIKE = re.compile(r"[\s\u00a0\u2007\u202f]+")
 _DASH_LIKE = re.compile(r"[\u2010-\u2015\u2212]")
 
 
-def _normalise(raw: str) -> str:
+def normalise_timeline(raw: str) -> str:
+    """The timeline as the readers see it: lower case, plain dashes and spaces, no commas or final stop."""
     text = _DASH_LIKE.sub("-", raw).lower().replace(",", " ")
     text = _SPACE_LIKE.sub(" ", text).strip()
     # Table cells often end with a full stop ("March 2021."); it carries no meaning.
@@ -82,6 +83,11 @@ def _month_number(word: str) -> int | None:
         if name.startswith(word):
             return number
     return None
+
+
+def month_number(word: str) -> int | None:
+    """A month's number from its name or an abbreviation of three letters or more; None for other words."""
+    return _month_number(word)
 
 
 def _full_year(digits: str) -> int:
@@ -351,7 +357,7 @@ def _undated(raw: str, *, open_ended: bool, understood: bool) -> DueWindow:
 
 def parse_due_window(raw: str) -> DueWindow:
     """Read one timeline expression; never raises, and marks text it cannot read as not understood."""
-    text = _normalise(raw)
+    text = normalise_timeline(raw)
     if text in _UNDATED or text in _ONGOING:
         return _undated(raw, open_ended=text in _ONGOING, understood=True)
     span = _parse_bounded(text)

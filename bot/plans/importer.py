@@ -18,6 +18,7 @@ from bot.plans.deliveries import people_by_organisation, sync_deliveries
 from bot.plans.due_window import parse_due_window, split_timeline
 from bot.plans.fan_out import UnknownOwers, default_titles, owing_organisations
 from bot.plans.models import Action, Plan, Recommendation
+from bot.plans.occurrences import sync_recurrence
 from bot.plans.reading import PlanFile, PlanRow
 from bot.plans.service import assign_owner
 
@@ -35,6 +36,7 @@ class ImportSummary:
     split: list[tuple[str, int]] = field(default_factory=list)
     unowned: list[tuple[str, str]] = field(default_factory=list)
     fanned_out: list[tuple[str, int]] = field(default_factory=list)
+    recurring: list[tuple[str, int]] = field(default_factory=list)
     unowned_deliveries: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -48,6 +50,10 @@ class ImportSummary:
             f"  {ref}: could not read the timeline “{raw}”; imported with no due date" for ref, raw in self.unreadable
         ]
         out += [f"  {ref}: no owner found for the lead “{lead}”; assign one" for ref, lead in self.unowned if lead]
+        no_lead = [ref for ref, lead in self.unowned if not lead]
+        if no_lead:
+            refs = ", ".join(no_lead)
+            out.append(f"  {len(no_lead)} actions name no lead and have no owner yet (assign them): {refs}")
         if self.fanned_out:
             out.append(
                 f"  {len(self.fanned_out)} actions are owed by several organisations: "
@@ -58,6 +64,11 @@ class ImportSummary:
             out.append(
                 f"  {len(self.unowned_deliveries)} deliveries have no owner yet (see `admin unowned`): "
                 + ", ".join(self.unowned_deliveries)
+            )
+        if self.recurring:
+            out.append(
+                f"  {len(self.recurring)} actions repeat: {sum(n for _, n in self.recurring):,} occurrences added, "
+                "each with its own status (`show` lists them): " + ", ".join(f"{r} ({n})" for r, n in self.recurring)
             )
         out += [f"  {problem}" for problem in self.problems]
         return out
@@ -148,6 +159,11 @@ class _ImportContext:
             action.owed_by = owed_by
         if owed_by:
             self._fan_out(action, owed_by, role)
+        occurrences = sync_recurrence(session=self.session, action=action, now=self.now)
+        if occurrences:
+            self.summary.recurring.append((row.ref, len(occurrences)))
+        if changed and not action.due_understood:
+            self.summary.unreadable.append((row.ref, row.timeline))
         return action
 
     def _fan_out(self, whole: Action, owed_by: str, role: Role | None) -> None:
@@ -215,8 +231,6 @@ def _apply_row(
     action.due_raw, action.due_start, action.due_end = row.timeline, window.start, window.end
     action.due_precision, action.open_ended, action.due_understood = (
         window.precision, window.open_ended, window.understood)  # fmt: skip
-    if not window.understood:
-        summary.unreadable.append((row.ref, row.timeline))
     if role is not None and role.owner is not None:
         if action.owner is None:
             assign_owner(action=action, owner=role.owner, actor=None, now=now, source="import")

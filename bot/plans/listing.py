@@ -102,21 +102,30 @@ class FilterShape:
 
 
 def overdue_actions(
-    *, session: Session, today: date, flt: ActionFilter, max_plans: int = 8, per_plan: int = 5
+    *,
+    session: Session,
+    today: date,
+    flt: ActionFilter,
+    max_plans: int = 8,
+    per_plan: int = 5,
+    plans_from: int = 0,
+    rows_from: int = 0,
 ) -> OverdueReport:
     """Overdue actions grouped by plan, oldest first: counts for every plan, lines for the first few. The
-    parts of one action (a delivery per board) that are overdue together make one line with a roll-up."""
+    parts of one action (a delivery per board) that are overdue together make one line with a roll-up.
+    `plans_from` skips that many plans and `rows_from` that many lines of each plan (later pages)."""
     connection = session.connection()
     values = {**flt.parameters(), "today": today}
     # `.all()` fetches the rows in one call; iterating a result fetches them one by one, which costs more
     # than the query itself for a few hundred plans.
     counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values).all() if r[3]]
     counts.sort(key=lambda r: (r[4] or date.max, r[1]))
-    shown = counts[:max_plans]
+    shown = counts[plans_from : plans_from + max_plans]
     rows_by_plan: dict[str, list[ActionRow]] = {}
     if shown:
         statement = _oldest_overdue_statement(flt.shape)
-        rank_values = {**values, "plan_ids": [r[0] for r in shown], "per_plan": per_plan}
+        rank_values = {**values, "plan_ids": [r[0] for r in shown], "per_plan": rows_from + per_plan,
+                       "rows_from": rows_from}  # fmt: skip
         found = connection.execute(statement, rank_values).all()
         rows = _with_rollups(session, [_to_row(tuple(c)) for c in found], today, flt)
         for row in rows:
@@ -137,15 +146,17 @@ def _with_rollups(session: Session, rows: list[ActionRow], today: date, flt: Act
 
 
 def due_soon(
-    *, session: Session, today: date, days: int, flt: ActionFilter, limit: int = 30
+    *, session: Session, today: date, days: int, flt: ActionFilter, limit: int = 30, offset: int = 0
 ) -> tuple[list[ActionRow], int]:
-    """Open actions whose deadline falls from today to `days` ahead: the first `limit` and the total."""
+    """Open actions whose deadline falls from today to `days` ahead: `limit` of them after the first `offset`,
+    and the total."""
     count_statement, rows_statement = _due_soon_statements(flt.shape)
-    values = {**flt.parameters(), "today": today, "until": today + timedelta(days=days), "limit": limit}
+    values = {**flt.parameters(), "today": today, "until": today + timedelta(days=days), "limit": limit,
+              "offset": offset}  # fmt: skip
     connection = session.connection()
     total = connection.execute(count_statement, values).scalar_one()
     rows = [_to_row(tuple(v)) for v in connection.execute(rows_statement, values)]
-    return rows, total
+    return _with_rollups(session, rows, today, flt), total
 
 
 @cache
@@ -153,7 +164,7 @@ def _overdue_counts_statement(shape: FilterShape) -> Select[Any]:
     """Per plan: id, key, name, how many overdue, the oldest deadline and how many lines they make (plans
     with none may appear with 0)."""
     owner = aliased(Person)
-    lines = func.count(func.distinct(_line_id()))
+    lines = func.count(func.distinct(_line_id(shape)))
     if shape == FilterShape(by_plan=False, by_organisation=False, by_lead=False):
         # All of Wales: one index range per plan beats grouping every overdue row of the country.
         in_plan = Action.plan_id == Plan.id
@@ -178,9 +189,11 @@ def _overdue_counts_statement(shape: FilterShape) -> Select[Any]:
     )
 
 
-def _line_id() -> ColumnElement[int]:
-    """Parts of one action (deliveries, occurrences) share a line: the action they belong to."""
-    return func.coalesce(Action.whole_id, Action.id)
+def _line_id(shape: FilterShape) -> ColumnElement[int]:
+    """Parts of one action share a line. Nationally that is the whole action (every board's delivery and
+    their occurrences: one line); within an organisation, the part's parent, so a board sees its own
+    delivery with its missed occurrences rather than the national action."""
+    return func.coalesce(Action.parent_id if shape.by_organisation else Action.whole_id, Action.id)
 
 
 @cache
@@ -189,7 +202,7 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
     they belong to, rank the groups (read from the overdue indexes), then fetch the full rows for the
     winners only: the part itself when it is alone, else the action it belongs to."""
     owner = aliased(Person)
-    line_id = _line_id().label("line_id")
+    line_id = _line_id(shape).label("line_id")
     groups = (
         _overdue_query(
             owner,
@@ -213,12 +226,12 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
     shown_id = case((groups.c.parts == 1, groups.c.first_id), else_=groups.c.line_id).label("shown_id")
     ranked = select(shown_id, groups.c.parts, groups.c.oldest, groups.c.first_ref, rank).subquery()
     statement: Select[Any] = (
-        select(*_row_columns(owner), ranked.c.parts)  # type: ignore[call-overload]
+        select(*_row_columns(owner), ranked.c.parts, ranked.c.oldest)  # type: ignore[call-overload]
         .select_from(ranked)
         .join(Action, Action.id == ranked.c.shown_id)
         .join(Plan, Plan.id == Action.plan_id)
         .outerjoin(owner, owner.id == Action.owner_id)
-        .where(ranked.c.rank <= bindparam("per_plan"))
+        .where(ranked.c.rank <= bindparam("per_plan"), ranked.c.rank > bindparam("rows_from"))
         .order_by(ranked.c.oldest, ranked.c.first_ref)
     )
     return statement
@@ -226,6 +239,8 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
 
 @cache
 def _due_soon_statements(shape: FilterShape) -> tuple[Select[Any], Select[Any]]:
+    """How many lines fall due in the window, and a page of them soonest first; as in `overdue`, the parts
+    of one action due in the window make one line."""
     owner = aliased(Person)
     window = (
         Action.status.not_in(CLOSED_STATUSES),
@@ -234,16 +249,38 @@ def _due_soon_statements(shape: FilterShape) -> tuple[Select[Any], Select[Any]]:
         Action.due_end >= bindparam("today"),
         Action.due_end <= bindparam("until"),
     )
-    base = (
-        select(*_row_columns(owner))  # type: ignore[call-overload]
+    line_id = _line_id(shape).label("line_id")
+    matching = select(Action.id).select_from(Action)
+    if shape.by_lead:
+        matching = matching.outerjoin(owner, owner.id == Action.owner_id)
+    matching = _apply_filter(matching.where(*window), owner, shape)
+    groups = (
+        select(
+            line_id,
+            func.min(Action.due_end).label("oldest"),
+            func.min(Plan.key).label("plan_key"),
+            func.min(Action.ref).label("first_ref"),
+            func.min(Action.id).label("first_id"),
+            func.count().label("parts"),
+        )
         .select_from(Action)
         .join(Plan, Plan.id == Action.plan_id)
-        .outerjoin(owner, owner.id == Action.owner_id)
-        .where(*window)
+        .where(Action.id.in_(matching))
+        .group_by(line_id)
+        .subquery()
     )
-    query = _apply_filter(base, owner, shape)
-    count = select(func.count()).select_from(query.subquery())
-    rows = query.order_by(Action.due_end, Plan.key, Action.ref).limit(bindparam("limit"))
+    count = select(func.count()).select_from(groups)
+    shown_id = case((groups.c.parts == 1, groups.c.first_id), else_=groups.c.line_id)
+    rows = (
+        select(*_row_columns(owner), groups.c.parts, groups.c.oldest)  # type: ignore[call-overload]
+        .select_from(groups)
+        .join(Action, Action.id == shown_id)
+        .join(Plan, Plan.id == Action.plan_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .order_by(groups.c.oldest, groups.c.plan_key, groups.c.first_ref)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
     return count, rows
 
 
@@ -312,9 +349,29 @@ def _to_row(values: tuple[object, ...]) -> ActionRow:
         title=title,  # type: ignore[arg-type]
         lead_text=lead,  # type: ignore[arg-type]
         owner=owner,
-        deadline=None if open_ended else due_end,  # type: ignore[arg-type]
+        # A line standing for several overdue parts is as late as its oldest.
+        deadline=parts[1] if len(parts) > 1 and parts[0] > 1 else None if open_ended else due_end,  # type: ignore[arg-type,operator]
         due_raw=due_raw,  # type: ignore[arg-type]
         status=status,  # type: ignore[arg-type]
         status_changed_at=changed_at,  # type: ignore[arg-type]
         parts_matched=parts[0] if parts else 1,  # type: ignore[arg-type]
     )
+
+
+def unowned_actions(*, session: Session, limit: int, offset: int = 0) -> tuple[list[ActionRow], int]:
+    """Actions nobody owns yet (their lead matched no role at import), by plan and reference: `limit` of
+    them after the first `offset`, and how many there are."""
+    owner = aliased(Person)
+    unowned = Action.owner_id.is_(None)
+    total = session.scalar(select(func.count()).select_from(Action).where(unowned)) or 0
+    query = (
+        select(*_row_columns(owner))  # type: ignore[call-overload]
+        .select_from(Action)
+        .join(Plan, Plan.id == Action.plan_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .where(unowned)
+        .order_by(Plan.key, Action.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [_to_row(tuple(v)) for v in session.execute(query)], total

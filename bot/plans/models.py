@@ -207,7 +207,8 @@ class Action(Base):
         return self.status not in CLOSED_STATUSES
 
     def deadline(self) -> date | None:
-        return None if self.open_ended else self.due_end
+        # A roll-up has nothing of its own to miss: its deliveries and occurrences carry the deadlines.
+        return None if self.open_ended or self.is_rollup else self.due_end
 
     def parts(self) -> list[Action]:
         """The rows that are parts of this one (its deliveries or occurrences)."""

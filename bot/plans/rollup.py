@@ -18,6 +18,7 @@ from bot.directory.models import Organisation
 from bot.plans.fan_out import short_name
 from bot.plans.models import CLOSED_STATUSES, Action
 
+NAMED_IN_SUMMARY = 8
 PART_NOUNS = {"health_board": ("board", "boards"), "cluster": ("cluster", "clusters")}
 
 
@@ -44,7 +45,11 @@ class Rollup:
     def summary(self) -> str:
         text = f"{self.done} of {len(self.parts)} {self.noun} done"
         if self.overdue:
-            text += f" · {len(self.overdue)} overdue: " + ", ".join(part.label for part in self.overdue)
+            named = [part.label for part in self.overdue]
+            if len(named) > NAMED_IN_SUMMARY:
+                # A line stays a line; `show` lists every part.
+                named = [*named[: NAMED_IN_SUMMARY - 1], f"and {len(named) - NAMED_IN_SUMMARY + 1} more"]
+            text += f" · {len(self.overdue)} overdue: " + ", ".join(named)
         return text
 
 

@@ -62,6 +62,23 @@ def _close_labels(session: Session, text: str) -> list[str]:
     return list(dict.fromkeys(close))[:3]
 
 
+@dataclass(frozen=True)
+class PlanNotFound:
+    key: str
+    suggestions: list[str]
+    known: list[str]
+
+
+def find_plan_key(*, session: Session, key: str) -> str | PlanNotFound:
+    """The plan's key as stored (keys are matched without regard to case), or what it might have meant."""
+    known = sorted(session.scalars(select(Plan.key)))
+    by_lower = {k.lower(): k for k in known}
+    if key.lower() in by_lower:
+        return by_lower[key.lower()]
+    close = difflib.get_close_matches(key.lower(), list(by_lower), n=3, cutoff=0.5)
+    return PlanNotFound(key, [by_lower[c] for c in close], known)
+
+
 def may_change(*, actor: Person, action: Action) -> bool:
     """Only the owner, someone up the owner's line of management, or an admin may update or reassign."""
     if actor.is_admin:

@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
-from bot.slack.blocks import fallback_text, reply_blocks
+from bot.slack.blocks import fallback_text
 from bot.slack.identity import resolve_person
-from bot.slack.prompts import decode
+from bot.slack.prompts import decode, message_blocks
 from bot.storage.delivery import ProcessedDelivery
 from commands.context import CommandContext
 from commands.prompts import PromptAnswer, answer_prompt
@@ -40,33 +40,34 @@ class Click:
 
 
 def record_click(runtime: Runtime, client: WebClient, click: Click) -> Reply:
-    """The receipt when recorded; otherwise a refusal or 'already answered' for the clicker alone."""
-    answer = decode(click.value)
-    if answer is None:
+    """The receipt or redrawn prompt when recorded; otherwise a refusal or 'already answered' for the clicker."""
+    decoded = decode(click.value)
+    if decoded is None:
         return refusal("That button belongs to a prompt I no longer understand.", "Use `/milestones help` instead.")
+    answer = PromptAnswer(decoded.subject, decoded.choice, decoded.asked_on, click.message_key, click.note or None)
     try:
         with runtime.database.unit_of_work() as session:
-            if session.get(ProcessedDelivery, click.message_key) is not None:
+            if session.get(ProcessedDelivery, answer.answer_key) is not None:
                 return ALREADY_ANSWERED
             actor = resolve_person(session=session, client=client, user_id=click.user_id)
             ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack")
-            reply = answer_prompt(PromptAnswer(answer.subject, answer.choice, answer.asked_on, click.message_key,
-                                               click.note or None), ctx)  # fmt: skip
+            reply = answer_prompt(answer, ctx)
             if reply.receipt is not None:
-                # Covers every kind of answer (snoozes too); a concurrent duplicate fails here and its
-                # whole transaction rolls back.
-                session.add(ProcessedDelivery(key=click.message_key, received_at=ctx.now))
+                # Covers every kind of answer (snoozes too), one per message and subject (each action of a
+                # bundle); a concurrent duplicate fails here and its whole transaction rolls back.
+                session.add(ProcessedDelivery(key=answer.answer_key, received_at=ctx.now))
                 session.flush()
             return reply
     except IntegrityError:
         return ALREADY_ANSWERED
 
 
-def replace_with_receipt(client: WebClient, click: Click, receipt: Reply) -> None:
-    """The prompt becomes what was recorded, by whom and when, and loses its buttons."""
+def replace_prompt(client: WebClient, click: Click, reply: Reply) -> None:
+    """The clicked message becomes the reply: a receipt without buttons, or the bundle redrawn with the
+    answered action's buttons gone (or another page of it)."""
     try:
-        client.chat_update(channel=click.channel, ts=click.message_ts, blocks=reply_blocks(receipt),
-                           text=fallback_text(receipt))  # fmt: skip
+        client.chat_update(channel=click.channel, ts=click.message_ts, blocks=message_blocks(reply),
+                           text=fallback_text(reply))  # fmt: skip
     except SlackApiError as problem:
         # The answer is recorded; a stale prompt only invites a click that will say "already answered".
         log.warning("could not update prompt %s: %s", click.message_key, problem.response.get("error"))

@@ -6,6 +6,7 @@ lines at the end, replaced by a count of what was left out, never a line cut in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from commands.replies import Inline, Line, Link, Mention, Picture, Reply, Section, Status, Text
@@ -103,29 +104,45 @@ def section_texts(section: Section) -> list[str]:
     return texts
 
 
-def _body_blocks(reply: Reply) -> list[tuple[Block, int]]:
-    """Every body block with the number of reply lines it carries (for the 'not shown' count)."""
-    body: list[tuple[Block, int]] = []
+SectionExtra = Callable[[Section], list[Block]]
+
+
+def _body_units(reply: Reply, extra: SectionExtra | None) -> list[tuple[list[Block], int]]:
+    """The body in units that are kept or dropped whole, each with the number of reply lines it carries (for
+    the 'not shown' count): every text block alone, except a section with its own buttons (`extra`), which
+    stays together with them."""
+    units: list[tuple[list[Block], int]] = []
     for section in reply.sections:
-        texts = section_texts(section)
-        for text in texts:
-            body.append((text_section(text), text.count("\n• ") + text.startswith("• ")))
+        texts = [(text_section(text), text.count("\n• ") + text.startswith("• ")) for text in section_texts(section)]
+        below = extra(section) if extra is not None else []
+        if below:
+            units.append(([block for block, _ in texts] + below, sum(lines for _, lines in texts)))
+        else:
+            units.extend(([block], lines) for block, lines in texts)
         if section.more:
-            body.append((context(escape(section.more)), 0))
-    return body
+            units.append(([context(escape(section.more))], 0))
+    return units
 
 
-def reply_blocks(reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS, reserve: int = 0) -> list[Block]:
-    """The reply's blocks, leaving room for `reserve` more (a prompt's buttons) within `max_blocks`."""
+def reply_blocks(
+    reply: Reply, *, max_blocks: int = MAX_MESSAGE_BLOCKS, reserve: int = 0, extra: SectionExtra | None = None
+) -> list[Block]:
+    """The reply's blocks, leaving room for `reserve` more (a prompt's buttons) within `max_blocks`. `extra`
+    gives blocks to show right under a section (its own buttons)."""
     footer = [context(escape(reply.footer))] if reply.footer else []
     picture = [image_block(reply.picture)] if reply.picture else []
     blocks = [title_block(reply)]
-    body = _body_blocks(reply)
     room = max_blocks - reserve - len(blocks) - len(picture) - len(footer)
-    if len(body) > room:
-        hidden = sum(lines for _, lines in body[room - 1 :])
-        body = [*body[: room - 1], (context(f"… and {hidden:,} more lines not shown here."), 0)]
-    blocks.extend(block for block, _ in body)
+    used = 0
+    units = _body_units(reply, extra)
+    for index, (unit, _) in enumerate(units):
+        rest = len(units) - index - 1
+        if used + len(unit) > (room if rest == 0 else room - 1):
+            hidden = sum(lines for _, lines in units[index:])
+            blocks.append(context(f"… and {hidden:,} more lines not shown here."))
+            break
+        blocks.extend(unit)
+        used += len(unit)
     return blocks + picture + footer
 
 

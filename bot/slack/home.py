@@ -12,7 +12,8 @@ from bot.plans.service import actions_owned_by
 from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, reply_blocks
 from commands.context import CommandContext
 from commands.escalation import level_badge
-from commands.milestones import UNKNOWN_PERSON, mine
+from commands.lists import mine
+from commands.milestones import UNKNOWN_PERSON
 from commands.model import Mine
 from commands.replies import Line, Reply, Section, Text, line, refusal
 from commands.views import mention, plural

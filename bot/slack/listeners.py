@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack.answers import Click, record_click, replace_with_receipt
+from bot.slack.answers import Click, record_click, replace_prompt
 from bot.slack.blocks import fallback_text, reply_blocks
 from bot.slack.events import first_delivery, publish_home
 from bot.slack.payloads import BlockAction, ClickedElement, NoteMetadata, SlashCommand
@@ -42,16 +42,16 @@ def register(app: App, runtime: Runtime) -> None:
         if click is None:
             return
         reply = record_click(runtime, client, click)
-        if reply.receipt is not None:
-            replace_with_receipt(client, click, reply)
+        if reply.replaces_prompt:
+            replace_prompt(client, click, reply)
         else:
             _tell_clicker(respond, reply)
 
-    def on_note(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def on_note(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
         clicked = BlockAction.model_validate(body)
-        modal = note_modal(options_in_message(clicked.message), channel=clicked.container.channel_id,
-                           message_ts=clicked.container.message_ts)  # fmt: skip
+        options = options_in_message(clicked.message, ClickedElement.model_validate(action).value)
+        modal = note_modal(options, channel=clicked.container.channel_id, message_ts=clicked.container.message_ts)
         client.views_open(trigger_id=clicked.trigger_id, view=modal)
 
     def on_note_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
@@ -62,7 +62,7 @@ def register(app: App, runtime: Runtime) -> None:
             ack(response_action="errors", errors={"note": reply.title})
             return
         ack()
-        replace_with_receipt(client, click, reply)
+        replace_prompt(client, click, reply)
 
     def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") == "home" and first_delivery(runtime, body.get("event_id")):

@@ -1,5 +1,5 @@
-"""Prompts as Block Kit: buttons (status prompt) or a select (escalation check-in), plus "Add a note",
-which opens a modal with the same choices and a note box.
+"""Prompts as Block Kit: buttons (each action of a status prompt, page turns) or a select (escalation
+check-in), plus "Add a note", which opens a modal with the same row's choices and a note box.
 
 What a click means travels in the element's value as `subject|choice|asked_on`, so answering needs no
 state kept between sending the prompt and the click."""
@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Block, escape, reply_blocks, shorten
-from commands.replies import Choice, Prompt, Reply
+from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Block, escape, reply_blocks, shorten, text_section
+from commands.replies import Choice, Prompt, Reply, Section
 
 ANSWER_ACTION = "milestones.prompt.answer"
 NOTE_ACTION = "milestones.prompt.note"
 NOTE_VIEW = "milestones.prompt.note_view"
-PROMPT_BLOCKS = 2  # the question and its actions row
+MAX_BLOCK_ID_CHARS = 255
 # Slack's limits for options: 75 characters of text or description, 150 of value.
 MAX_OPTION_CHARS = 75
 BUTTON_STYLES = {"on_track": "primary", "done": "primary", "blocked": "danger"}
@@ -66,34 +66,48 @@ def _button(prompt: Prompt, index: int, choice: Choice) -> dict[str, Any]:
 
 
 def _choice_elements(prompt: Prompt) -> list[dict[str, Any]]:
-    if prompt.kind == "status":
+    if prompt.kind != "escalation":
         return [_button(prompt, index, choice) for index, choice in enumerate(prompt.choices)]
     return [{"type": "static_select", "action_id": f"{ANSWER_ACTION}.select", "placeholder": plain("Choose a level"),
              "options": [option(prompt, choice) for choice in prompt.choices]}]  # fmt: skip
 
 
-def prompt_blocks(prompt: Prompt) -> list[Block]:
+def prompt_blocks(prompt: Prompt, block_id: str = "prompt") -> list[Block]:
+    """The question (when there is one) and a row of its controls. Each row in a message has its own block
+    id: the note button carries it, so the note modal offers the choices of the row it was opened from."""
     elements = _choice_elements(prompt)
     if prompt.allow_note:
-        elements.append({"type": "button", "action_id": NOTE_ACTION, "text": plain("Add a note"), "value": "note"})
-    return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{escape(prompt.question)}*"}},
-        {"type": "actions", "block_id": "prompt", "elements": elements},
-    ]
+        elements.append({"type": "button", "action_id": NOTE_ACTION, "text": plain("Add a note"), "value": block_id})
+    question = [text_section(f"*{escape(prompt.question)}*")] if prompt.question else []
+    return [*question, {"type": "actions", "block_id": block_id, "elements": elements}]
+
+
+def section_prompt_blocks(section: Section) -> list[Block]:
+    """The buttons of one action in a bundled prompt, right under its lines."""
+    if section.prompt is None or not section.prompt.choices:
+        return []
+    return prompt_blocks(section.prompt, block_id=shorten(f"prompt:{section.prompt.subject}", MAX_BLOCK_ID_CHARS))
 
 
 def message_blocks(reply: Reply) -> list[Block]:
-    """A whole message: the reply, then the prompt's controls when it asks something."""
+    """A whole message: the reply with each section's buttons, then the prompt's controls when it asks
+    something."""
     if reply.prompt is None:
-        return reply_blocks(reply)
-    return reply_blocks(reply, max_blocks=MAX_MESSAGE_BLOCKS, reserve=PROMPT_BLOCKS) + prompt_blocks(reply.prompt)
+        return reply_blocks(reply, extra=section_prompt_blocks)
+    controls = prompt_blocks(reply.prompt)
+    body = reply_blocks(reply, max_blocks=MAX_MESSAGE_BLOCKS, reserve=len(controls), extra=section_prompt_blocks)
+    return body + controls
 
 
-def options_in_message(message: dict[str, Any]) -> list[dict[str, Any]]:
-    """The prompt's choices, read back from the message that was clicked, for the note modal."""
+def options_in_message(message: dict[str, Any], block_id: str | None = None) -> list[dict[str, Any]]:
+    """The choices of the row whose note button was clicked (every row's, for a message from before rows
+    had their own ids), read back from the message, for the note modal."""
+    rows = [b for b in message.get("blocks", []) if b.get("type") == "actions"]
+    if any(row.get("block_id") == block_id for row in rows):
+        rows = [row for row in rows if row.get("block_id") == block_id]
     options: list[dict[str, Any]] = []
-    for block in message.get("blocks", []):
-        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+    for row in rows:
+        for element in row.get("elements", []):
             if element.get("action_id", "").startswith(ANSWER_ACTION):
                 if element["type"] == "button":
                     options.append({"text": element["text"], "value": element["value"]})

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
-from bot.dashboard.links import picture_maker
+from bot.dashboard.links import download_maker, picture_maker
 from bot.slack.identity import resolve_person
 from commands.context import CommandContext
 from commands.dispatch import answer
@@ -25,7 +25,8 @@ def answer_command(runtime: Runtime, client: WebClient, *, user_id: str, command
         with runtime.database.unit_of_work() as session:
             actor = resolve_person(session=session, client=client, user_id=user_id)
             ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack",
-                                 picture_link=picture_maker(runtime.settings))  # fmt: skip
+                                 picture_link=picture_maker(runtime.settings),
+                                 download_link=download_maker(runtime.settings))  # fmt: skip
             return answer(f"{command} {text}".strip(), ctx)
     except Exception:
         # dispatch.answer already turns faults inside a command into a reply; this catches storage outages.

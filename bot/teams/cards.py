@@ -1,8 +1,9 @@
 """Renders a platform-neutral Reply as an Adaptive Card (schema 1.5, what Teams desktop and mobile show).
 
 Teams refuses messages over about 28 KB, so lines are added until the card reaches CARD_BUDGET and the rest is
-replaced by a count. Prompts become Action.Execute buttons (status) or a level choice set (escalation check-in);
-the click comes back as an `adaptiveCard/action` invoke with verb ANSWER_VERB."""
+replaced by a count. Prompts become Action.Execute buttons (each action of a bundled status prompt, in its own
+container, and page turns) or a level choice set (escalation check-in); the click comes back as an
+`adaptiveCard/action` invoke with verb ANSWER_VERB."""
 
 from __future__ import annotations
 
@@ -60,19 +61,45 @@ def _fit_sections(sections: list[Section], budget: int) -> list[Element]:
     used = _size(_cut_note(99_999))  # room kept for the note itself
     total = sum(len(section.lines) for section in sections)
     shown = 0
-    for section in sections:
-        candidates = [_text_block(section.heading, weight="Bolder", spacing="Medium")] if section.heading else []
-        candidates += [_line_block(pieces) for pieces in section.lines]
-        if section.more:
-            candidates.append(_text_block(section.more, is_subtle=True))
-        for element in candidates:
-            size = _size(element)
-            if used + size > budget:
-                return [*elements, _cut_note(total - shown)]
-            elements.append(element)
-            used += size
-            shown += element.get("type") == "RichTextBlock"
+    for element, lines in (unit for section in sections for unit in _section_units(section)):
+        size = _size(element)
+        if used + size > budget:
+            return [*elements, _cut_note(total - shown)]
+        elements.append(element)
+        used += size
+        shown += lines
     return elements
+
+
+def _section_units(section: Section) -> list[tuple[Element, int]]:
+    """The section's elements, each with the number of reply lines it shows. A section with its own prompt
+    (one action of a bundle) is one container with its buttons, kept or cut whole."""
+    heading = [_text_block(section.heading, weight="Bolder", spacing="Medium")] if section.heading else []
+    lines = [_line_block(pieces) for pieces in section.lines]
+    more = [_text_block(section.more, is_subtle=True)] if section.more else []
+    if section.prompt is not None:
+        items = [*heading, *lines, *_section_prompt(section.prompt), *more]
+        return [({"type": "Container", "items": items, "spacing": "Medium"}, len(lines))]
+    return [(element, 0) for element in heading] + [(element, 1) for element in lines] + [(e, 0) for e in more]
+
+
+def note_input_id(subject: str) -> str:
+    """Teams sends every input of the card with a click, so each action's note box in a bundled prompt has
+    an id of its own, made from what its buttons answer."""
+    return f"{NOTE_INPUT}.{subject}"
+
+
+def _section_prompt(prompt: Prompt) -> list[Element]:
+    """An action's own buttons (and note box) inside a bundled prompt."""
+    data = {"subject": prompt.subject, "asked_on": prompt.asked_on.isoformat()}
+    box = [_note_box(note_input_id(prompt.subject))] if prompt.allow_note else []
+    actions = [_execute(choice.label, {**data, "value": choice.value}) for choice in prompt.choices]
+    return [*box, {"type": "ActionSet", "actions": actions}]
+
+
+def _note_box(input_id: str) -> Element:
+    return {"type": "Input.Text", "id": input_id, "placeholder": "Add a note (optional)", "isMultiline": True,
+            "maxLength": 500}  # fmt: skip
 
 
 def _image(picture: Picture) -> Element:
@@ -143,8 +170,7 @@ def _prompt_elements(prompt: Prompt) -> tuple[list[Element], list[Element]]:
     else:
         actions = [_execute(choice.label, {**data, "value": choice.value}) for choice in prompt.choices]
     if prompt.allow_note:
-        body.append({"type": "Input.Text", "id": NOTE_INPUT, "placeholder": "Add a note (optional)",
-                     "isMultiline": True, "maxLength": 500})  # fmt: skip
+        body.append(_note_box(NOTE_INPUT))
     return body, actions
 
 

@@ -9,10 +9,10 @@ from datetime import date
 from typing import Any
 
 from microsoft_teams.api import InvokeResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.delivery.port import DeliveryFailed
-from bot.teams.cards import ANSWER_VERB, CARD_CONTENT_TYPE, render_card
+from bot.teams.cards import ANSWER_VERB, CARD_CONTENT_TYPE, note_input_id, render_card
 from bot.teams.connector import card_message
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
@@ -25,7 +25,10 @@ log = logging.getLogger(__name__)
 
 
 class CardAnswer(BaseModel):
-    """The card's action data merged with its inputs (Teams sends both in `value.action.data`)."""
+    """The card's action data merged with every input of the card (Teams sends both in `value.action.data`).
+    A bundled prompt has a note box per action, named after the subject its buttons answer."""
+
+    model_config = ConfigDict(extra="allow")
 
     subject: str
     asked_on: date
@@ -34,7 +37,8 @@ class CardAnswer(BaseModel):
     note: str | None = None
 
     def prompt_answer(self, message_key: str) -> PromptAnswer:
-        note = (self.note or "").strip() or None
+        typed = (self.model_extra or {}).get(note_input_id(self.subject), self.note)
+        note = str(typed or "").strip() or None
         return PromptAnswer(self.subject, self.value or self.level or "", self.asked_on, message_key, note)
 
 

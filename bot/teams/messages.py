@@ -10,7 +10,7 @@ from typing import Any
 
 from microsoft_teams.api.activities.utils.strip_mentions_text import strip_mentions_text
 
-from bot.dashboard.links import picture_maker
+from bot.dashboard.links import download_maker, picture_maker
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
 from bot.teams.turn import TeamsBot, first_delivery, unknown_person
@@ -52,5 +52,6 @@ def _answer(bot: TeamsBot, origin: Origin, activity_id: str, text: str) -> Reply
             clock=runtime.clock,
             source="teams",
             picture_link=picture_maker(runtime.settings),
+            download_link=download_maker(runtime.settings),
         )
         return answer(text, ctx)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -31,3 +31,20 @@ def managers(session: Session) -> set[str]:
     """People who manage someone and belong to an organisation: the digest's readers."""
     managed = select(Person.manager_id).where(Person.manager_id.is_not(None))
     return set(session.scalars(select(Person.email).where(Person.id.in_(managed), Person.organisation_id.is_not(None))))
+
+
+def weekly_overdue_for(session: Session, email: str, count: int, day: date) -> list[Action]:
+    """Gives `count` open actions (no roll-ups) to someone who owned none, each overdue by a different number
+    of whole weeks on `day`, so that all their weekly overdue prompts fall on `day`. Oldest deadline first."""
+    from tests.helpers import person
+
+    owner = person(session, email)
+    assert session.scalar(select(Action.id).where(Action.owner_id == owner.id).limit(1)) is None
+    chosen = list(
+        session.scalars(select(Action).where(Action.is_rollup.is_(False)).order_by(Action.id.desc()).limit(count))
+    )
+    for weeks, act in zip(range(count, 0, -1), chosen, strict=True):
+        act.owner, act.status, act.open_ended = owner, "not_started", False
+        act.due_start, act.due_end = None, day - timedelta(weeks=weeks)
+    session.flush()
+    return chosen

@@ -25,12 +25,17 @@ def test_admins_see_unreachable_people_and_others_are_refused(sim: Simulation) -
     _deliver_checkins(sim, FlakyPort(reachable=False))
     with sim.database.unit_of_work() as session:
         reply = text_of(say(session, sim.clock, "/milestones admin unreachable", person(session, ADMIN)))
-        assert reply.splitlines()[0] == "24 people no chat platform can reach"  # 28 check-ins, 24 reporters
-        assert "Nerys Awbery · 3 messages undelivered, last for 4 May 2021" in reply
+        # 28 check-ins, 24 reporters: twenty a page
+        assert reply.splitlines()[0] == "24 people no chat platform can reach, page 1 of 2"
+        assert "… 4 more: `/milestones admin unreachable page:2`" in reply
+        rest = text_of(say(session, sim.clock, "/milestones admin unreachable page:2", person(session, ADMIN)))
+        assert rest.splitlines()[0] == "24 people no chat platform can reach, page 2 of 2"
+        assert "Nerys Awbery · 3 messages undelivered, last for 4 May 2021" in reply + rest
+        assert len(set(reply.splitlines()[1:21] + rest.splitlines()[1:5])) == 24
         assert text_of(say(session, sim.clock, "admin failed", person(session, ADMIN))) == "No messages have failed."
         someone = person(session, "nerys.awbery@example.nhs.wales")
         assert say(session, sim.clock, "admin unreachable", someone).title == (
-            "Only administrators can see delivery problems."
+            "Only administrators can see delivery problems and unowned actions."
         )
 
 
@@ -46,4 +51,4 @@ def test_admins_see_messages_that_failed_after_retries(sim: Simulation) -> None:
 def test_admin_needs_a_topic(sim: Simulation) -> None:
     with sim.database.unit_of_work() as session:
         reply = say(session, sim.clock, "admin everything", person(session, ADMIN))
-    assert reply.title == "Say which: `admin failed` or `admin unreachable`."
+    assert reply.title == "Say which: `admin failed`, `admin unreachable` or `admin unowned`."

@@ -94,7 +94,7 @@ def _kind(params: dict) -> str:  # type: ignore[type-arg]
     text = params.get("text", "")
     if text.startswith("Today's escalation level"):
         return "checkin"
-    if text.startswith("How is"):
+    if text.startswith("How is") or text.startswith("How are these"):
         return "status"
     return "digest" if text.startswith("Weekly digest") else text
 

@@ -67,3 +67,22 @@ def card_click(user: TeamsUser, chat: Chat, service_url: str, *, card_id: str, d
                verb: str = "answer") -> dict[str, Any]:  # fmt: skip
     value = {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"}
     return _envelope("invoke", user, chat, service_url, name="adaptiveCard/action", value=value, replyToId=card_id)
+
+
+def card_buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every Action.Execute button of a card, in order: the card's own and those in its body's action sets."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute":
+                found.append(node)
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(card.get("body", []))
+    walk(card.get("actions", []))
+    return found

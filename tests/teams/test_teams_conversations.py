@@ -85,3 +85,17 @@ def test_unknown_person_is_told_how_to_be_added(teams_bot: TeamsBotUnderTest) ->
     card = teams_bot.connector.sent()[0].card
     assert "someone@example.org is not in the milestones directory" in card["body"][0]["text"]
     assert "add your work email" in json.dumps(card)
+
+
+def test_a_page_names_the_next_one_and_teams_answers_it(teams_bot: TeamsBotUnderTest) -> None:
+    user = teams_bot.user_for(ADMIN)
+    chat = personal_chat(user)
+    assert teams_bot.post(message(user, chat, "admin unowned", teams_bot.service_url)).status_code == 200
+    assert teams_bot.post(message(user, chat, "overdue plan:esr", teams_bot.service_url)).status_code == 200
+    first = json.dumps(teams_bot.connector.sent()[-1].card, ensure_ascii=False)
+    assert "… 2 more: `/milestones overdue plan:esr page:2`" in first
+    assert teams_bot.post(message(user, chat, "overdue plan:esr page:2", teams_bot.service_url)).status_code == 200
+    second = teams_bot.connector.sent()[-1].card
+    assert second["body"][0]["text"] == "Overdue actions for plan esr, page 2 of 2"
+    assert "esr/10.e" in json.dumps(second) and "esr/1.a" not in json.dumps(second)
+    assert teams_bot.connector.sent()[0].card["body"][0]["text"] == "Every action has an owner."

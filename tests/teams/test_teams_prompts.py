@@ -6,12 +6,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.clock import london_today
 from bot.escalation.models import EscalationReport, Level
 from bot.plans.models import StatusUpdate
-from commands.prompts import checkin_prompt, status_prompt
+from bot.teams.cards import note_input_id
+from commands.prompts import checkin_prompt
+from commands.replies import Reply
+from tests.bundles import queue_bundle
 from tests.helpers import action, reporter_of
 from tests.stand_ins.teams_connector import Call
-from tests.teams.activities import TeamsUser, bot_added, card_click
+from tests.teams.activities import TeamsUser, bot_added, card_buttons, card_click
 from tests.teams.conftest import CHANNEL, TeamsBotUnderTest, personal_chat
 
 
@@ -31,17 +35,25 @@ def answered(teams_bot: TeamsBotUnderTest, user: TeamsUser, sent: Call, data: di
     return body
 
 
-def test_status_prompt_click_is_recorded_once_and_replaces_the_card(teams_bot: TeamsBotUnderTest) -> None:
+def one_action_prompt(teams_bot: TeamsBotUnderTest, label: str = "esr/1.a") -> tuple[str, Reply]:
+    """Today's bundle of one action for its owner, queued as the scheduler does; returns the owner's email."""
     clock = teams_bot.runtime.clock
     with teams_bot.database.unit_of_work() as session:
-        target = action(session, "esr/1.a")
-        owner_email, prompt = target.owner.email, status_prompt(target, today=clock.now().date())
+        target = action(session, label)
+        assert target.owner is not None
+        prompt = queue_bundle(session, recipient=target.owner, actions=[target], day=london_today(clock),
+                              now=clock.now())  # fmt: skip
+        return target.owner.email, prompt
+
+
+def test_status_prompt_click_is_recorded_once_and_replaces_the_card(teams_bot: TeamsBotUnderTest) -> None:
+    owner_email, prompt = one_action_prompt(teams_bot)
     user = installed(teams_bot, owner_email)
     delivered = teams_bot.port().send_to_person(teams_bot.person(owner_email), prompt)
     sent = teams_bot.connector.sent()[-1]
     assert (sent.conversation, sent.activity_id) == (delivered.conversation, delivered.message_id)
-    buttons = {a["title"]: a["data"] for a in sent.card["actions"] if a["type"] == "Action.Execute"}
-    data = buttons["At risk"] | {"note": "waiting on the LMC"}
+    buttons = {a["title"]: a["data"] for a in card_buttons(sent.card)}
+    data = buttons["At risk"] | {note_input_id(buttons["At risk"]["subject"]): "waiting on the LMC"}
     first = answered(teams_bot, user, sent, data)
     assert first["type"] == "application/vnd.microsoft.card.adaptive"
     receipt = first["value"]["body"]
@@ -79,16 +91,13 @@ def test_escalation_checkin_records_the_chosen_level_once(teams_bot: TeamsBotUnd
 
 
 def test_click_by_someone_not_allowed_leaves_the_card(teams_bot: TeamsBotUnderTest) -> None:
-    clock = teams_bot.runtime.clock
-    with teams_bot.database.unit_of_work() as session:
-        target = action(session, "esr/1.a")
-        owner_email, prompt = target.owner.email, status_prompt(target, today=clock.now().date())
+    owner_email, prompt = one_action_prompt(teams_bot)
     installed(teams_bot, owner_email)
     teams_bot.port().send_to_person(teams_bot.person(owner_email), prompt)
     sent = teams_bot.connector.sent()[-1]
     stranger = TeamsUser(user_id="29:nobody", aad_object_id="aad-nobody", name="Nobody")
     teams_bot.connector.add_member(stranger.user_id, email="nobody@example.org", aad_object_id="aad-nobody")
-    body = answered(teams_bot, stranger, sent, sent.card["actions"][0]["data"])
+    body = answered(teams_bot, stranger, sent, card_buttons(sent.card)[0]["data"])
     assert (
         body["type"] == "application/vnd.microsoft.activity.message"
         and "not in the milestones directory" in body["value"]
@@ -105,14 +114,11 @@ def test_card_action_with_missing_data_is_a_bad_request_not_a_crash(teams_bot: T
 
 
 def test_card_answered_in_a_channel_is_replaced_for_everyone(teams_bot: TeamsBotUnderTest) -> None:
-    clock = teams_bot.runtime.clock
-    with teams_bot.database.unit_of_work() as session:
-        target = action(session, "esr/1.a")
-        owner_email, prompt = target.owner.email, status_prompt(target, today=clock.now().date())
+    owner_email, prompt = one_action_prompt(teams_bot)
     owner = teams_bot.user_for(owner_email)
     assert teams_bot.post(bot_added(owner, CHANNEL, teams_bot.service_url)).status_code == 200
     delivered = teams_bot.port().send_to_channel(CHANNEL.conversation_id, prompt)
-    button = teams_bot.connector.sent()[-1].card["actions"][0]["data"]
+    button = card_buttons(teams_bot.connector.sent()[-1].card)[0]["data"]
     click = card_click(owner, CHANNEL, teams_bot.service_url, card_id=delivered.message_id, data=button)
     body = teams_bot.post(click).json()
     (update,) = teams_bot.connector.sent("PUT")

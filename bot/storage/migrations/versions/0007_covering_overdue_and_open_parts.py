@@ -2,9 +2,8 @@
 parts of one action count once) are counted and ranked from the index alone; open parts by organisation, for
 the digest's count of actions with no recent update
 
-Numbered 0008 on a branch where 0007 is reserved for other work: renumber (and set down_revision) at merge.
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-27
 """
@@ -14,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
+revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None

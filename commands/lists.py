@@ -1,0 +1,271 @@
+"""The list commands: `overdue`, `due` and `mine`. Each answers one page; the "more" line names the exact
+command for the next page, and a long list also offers all of it as one file (see `with_download`)."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import replace
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.directory.models import Organisation
+from bot.directory.service import find_organisation, top_organisation
+from bot.exports.actions import ActionSelection
+from bot.plans.listing import ActionFilter, OverdueReport, PlanGroup, due_soon, overdue_actions
+from bot.plans.models import Action
+from bot.plans.rollup import Rollup, rollups
+from bot.plans.service import PlanNotFound, actions_owned_by, find_plan_key
+from bot.storage.answer_cache import cached
+from bot.storage.versions import PLANS
+from commands.context import CommandContext
+from commands.milestones import UNKNOWN_PERSON
+from commands.model import DueSoon, Mine, Overdue
+from commands.paging import Page, command_text, more_line, next_page, page_words, past_the_end
+from commands.replies import Line, Link, Reply, Section, Text, line, refusal
+from commands.views import due_line, due_words, format_date, overdue_line, plural, shorten, status_badge
+
+# Rows of one plan a page shows, in the one-plan list and under each plan of the grouped list alike, so that
+# "more in this plan" can name page 2 of that plan.
+OVERDUE_PAGE = 5
+PLANS_PAGE = 8
+DUE_PAGE = 30
+MINE_PAGE = 20
+UPDATE_HINT = 'Update one with `/milestones update <ref> on_track "note"`.'
+
+
+def overdue(command: Overdue, ctx: CommandContext) -> Reply:
+    organisation = _organisation_or_none(command.org, ctx)
+    if isinstance(organisation, Reply):
+        return organisation
+    plan_key = _plan_key_or_none(command, ctx)
+    if isinstance(plan_key, Reply):
+        return plan_key
+    # All of Wales is every action, those no organisation holds yet included (as its export is).
+    subtree = None if organisation is not None and organisation.parent_id is None else organisation
+    flt = ActionFilter(plan_key=plan_key, organisation=subtree, lead=command.lead)
+    scope = _scope_words(command.plan, organisation, command.lead)
+    # The reply depends only on the data and the date: it is kept until either changes. A copy goes out so
+    # that a surface adjusting its reply cannot change the kept one.
+    key = ("overdue reply", *flt.cache_key(), scope, ctx.today, command.public, command.page)
+    reply, total = cached(ctx.session, PLANS, key, lambda: _overdue_reply(command, flt, scope, ctx))
+    selection = ActionSelection(plan_key=plan_key, lead=command.lead, only="overdue")
+    return with_download(replace(reply), ctx, organisation, selection, total)
+
+
+def _overdue_reply(command: Overdue, flt: ActionFilter, scope: str, ctx: CommandContext) -> tuple[Reply, int]:
+    """The reply, and how many rows it left for later pages (0: it shows them all)."""
+    session, today = ctx.session, ctx.today
+    if flt.plan_key:
+        return _one_plan_overdue(command, flt, session, today, scope)
+    page = Page(command.page, PLANS_PAGE)
+    report = overdue_actions(session=session, today=today, flt=flt, max_plans=page.size, per_plan=OVERDUE_PAGE,
+                             plans_from=page.offset)  # fmt: skip
+    if report.total == 0:
+        return _nothing_overdue(command, today, scope), 0
+    if page.is_past_end(report.plans_total):
+        return past_the_end(command, page, report.plans_total, "plan with overdue actions"), 0
+    sections = [
+        Section(
+            heading=_plan_heading(group),
+            lines=[overdue_line(row, today) for row in group.rows],
+            more=_more_in_plan(command, group.plan_key, group.lines - len(group.rows)),
+        )
+        for group in report.groups
+    ]
+    later_plans = report.plans_total - page.offset - len(report.groups)
+    footer = f"{_overdue_count(report)} in {plural(report.plans_total, 'plan')}{scope}"
+    if later_plans > 0:
+        footer += f" ({plural(later_plans, 'more plan')}: `{next_page(command)}`)"
+    footer += f". {UPDATE_HINT}"
+    title = f"Overdue actions{scope}{page_words(page, report.plans_total)}"
+    shown = sum(len(group.rows) for group in report.groups)
+    return Reply(title=title, sections=sections, footer=footer, public=command.public), report.lines - shown
+
+
+def _one_plan_overdue(
+    command: Overdue, flt: ActionFilter, session: Session, today: date, scope: str
+) -> tuple[Reply, int]:
+    page = Page(command.page, OVERDUE_PAGE)
+    report = overdue_actions(session=session, today=today, flt=flt, max_plans=1, per_plan=page.size,
+                             rows_from=page.offset)  # fmt: skip
+    if report.total == 0:
+        return _nothing_overdue(command, today, scope), 0
+    if page.is_past_end(report.lines):
+        return past_the_end(command, page, report.lines, "overdue action"), 0
+    group = report.groups[0]
+    remaining = group.lines - page.offset - len(group.rows)
+    section = Section(
+        heading=_plan_heading(group),
+        lines=[overdue_line(row, today) for row in group.rows],
+        more=more_line(command, remaining),
+    )
+    footer = f"{_overdue_count(report)}{scope}. {UPDATE_HINT}"
+    title = f"Overdue actions{scope}{page_words(page, report.lines)}"
+    return Reply(title=title, sections=[section], footer=footer, public=command.public), report.lines - len(group.rows)
+
+
+def _plan_heading(group: PlanGroup) -> str:
+    return f"{group.plan_name} ({group.plan_key}) — {_overdue_count(group)}"
+
+
+def _overdue_count(counted: PlanGroup | OverdueReport) -> str:
+    """ "3 overdue actions", or "3 overdue actions (15 deliveries and occurrences)" when some are owed by several
+    organisations or repeat:
+    a line stands for all of one action's overdue parts."""
+    actions = plural(counted.lines, "overdue action")
+    return actions if counted.lines == counted.total else f"{actions} ({counted.total:,} deliveries and occurrences)"
+
+
+def _more_in_plan(command: Overdue, plan_key: str, remaining: int) -> str | None:
+    if remaining <= 0:
+        return None
+    return f"… and {remaining:,} more in this plan: `{next_page(replace(command, plan=plan_key, page=1))}`"
+
+
+def _nothing_overdue(command: Overdue, today: date, scope: str) -> Reply:
+    return Reply(title=f"Nothing is overdue{scope} today ({format_date(today)}).", tone="success",
+                 public=command.public)  # fmt: skip
+
+
+def due(command: DueSoon, ctx: CommandContext) -> Reply:
+    page = Page(command.page, DUE_PAGE)
+    rows, total = due_soon(session=ctx.session, today=ctx.today, days=command.days, flt=ActionFilter(),
+                           limit=page.size, offset=page.offset)  # fmt: skip
+    until = format_date(ctx.today + timedelta(days=command.days))
+    if total == 0:
+        return Reply(title=f"Nothing falls due between today and {until}.", tone="success", public=command.public)
+    if page.is_past_end(total):
+        return past_the_end(command, page, total, "action")
+    reply = Reply(
+        title=f"Due in the next {plural(command.days, 'day')} (to {until}){page_words(page, total)}",
+        sections=[
+            Section(
+                lines=[due_line(r, ctx.today) for r in rows], more=more_line(command, total - page.offset - len(rows))
+            )
+        ],
+        footer=f"{plural(total, 'action')} due. See one with `/milestones show <ref>`.",
+        public=command.public,
+    )
+    selection = ActionSelection(only="due", days=command.days)
+    return with_download(reply, ctx, None, selection, total - len(rows))
+
+
+def mine(command: Mine, ctx: CommandContext) -> Reply:
+    if ctx.actor is None:
+        return refusal(*UNKNOWN_PERSON)
+    owned = actions_owned_by(session=ctx.session, person=ctx.actor)
+    if not owned:
+        return Reply(title="You have no actions assigned.", footer="Ask your manager to `assign` you one.")
+    actions = [a for a in owned if not a.is_rollup]
+    open_actions = [a for a in actions if a.is_open]
+    overdue_now = [a for a in open_actions if (a.deadline() or ctx.today) < ctx.today]
+    later = [a for a in open_actions if a not in overdue_now]
+    closed = [a for a in actions if not a.is_open]
+    # Actions delivered in parts by others (you lead the whole) come last, each with its roll-up.
+    wholes = [a for a in owned if a.is_rollup]
+    page = Page(command.page, MINE_PAGE)
+    if page.is_past_end(len(owned)):
+        return past_the_end(command, page, len(owned), "action")
+    # One list in reading order (overdue, open, closed, wholes), cut into pages; each page keeps its headings.
+    groups = (("Overdue", overdue_now), ("Open", later), ("Closed", closed), (WHOLES_HEADING, wholes))
+    ordered = [(heading, a) for heading, group in groups for a in group]
+    on_page = ordered[page.offset : page.offset + page.size]
+    found = rollups(session=ctx.session, whole_ids=[a.id for _, a in on_page if a.is_rollup], today=ctx.today)
+    sections: dict[str, Section] = {}
+    for heading, action in on_page:
+        entry = _whole_line(action, found) if action.is_rollup else _action_line(action)
+        sections.setdefault(heading, Section(heading=heading)).lines.append(entry)
+    listed = list(sections.values())
+    listed[-1].more = more_line(command, len(owned) - page.offset - len(on_page))
+    footer = f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue."
+    if wholes:
+        footer += f" You also lead {plural(len(wholes), 'action')} delivered in parts by others."
+    reply = Reply(title=f"Your actions, {ctx.actor.name}{page_words(page, len(owned))}", sections=listed,
+                  footer=footer)  # fmt: skip
+    return with_download(reply, ctx, None, ActionSelection(person=ctx.actor.email), len(owned) - len(on_page))
+
+
+WHOLES_HEADING = "You lead the whole (each part has its own owner)"
+
+
+def _whole_line(action: Action, found: dict[int, Rollup]) -> Line:
+    rollup = found.get(action.id)
+    return line(Text(action.label, "code"), f" {shorten(action.title)} · ",
+                Text(rollup.summary() if rollup else "no parts yet", "bold"))  # fmt: skip
+
+
+def with_download(
+    reply: Reply, ctx: CommandContext, organisation: Organisation | None, selection: ActionSelection, left: int
+) -> Reply:
+    """When a reply leaves rows for later pages, it also offers the whole list as one CSV: a signed link when
+    the dashboard is on; in the console, the command-line export that writes it."""
+    if left <= 0:
+        return reply
+    root = organisation or top_organisation(session=ctx.session)
+    if ctx.download_link is not None and root is not None:
+        offer = line(Link(ctx.download_link(root.code, selection.params(), ctx.now), "Download the whole list (CSV)"))
+    elif ctx.source == "console":
+        command = export_command(organisation, selection, ctx.today)
+        offer = line("The whole list as one file: ", Text(command, "code"))
+    else:
+        return reply
+    return replace(reply, sections=[*reply.sections, Section(lines=[offer])])
+
+
+def export_command(organisation: Organisation | None, selection: ActionSelection, today: date) -> str:
+    """`milestones-bot export actions --only overdue --plan esr --now 2021-01-15 --out overdue.csv`."""
+    words = ["milestones-bot", "export", "actions"]
+    options = {"--only": selection.only, "--days": str(selection.days) if selection.only == "due" else None,
+               "--plan": selection.plan_key, "--lead": selection.lead, "--person": selection.person,
+               "--org": organisation.code if organisation else None, "--now": today.isoformat(),
+               "--out": f"{selection.only or ('mine' if selection.person else 'actions')}.csv"}  # fmt: skip
+    for option, value in options.items():
+        if value:
+            words += [option, shlex.quote(value)]
+    return " ".join(words)
+
+
+def _organisation_or_none(code: str | None, ctx: CommandContext) -> Organisation | Reply | None:
+    if code is None:
+        return None
+    organisation = find_organisation(session=ctx.session, text=code)
+    if organisation is None:
+        return refusal(f"There is no organisation `{code}`.", "Use a code such as `wales`, `cvuhb` or `bcuhb`.")
+    return organisation
+
+
+def _plan_key_or_none(command: Overdue, ctx: CommandContext) -> str | Reply | None:
+    """The plan's key as stored; for a key no plan has, a refusal naming the close ones (never "nothing is
+    overdue", which would read as good news)."""
+    key = command.plan
+    if key is None:
+        return None
+    found = find_plan_key(session=ctx.session, key=key)
+    if not isinstance(found, PlanNotFound):
+        return found
+    if found.suggestions:
+        commands = (command_text(replace(command, plan=s, page=1)) for s in found.suggestions)
+        hint = "Did you mean " + " or ".join(f"`{c}`" for c in commands) + "?"
+    else:
+        hint = "Plans are: " + ", ".join(f"`{k}`" for k in found.known) + "." if found.known else "No plans are loaded."
+    return refusal(f"There is no plan `{key}`.", hint)
+
+
+def _scope_words(plan: str | None, organisation: Organisation | None, lead: str | None) -> str:
+    parts = [
+        f"plan {plan}" if plan else "",
+        organisation.name if organisation else "",
+        f"lead “{lead}”" if lead else "",
+    ]
+    chosen = [p for p in parts if p]
+    return f" for {', '.join(chosen)}" if chosen else ""
+
+
+def _action_line(action: Action) -> Line:
+    deadline = action.deadline()
+    return line(
+        Text(action.label, "code"),
+        f" {shorten(action.title)} · due {format_date(deadline) if deadline else due_words(action)} · ",
+        status_badge(action.status),
+    )

@@ -1,0 +1,78 @@
+"""`/milestones plan KEY`: a plan as its document reads, recommendation by recommendation, each action with
+where it stands, and what the document says of recommendations that have no actions of their own."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.plans.models import Action, Plan, Recommendation
+from bot.plans.rollup import Rollup, rollups
+from bot.plans.service import PlanNotFound, find_plan_key
+from commands.context import CommandContext
+from commands.model import PlanOutline
+from commands.replies import Line, Reply, Section, Text, line, refusal
+from commands.views import format_date, mention, shorten, status_badge
+
+
+def outline(command: PlanOutline, ctx: CommandContext) -> Reply:
+    key = find_plan_key(session=ctx.session, key=command.key)
+    if isinstance(key, PlanNotFound):
+        hint = ("Did you mean " + " or ".join(f"`plan {s}`" for s in key.suggestions) + "?") if key.suggestions else (
+            "Plans are: " + ", ".join(f"`{k}`" for k in key.known) + ".")  # fmt: skip
+        return refusal(f"There is no plan `{command.key}`.", hint)
+    plan = ctx.session.scalars(select(Plan).where(Plan.key == key)).one()
+    actions = _top_level_actions(ctx.session, plan)
+    found = rollups(session=ctx.session, whole_ids=[a.id for a in actions if a.is_rollup], today=ctx.today)
+    sections = [
+        _recommendation_section(
+            recommendation, [a for a in actions if a.recommendation_id == recommendation.id], found, ctx.today
+        )
+        for recommendation in _recommendations(ctx.session, plan)
+    ]
+    loose = [a for a in actions if a.recommendation_id is None]
+    if loose:
+        sections.append(Section(heading="Other actions", lines=[_action_line(a, found, ctx.today) for a in loose]))
+    return Reply(
+        title=f"{plan.name} ({plan.key})",
+        sections=sections,
+        footer=f"{len(actions)} actions. See one with `/milestones show {plan.key}/<ref>`"
+        + (f"; source: {plan.source}" if plan.source else "."),
+    )
+
+
+def _recommendations(session: Session, plan: Plan) -> list[Recommendation]:
+    found = session.scalars(select(Recommendation).where(Recommendation.plan_id == plan.id))
+    return sorted(found, key=lambda r: _natural(r.ref))
+
+
+def _top_level_actions(session: Session, plan: Plan) -> list[Action]:
+    query = select(Action).where(Action.plan_id == plan.id, Action.parent_id.is_(None))
+    return sorted(session.scalars(query), key=lambda a: _natural(a.ref))
+
+
+def _natural(ref: str) -> tuple[tuple[int, int | str], ...]:
+    """`10.a` after `9`, `3.ii` after `3.i`: numbers compare as numbers."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in ref.replace("@", ".").split("."))
+
+
+def _recommendation_section(
+    recommendation: Recommendation, actions: list[Action], found: dict[int, Rollup], today: date
+) -> Section:
+    lines = [_action_line(action, found, today) for action in actions]
+    if not actions:
+        lines = [line(Text(recommendation.note or "No actions of its own.", "muted"))]
+    return Section(heading=f"{recommendation.ref}. {shorten(recommendation.title, 200)}", lines=lines)
+
+
+def _action_line(action: Action, found: dict[int, Rollup], today: date) -> Line:
+    deadline = action.deadline()
+    due = f"due {format_date(deadline)}" if deadline else ("ongoing" if action.open_ended else "no date")
+    start = (Text(action.label, "code"), Text(f" {shorten(action.title, 80)} · {due} · "))
+    if action.is_rollup:
+        rollup = found.get(action.id)
+        return (*start, Text(rollup.summary() if rollup else "no parts yet", "bold"))
+    owner = mention(action.owner) if action.owner else Text("no owner yet", "muted")
+    return (*start, owner, Text(" · "), status_badge(action.status))
