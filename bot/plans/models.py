@@ -59,7 +59,8 @@ OPEN_PART_SQL = {
 
 # Carried by both overdue indexes after their search columns (`id` too, on PostgreSQL: SQLite keeps the rowid,
 # which is `id`, in every index anyway).
-OVERDUE_COVERED = ("status", "open_ended", "whole_id", "ref")
+# The overdue listing groups parts into lines by whole_id (nationally) or parent_id (within an organisation).
+OVERDUE_COVERED = ("status", "open_ended", "whole_id", "parent_id", "ref")
 
 
 def overdue_index(name: str, *columns: str) -> Index:

@@ -1,4 +1,4 @@
-"""the overdue partial indexes also hold whole_id and ref (and id, on PostgreSQL), so that overdue lines (the
+"""the overdue partial indexes also hold whole_id, parent_id and ref (and id, on PostgreSQL), so that overdue lines (the
 parts of one action count once) are counted and ranked from the index alone; open parts by organisation, for
 the digest's count of actions with no recent update
 
@@ -29,7 +29,7 @@ BEFORE = {
     "ix_actions_overdue_by_org": ["organisation_id", "due_end", "plan_id", "status", "open_ended"],
     "ix_actions_overdue_by_plan": ["plan_id", "due_end", "organisation_id", "status", "open_ended"],
 }
-AFTER = {name: [*columns, "whole_id", "ref"] for name, columns in BEFORE.items()}
+AFTER = {name: [*columns, "whole_id", "parent_id", "ref"] for name, columns in BEFORE.items()}
 # Frozen copy of bot.plans.models.OPEN_PART_SQL as of this revision.
 OPEN_PART_SQL = {
     "postgresql": "status NOT IN ('done', 'dropped') AND is_rollup IS false",
