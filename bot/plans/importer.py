@@ -53,10 +53,10 @@ class ImportSummary:
         no_lead = [ref for ref, lead in self.unowned if not lead]
         if no_lead:
             refs = ", ".join(no_lead)
-            out.append(f"  {len(no_lead)} actions name no lead and have no owner yet (assign them): {refs}")
+            out.append(f"  No lead named and no owner yet (assign them): {_actions(len(no_lead))}, {refs}")
         if self.fanned_out:
             out.append(
-                f"  {len(self.fanned_out)} actions are owed by several organisations: "
+                f"  Owed by several organisations: {_actions(len(self.fanned_out))}, "
                 f"{sum(n for _, n in self.fanned_out):,} deliveries added, one per organisation: "
                 + ", ".join(f"{ref} ({n})" for ref, n in self.fanned_out)
             )
@@ -67,11 +67,16 @@ class ImportSummary:
             )
         if self.recurring:
             out.append(
-                f"  {len(self.recurring)} actions repeat: {sum(n for _, n in self.recurring):,} occurrences added, "
-                "each with its own status (`show` lists them): " + ", ".join(f"{r} ({n})" for r, n in self.recurring)
+                f"  Repeating: {_actions(len(self.recurring))}, "
+                f"{sum(n for _, n in self.recurring):,} occurrences added, each with its own status "
+                "(`show` lists them): " + ", ".join(f"{r} ({n})" for r, n in self.recurring)
             )
         out += [f"  {problem}" for problem in self.problems]
         return out
+
+
+def _actions(count: int) -> str:
+    return "1 action" if count == 1 else f"{count:,} actions"
 
 
 def expand_row(row: PlanRow) -> list[PlanRow]:
