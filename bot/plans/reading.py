@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, field_validator
 
+from bot.plans.timeline_tokens import Period
+
 COLUMNS = ("ref", "action", "lead", "timeline", "expected_output", "recommendation", "owed_by")
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "reference", "id", "no", "number", "action ref", "action no"),
@@ -53,10 +55,24 @@ class PlanFile(BaseModel):
     source: str | None = None
     # Owed by for every row that does not say (`import --owed-by`).
     owed_by: str = ""
+    # The financial year(s) the plan covers ("2020-21"): a year-less timeline ("March 31") takes its year
+    # from a one-year period; without one it is left undated.
+    period: str | None = None
     recommendations: dict[str, str] = Field(default_factory=dict)
     # What the source says of a recommendation that has no actions of its own ("Covered by Actions 1 to 3").
     recommendation_notes: dict[str, str] = Field(default_factory=dict)
     actions: list[PlanRow] = Field(default_factory=list)
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str | None) -> str | None:
+        if value is not None and Period.parse(value) is None:
+            raise ValueError(f"period {value!r} is not financial years such as 2020-21 or 2020-2023")
+        return value
+
+    @property
+    def financial_period(self) -> Period | None:
+        return Period.parse(self.period) if self.period else None
 
     @field_validator("recommendations", "recommendation_notes", mode="before")
     @classmethod
