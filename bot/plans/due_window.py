@@ -153,7 +153,7 @@ def _deadlines(grammar: Grammar, raw: str) -> Reading:
     # The reading with the fewest deadlines wins ("April 2018 - March 2019" is one range, not two months),
     # then the one that borrows fewest years ("October 20 November 20" is two months of 2020, not October
     # borrowing from "20 November 20"). Two readings still level are two dates: none is chosen.
-    readings: dict[tuple[tuple[date | None, date | None, str], ...], Reading] = {}
+    readings: dict[tuple[tuple[date | None, bool], ...], Reading] = {}
     reason = "not a date the reader knows"
     best: tuple[int, int] | None = None
     for items in grammar.sequences(0):
@@ -164,7 +164,7 @@ def _deadlines(grammar: Grammar, raw: str) -> Reading:
         if isinstance(resolved, str):
             reason = resolved
             continue
-        key = tuple((w.start, w.end, w.precision) for w in resolved.windows)
+        key = tuple((w.end, w.open_ended) for w in resolved.windows)  # readings agreeing on deadlines agree
         if best is None or rank < best:
             readings, best = {}, rank
         readings[key] = resolved

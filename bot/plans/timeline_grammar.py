@@ -69,15 +69,16 @@ class Item:
 
 # Two-digit numbers after a month ("October 20") are years only when they could be a plan's year; "March 31"
 # and "December 15" are days (years 2031 and 2015 are not what a plan of these years means).
-PLAUSIBLE_TWO_DIGIT_YEARS = range(17, 31)
+PLAUSIBLE_TWO_DIGIT_YEARS = range(17, 30)
 
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9}  # first month; winter spans the new year: Dec-Feb
-SEPARATORS = ((",",), (";",), ("and",), ("&",), ("then",), (",", "and"), ("/",))
+SEPARATORS = ((",",), (";",), ("and",), ("&",), ("then",), (",", "and"))
 RANGE_MARKS = (("-",), ("to",), ("until",), ("till",), ("through",), ("/",), ("-", "end", "of"), ("to", "end", "of"))
 DEADLINE_LEADS = tuple(
     tuple(text.split())
     for text in (
-        "by", "by the end of", "by end of", "by the end", "end of", "the end of", "end", "at the end of",
+        "by", "by the end of", "by end of", "by the end", "by end", "end of", "no later than end of",
+        "no later than the end of", "not later than the end of", "not later than end of", "the end of", "end", "at the end of",
         "no later than", "not later than", "on or before", "due", "due by", "deadline", "complete by",
         "completed by", "in", "during", "target", "the", "from",
     )
@@ -105,13 +106,19 @@ class Grammar:
                 yield end
 
     def num(self, at: int, digits: tuple[int, ...] = (1, 2)) -> int | None:
-        if at < len(self.tokens) and self.tokens[at].kind == "num" and len(self.tokens[at].text) in digits:
+        if 0 <= at < len(self.tokens) and self.tokens[at].kind == "num" and len(self.tokens[at].text) in digits:
             return self.tokens[at].value
         return None
 
     def month(self, at: int) -> int | None:
         token = self.tokens[at] if at < len(self.tokens) else None
         return month_number(token.text) if token is not None and token.kind == "word" else None
+
+    def plausible_years(self) -> range:
+        """Two-digit numbers after a month that are years: the plan's own years when it gives a period."""
+        if self.period is None:
+            return PLAUSIBLE_TWO_DIGIT_YEARS
+        return range(self.period.start.year % 100, self.period.end.year % 100 + 1)
 
     def ordinal(self, at: int) -> bool:
         return at < len(self.tokens) and self.tokens[at].ordinal
@@ -153,11 +160,12 @@ class Grammar:
         day = self.num(at)
         if day is None:
             return []
-        after_of = self.words(at + 1, "of") or at + 1
+        after_of = self.words(at + 1, "of") or self.skip(at + 1, "-")  # "31-Mar-22" as Excel writes it
         month = self.month(after_of)
         if month is None:
             return []
-        at_year = self.skip(self.skip(after_of + 1, ","), "-")
+        excel = self.tokens[at + 1].text == "-"  # "31-Mar-22": the year after a dash too, and only then
+        at_year = self.skip(after_of + 1, "-") if excel else self.skip(after_of + 1, ",")
         year = year_of(self.tokens[at_year]) if self.num(at_year, (2, 4)) is not None else None
         if year is not None:
             exact = exact_day(year, month, day)
@@ -175,7 +183,8 @@ class Grammar:
         if full_year is not None:
             found.append((Span(date(full_year, month, 1), month_end(full_year, month), "month"), hyphen + 1))
         two = self.num(hyphen, (2,)) if not self.ordinal(hyphen) else None
-        if two is not None and (hyphen > after or two in PLAUSIBLE_TWO_DIGIT_YEARS):
+        plausible = self.plausible_years()
+        if two is not None and (hyphen > after or two in plausible):
             # "Dec-20", "Sept 21": the month of 2020/2021 (Excel writes mmm-yy).
             found.append((Span(date(2000 + two, month, 1), month_end(2000 + two, month), "month"), hyphen + 1))
         day = self.num(after)
@@ -185,7 +194,7 @@ class Grammar:
             if year is not None:
                 exact = exact_day(year, month, day)
                 found += [(Span(exact, exact, "day"), at_year + 1)] if exact else []
-            elif hyphen == after and (two is None or two not in PLAUSIBLE_TWO_DIGIT_YEARS):
+            elif hyphen == after and (two is None or two not in plausible):
                 found.append((Partial("day", month, day), after + 1))  # "March 31": a day, its year unknown
         found.append((Partial("month", month), after))
         return found
@@ -306,7 +315,11 @@ class Grammar:
             if not isinstance(left, Partial) or left.kind != "bare":
                 found.append((left, middle))
             for after_mark in self.any_of(middle, RANGE_MARKS):
+                if self.tokens[middle].text == "/" and not isinstance(left, Partial):
+                    continue  # "Sept 2020 / March 2021": a range, a choice or two deadlines? Not said.
                 for right, end in self.points(after_mark) + self.quarter_after(left, after_mark):
+                    if isinstance(right, Partial):  # "3rd-7th May" in a 2021-22 plan
+                        right = from_period(right, self.period) or right
                     joined = join_range(left, right)
                     if joined is not None:
                         found.append((joined, end))
@@ -351,6 +364,8 @@ class Grammar:
             yield []
             return
         for item, end in self.items(at):
+            if end <= at:
+                continue
             for after in {end, *self.any_of(end, SEPARATORS)}:
                 if after == len(self.tokens) and after != end:
                     continue  # a trailing "and" is not a separator
