@@ -47,8 +47,10 @@ def test_no_timeline_is_read_wrong_and_nine_in_ten_datable_are_read(capsys: obje
         else:
             outcome["wrong"] += 1
             wrong.append(f"{row['timeline']!r} (period {row['period'] or 'none'}): read {got}, expected {expected}")
-    datable = outcome["read"] + outcome["undated (missed)"] + sum(
-        1 for w in wrong if "expected undated" not in w and "expected recurring" not in w
+    datable = (
+        outcome["read"]
+        + outcome["undated (missed)"]
+        + sum(1 for w in wrong if "expected undated" not in w and "expected recurring" not in w)
     )
     print("\ncorpus:", dict(outcome), f"datable {datable}")
     print("\n".join(["missed:", *missed]))

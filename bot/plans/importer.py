@@ -94,8 +94,7 @@ def expand_row(row: PlanRow, period: Period | None = None) -> list[PlanRow]:
     items = _items(row.action, len(parts))
     if items is None:
         return [
-            row.model_copy(update={"ref": f"{row.ref}.d{n}", "timeline": part})
-            for n, part in enumerate(parts, start=1)
+            row.model_copy(update={"ref": f"{row.ref}.d{n}", "timeline": part}) for n, part in enumerate(parts, start=1)
         ]
     prefix, texts, suffixes = items
     return [

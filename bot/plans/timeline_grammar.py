@@ -78,7 +78,8 @@ DEADLINE_LEADS = tuple(
     tuple(text.split())
     for text in (
         "by", "by the end of", "by end of", "by the end", "by end", "end of", "no later than end of",
-        "no later than the end of", "not later than the end of", "not later than end of", "the end of", "end", "at the end of",
+        "no later than the end of", "not later than the end of", "not later than end of", "the end of", "end",
+        "at the end of",
         "no later than", "not later than", "on or before", "due", "due by", "deadline", "complete by",
         "completed by", "in", "during", "target", "the", "from",
     )
