@@ -44,6 +44,7 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         line(Text("Owner: ", "bold"), mention(action.owner) if action.owner else Text("nobody yet", "muted")),
         repeats_line(action) or line(Text("Due: ", "bold"), due_words(action)),
         line(Text("Expected output: ", "bold"), action.expected_output or "—"),
+        *(line(Text(f"{heading}: ", "bold"), text) for heading, text in (action.extra_fields or {}).items()),
         _status_line(action, ctx.today),
     ]
     if action.recommendation:

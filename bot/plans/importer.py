@@ -42,6 +42,7 @@ class ImportSummary:
     recurring: list[tuple[str, int]] = field(default_factory=list)
     unowned_deliveries: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
@@ -80,6 +81,7 @@ class ImportSummary:
                 "each with its own status (`show` lists them): " + ", ".join(f"{r} ({n})" for r, n in self.recurring)
             )
         out += [f"  {problem}" for problem in self.problems]
+        out += [f"  Note: {note}" for note in self.notes]
         return out
 
 
@@ -118,7 +120,7 @@ def _items(text: str, count: int) -> tuple[str, list[str], list[str]] | None:
 
 
 def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> ImportSummary:
-    summary = ImportSummary(plan_key=plan_file.key)
+    summary = ImportSummary(plan_key=plan_file.key, notes=list(plan_file.notes))
     plan = session.scalar(select(Plan).where(Plan.key == plan_file.key)) or Plan(key=plan_file.key)
     plan.name, plan.programme, plan.source = plan_file.name, plan_file.programme, plan_file.source
     if plan_file.organisation:
@@ -232,8 +234,9 @@ def _upsert_recommendations(session: Session, plan: Plan, plan_file: PlanFile) -
 
 
 def _differs(action: Action, row: PlanRow) -> bool:
-    return (action.title, action.lead_text, action.lead_note, action.due_raw, action.expected_output) != (
-        row.action, row.lead, row.lead_note, row.timeline, row.expected_output)  # fmt: skip
+    return (action.title, action.lead_text, action.lead_note, action.due_raw, action.expected_output,
+            action.extra_fields or {}) != (
+        row.action, row.lead, row.lead_note, row.timeline, row.expected_output, row.fields)  # fmt: skip
 
 
 def _apply_row(
@@ -242,7 +245,7 @@ def _apply_row(
     plan, summary, now = context.plan, context.summary, context.now
     window = parse_due_window(row.timeline, period=context.period)
     action.title, action.lead_text, action.expected_output = row.action, row.lead, row.expected_output
-    action.lead_note = row.lead_note
+    action.lead_note, action.extra_fields = row.lead_note, dict(row.fields)
     action.recommendation = recommendations.get(row.recommendation) if row.recommendation else None
     action.due_raw, action.due_start, action.due_end = row.timeline, window.start, window.end
     action.due_precision, action.open_ended, action.due_understood = (

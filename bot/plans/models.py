@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     ColumnElement,
@@ -142,6 +143,8 @@ class Action(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     expected_output: Mapped[str] = mapped_column(Text, default="")
+    # A plan table's other columns (Objectives, Risks, Workforce, …): heading → text, shown by `show`.
+    extra_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
     due_raw: Mapped[str] = mapped_column(String(200), default="")
     due_start: Mapped[date | None] = mapped_column(Date)

@@ -1,4 +1,5 @@
-"""due_date_changes: deadlines set by hand (`/milestones due-date`), who set them and when
+"""due_date_changes: deadlines set by hand (`/milestones due-date`), who set them and when; actions.extra_fields:
+a plan table's other columns (Objectives, Risks, …) kept on the action
 
 Revision ID: 0007
 Revises: 0006
@@ -34,8 +35,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_due_date_changes")),
     )
     op.create_index(op.f("ix_due_date_changes_action_id"), "due_date_changes", ["action_id"], unique=False)
+    with op.batch_alter_table("actions") as batch:
+        batch.add_column(sa.Column("extra_fields", sa.JSON(), nullable=False, server_default="{}"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("actions") as batch:
+        batch.drop_column("extra_fields")
     op.drop_index(op.f("ix_due_date_changes_action_id"), table_name="due_date_changes")
     op.drop_table("due_date_changes")
