@@ -54,8 +54,10 @@ def test_header_row_can_be_named(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "name"),
     [
-        pytest.param("\ufeffRef,Action,Timeline\r\nA1,Do it \u2013 now,March 2021\r\n".encode(), "bom.csv", id="bom-crlf"),
-        pytest.param("Ref;Action;Timeline\nA1;Do it \u2013 now;March 2021\n".encode("cp1252"), "semi.csv", id="cp1252-semicolons"),
+        pytest.param("\ufeffRef,Action,Timeline\r\nA1,Do it \u2013 now,March 2021\r\n".encode(), "bom.csv",
+                     id="bom-crlf"),
+        pytest.param("Ref;Action;Timeline\nA1;Do it \u2013 now;March 2021\n".encode("cp1252"), "semi.csv",
+                     id="cp1252-semicolons"),
         pytest.param("Ref\tAction\tTimeline\nA1\tDo it \u2013 now\tMarch 2021\n".encode(), "tabs.tsv", id="tsv"),
     ],
 )  # fmt: skip
