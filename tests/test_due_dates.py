@@ -96,3 +96,15 @@ def test_due_date_refuses_what_is_not_one_day(tmp_path: Path, seeded_db: Databas
             reply = text_of(say(session, CLOCK, f"due-date hub/A3 {written}", admin))
             assert "could not read" in reply
         assert action(session, "hub/A3").due_end is None
+
+
+def test_a_date_set_on_a_whole_is_set_on_every_delivery(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session:
+        whole = action(session, "esr/10.a")  # owed by every board; the plan gives no timeline
+        parts = whole.parts()
+        assert whole.is_rollup and parts and all(part.due_end is None for part in parts)
+        reply = text_of(say(session, CLOCK, "due-date esr/10.a 30 June 2021", person(session, ADMIN)))
+        assert "for every delivery of it" in reply
+        assert {part.due_end for part in whole.parts()} == {date(2021, 6, 30)}
+        recorded = session.scalars(select(DueDateChange.action_id)).all()
+        assert sorted(recorded) == sorted([whole.id, *(part.id for part in parts)])
