@@ -84,6 +84,12 @@ _OPEN_ENDS = (("onwards",), ("onward",), ("on",), ("ongoing",), ("on", "going"),
               ("-", "onwards"), ("and", "onwards"))  # fmt: skip
 
 
+# A cell is a timeline, not a paragraph: the readings of a long run of dates multiply, so past this many the
+# cell is left unread rather than searched for ever.
+MAX_READINGS = 2000
+MAX_TOKENS = 60
+
+
 def read_timeline(raw: str, *, period: Period | None = None) -> Reading:
     """Every deadline a timeline cell holds, or none with the reason. Never raises, never guesses."""
     tokens = tokenise(raw)
@@ -94,6 +100,8 @@ def read_timeline(raw: str, *, period: Period | None = None) -> Reading:
         return _no_date(raw, open_ended=False, understood=True, reason="no date set (TBC)" if words else "no date set")
     if words in _ONGOING:
         return _no_date(raw, open_ended=True, understood=True, reason="ongoing: no deadline")
+    if len(tokens) > MAX_TOKENS:
+        return _no_date(raw, open_ended=False, understood=False, reason="too long to read as one timeline")
     grammar = Grammar(tokens, period)
     open_start = _open_ended(grammar, raw)
     if open_start is not None:
@@ -156,7 +164,9 @@ def _deadlines(grammar: Grammar, raw: str) -> Reading:
     readings: dict[tuple[tuple[date | None, bool], ...], Reading] = {}
     reason = "not a date the reader knows"
     best: tuple[int, int] | None = None
-    for items in grammar.sequences(0):
+    for count, items in enumerate(grammar.sequences(0)):
+        if count > MAX_READINGS:
+            return Reading(raw, (), (), "too long to read as one timeline")
         rank = (len(items), sum(isinstance(item.point, Partial) for item in items))
         if best is not None and rank > best:
             continue
