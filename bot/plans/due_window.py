@@ -164,6 +164,7 @@ def _deadlines(grammar: Grammar, raw: str) -> Reading:
     readings: dict[tuple[tuple[date | None, bool], ...], Reading] = {}
     reason = "not a date the reader knows"
     best: tuple[int, int] | None = None
+    failed_rank: tuple[int, int] | None = None  # the reason given is the simplest failed reading's
     for count, items in enumerate(grammar.sequences(0)):
         if count > MAX_READINGS:
             return Reading(raw, (), (), "too long to read as one timeline")
@@ -172,7 +173,8 @@ def _deadlines(grammar: Grammar, raw: str) -> Reading:
             continue
         resolved = _resolve(grammar, raw, items)
         if isinstance(resolved, str):
-            reason = resolved
+            if failed_rank is None or rank < failed_rank:
+                reason, failed_rank = resolved, rank
             continue
         key = tuple((w.end, w.open_ended) for w in resolved.windows)  # readings agreeing on deadlines agree
         if best is None or rank < best:
