@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.exports.actions import ActionSelection
 from bot.plans.listing import unowned_actions
 from commands.context import CommandContext
+from commands.deadlines import undated
 from commands.lists import with_download
 from commands.model import Admin
 from commands.paging import Page, more_line, page_words, past_the_end
@@ -21,6 +22,8 @@ def admin(command: Admin, ctx: CommandContext) -> Reply:
         return refusal("Only administrators can see delivery problems and unowned actions.")
     if command.topic == "unowned":
         return _unowned(command, ctx)
+    if command.topic == "undated":
+        return undated(command, ctx)
     return _failed(command, ctx) if command.topic == "failed" else _unreachable(command, ctx)
 
 

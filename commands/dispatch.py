@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from commands import admin, escalation, lists, milestones, plans
+from commands import admin, deadlines, escalation, lists, milestones, plans
 from commands.context import CommandContext
 from commands.grammar import parse
 from commands.help import help_reply
@@ -14,6 +14,7 @@ from commands.model import (
     Admin,
     Assign,
     Command,
+    DueDate,
     DueSoon,
     EscalationHistory,
     EscalationToday,
@@ -39,6 +40,7 @@ HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
     PlanOutline: plans.outline,
     Update: milestones.update,
     Assign: milestones.assign,
+    DueDate: deadlines.due_date,
     Snooze: milestones.snooze,
     Help: lambda command, _ctx: help_reply(command),
     ReportLevel: escalation.report,

@@ -47,6 +47,14 @@ class Update:
 
 
 @dataclass(frozen=True)
+class DueDate:
+    """Set an action's deadline by hand (kept in its deadline history)."""
+
+    ref: str
+    due: date
+
+
+@dataclass(frozen=True)
 class Assign:
     ref: str
     email: str
@@ -88,7 +96,7 @@ class EscalationHistory:
 
 @dataclass(frozen=True)
 class Admin:
-    """For administrators: `failed` messages, people no platform can reach, or `unowned` actions."""
+    """For administrators: `failed` messages, people no platform can reach, `unowned` or `undated` actions."""
 
     topic: str
     page: int = 1
@@ -110,6 +118,7 @@ Command = (
     | PlanOutline
     | Update
     | Assign
+    | DueDate
     | Snooze
     | Help
     | ReportLevel

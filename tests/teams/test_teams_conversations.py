@@ -98,4 +98,5 @@ def test_a_page_names_the_next_one_and_teams_answers_it(teams_bot: TeamsBotUnder
     second = teams_bot.connector.sent()[-1].card
     assert second["body"][0]["text"] == "Overdue actions for plan esr, page 2 of 2"
     assert "esr/10.e" in json.dumps(second) and "esr/1.a" not in json.dumps(second)
-    assert teams_bot.connector.sent()[0].card["body"][0]["text"] == "Every action has an owner."
+    # The seed has actions nobody owns yet (leads its documents do not state): the admin list pages too.
+    assert teams_bot.connector.sent()[0].card["body"][0]["text"].endswith("actions with no owner yet, page 1 of 5")
