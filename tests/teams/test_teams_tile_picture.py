@@ -25,7 +25,8 @@ from tests.teams.conftest import TeamsBotUnderTest, personal_chat, teams_setting
 def teams_with_dashboard(sqlite_db: Database, clock: FixedClock) -> Iterator[TeamsBotUnderTest]:
     connector = StandInConnector().start()
     port = free_port()
-    settings = teams_settings(connector.url, sqlite_db, dashboard_enabled=True, dashboard_secret="teams-test-0f3b9c2a7d4e8156a9c3f0e2b7d41a6c",
+    secret = "teams-test-0f3b9c2a7d4e8156a9c3f0e2b7d41a6c"
+    settings = teams_settings(connector.url, sqlite_db, dashboard_enabled=True, dashboard_secret=secret,
                               dashboard_base_url=f"http://127.0.0.1:{port}")  # fmt: skip
     server = ServerThread(build_app(Runtime(settings=settings, database=sqlite_db, clock=clock)), port).start()
     http = httpx.Client(base_url=server.url, timeout=10)
