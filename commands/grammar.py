@@ -256,9 +256,10 @@ def _history(words: Words) -> Command | ParseProblem:
 
 
 def _admin(words: Words) -> Command | ParseProblem:
-    topics = ("failed", "unreachable", "unowned")
+    topics = ("failed", "unreachable", "unowned", "identifiers")
     if len(words.positional) != 1 or words.positional[0].lower() not in topics:
-        return ParseProblem("Say which: `admin failed`, `admin unreachable` or `admin unowned`.", topic="admin")
+        return ParseProblem("Say which: `admin failed`, `admin unreachable`, `admin unowned` or `admin identifiers`.",
+                            topic="admin")  # fmt: skip
     page = _page(words, "admin")
     if isinstance(page, ParseProblem):
         return page

@@ -18,9 +18,9 @@ MILESTONE_HELP: dict[str, tuple[str, str]] = {
                "Record a new status (not_started, on_track, at_risk, blocked, done, dropped) with an optional note."),
     "assign": ("assign esr/1.a someone@example.nhs.wales", "Make someone the accountable owner of an action."),
     "snooze": ("snooze esr/1.a 1w", "No status prompts for an action for a while (`1d`, `1w`) or until a date."),
-    "admin": ("admin failed|unreachable|unowned [page:N]",
-              "Administrators: messages that failed after retries, people no chat platform can reach, or actions "
-              "nobody owns yet."),
+    "admin": ("admin failed|unreachable|unowned|identifiers [page:N]",
+              "Administrators: messages that failed after retries, people no chat platform can reach, actions "
+              "nobody owns yet, or how often texts with patient identifiers were refused."),
     "help": ("help [command]", "This help, or the help for one command."),
 }  # fmt: skip
 

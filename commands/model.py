@@ -88,7 +88,8 @@ class EscalationHistory:
 
 @dataclass(frozen=True)
 class Admin:
-    """For administrators: `failed` messages, people no platform can reach, or `unowned` actions."""
+    """For administrators: `failed` messages, people no platform can reach, `unowned` actions, or how often
+    the patient-identifier guard refused a text (`identifiers`)."""
 
     topic: str
     page: int = 1

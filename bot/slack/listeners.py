@@ -8,7 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.slack.answers import Click, record_click, replace_prompt
@@ -29,10 +29,13 @@ MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 
 def register(app: App, runtime: Runtime) -> None:
-    def on_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def on_command(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+    ) -> None:
         ack()
         slash = SlashCommand.model_validate(command)
-        reply = answer_command(runtime, client, user_id=slash.user_id, command=slash.command, text=slash.text)
+        reply = answer_command(runtime, client, user_id=slash.user_id, command=slash.command, text=slash.text,
+                               channel=slash.channel_id, bot_user_id=context.bot_user_id)  # fmt: skip
         respond(blocks=message_blocks(reply), text=fallback_text(reply),
                 response_type="in_channel" if reply.public else "ephemeral")  # fmt: skip
 
@@ -68,13 +71,19 @@ def register(app: App, runtime: Runtime) -> None:
         if event.get("tab") == "home" and first_delivery(runtime, body.get("event_id")):
             publish_home(runtime, client, event["user"])
 
-    def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if not first_delivery(runtime, body.get("event_id")):
             return
         text = MENTION.sub("", event.get("text", "")).strip()
-        reply = answer_command(runtime, client, user_id=event["user"], command="", text=text)
-        client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"],
-                                blocks=message_blocks(reply), text=fallback_text(reply))  # fmt: skip
+        reply = answer_command(runtime, client, user_id=event["user"], command="", text=text,
+                               channel=event["channel"], bot_user_id=context.bot_user_id, to_channel=True)  # fmt: skip
+        thread = event.get("thread_ts") or event["ts"]
+        if reply.public:
+            client.chat_postMessage(channel=event["channel"], thread_ts=thread, blocks=message_blocks(reply),
+                                    text=fallback_text(reply))  # fmt: skip
+        else:  # someone in the channel may not read it: only the asker sees the answer
+            client.chat_postEphemeral(channel=event["channel"], user=event["user"], thread_ts=thread,
+                                      blocks=message_blocks(reply), text=fallback_text(reply))  # fmt: skip
 
     for name in SLASH_COMMANDS:
         app.command(name)(on_command)
