@@ -3,9 +3,12 @@
 On top of the shipped data (the real boards, services and seed plans) it adds clusters and practices under
 every health board, people spread across them with line managers, and plans whose actions carry due dates
 from 2019 to 2023 written the way plans write them, a mix of statuses, and some open-ended or undated work.
+A share of the actions (`fan_out`, default 20%) is owed by all seven health boards and stored as the
+importer stores such an action: the whole (a roll-up owned nationally, `owed_by="health_boards"`) plus one
+delivery per board (`<ref>@<board code>`, a child row with its own owner and status).
 Rows go in through SQLAlchemy Core in batches: building ORM objects for 100,000 rows would take minutes.
 
-    python bench/generate.py --url sqlite:///bench.db --actions 100000 --plans 200 --people 5000
+    python bench/generate.py --url sqlite:///bench.db --actions 100000 --plans 200 --people 5000 --fan-out 0.2
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Connection, Table, insert, select, text
+from sqlalchemy import Connection, Table, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -39,14 +42,25 @@ CLUSTERS_PER_BOARD = 8
 PRACTICES_PER_CLUSTER = 6
 ACTIONS_PER_RECOMMENDATION = 40
 BATCH = 5_000
+FAN_OUT = 0.2
 VERBS = ("Agree", "Publish", "Review", "Implement", "Pilot", "Evaluate", "Commission", "Report on", "Roll out")
 SUBJECTS = ("the cluster plan", "the enhanced service specification", "workforce modelling", "the escalation return",
             "the digital triage pathway", "the community pharmacy offer", "urgent dental access",
             "the wellbeing hub", "the access standards", "the data-sharing agreement")  # fmt: skip
 
 
-def generate(url: str, *, actions: int = 100_000, plans: int = 200, people: int = 5_000, seed: int = 1) -> None:
-    """Migrate `url` (a fresh, empty database), load the shipped data, then add the generated workload."""
+def generate(
+    url: str,
+    *,
+    actions: int = 100_000,
+    plans: int = 200,
+    people: int = 5_000,
+    seed: int = 1,
+    fan_out: float = FAN_OUT,
+) -> dict[str, int]:
+    """Migrate `url` (a fresh, empty database), load the shipped data, then add the generated workload:
+    `actions` plan actions, of which the share `fan_out` is owed by every health board. Returns row counts:
+    plan actions, wholes (roll-ups), deliveries, and all rows of the actions table."""
     upgrade_to_head(url)
     database = Database.from_url(url)
     try:
@@ -57,7 +71,15 @@ def generate(url: str, *, actions: int = 100_000, plans: int = 200, people: int 
             boards = _add_organisations(connection)
             person_orgs = _add_people(connection, rng, boards, people)
             plan_ids = _add_plans(connection, rng, boards, plans)
-            _add_actions(connection, rng, plan_ids, person_orgs, actions)
+            # The fan-out draws from its own generator: with fan_out=0 the workload is the one before fan-out.
+            fan = FanOut(connection, boards, person_orgs, random.Random(f"fan-out:{seed}"), fan_out, actions)
+            _add_actions(connection, rng, plan_ids, person_orgs, actions, fan)
+            counts = {
+                "plan_actions": actions,
+                "wholes": len(fan.chosen),
+                "deliveries": len(fan.chosen) * len(fan.board_ids),
+                "action_rows": connection.execute(select(func.count()).select_from(_table(Action))).scalar_one(),
+            }
         if not database.is_sqlite:
             # Autovacuum would vacuum and analyse soon after a load this size; do it now so the planner sees
             # the steady state (statistics, and a visibility map that lets index-only scans skip the heap).
@@ -65,6 +87,7 @@ def generate(url: str, *, actions: int = 100_000, plans: int = 200, people: int 
                 connection.execute(text("VACUUM ANALYZE"))
     finally:
         database.engine.dispose()
+    return counts
 
 
 def _table(model: type[object]) -> Table:
@@ -166,8 +189,65 @@ def _plan_sizes(rng: random.Random, plans: int, actions: int) -> list[int]:
     return sizes
 
 
+class FanOut:
+    """Which generated actions every health board owes, and who owns each part: the whole goes to a national
+    person (its organisation theirs), each board's delivery to a person of that board."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        boards: dict[str, list[int]],
+        people: list[tuple[int, int]],
+        rng: random.Random,
+        share: float,
+        actions: int,
+    ) -> None:
+        if not 0.0 <= share <= 1.0:
+            raise ValueError(f"fan-out share must be between 0 and 1, not {share}")
+        self.rng = rng
+        self.chosen = set(rng.sample(range(actions), k=round(actions * share)))
+        national = set(
+            connection.execute(select(Organisation.id).where(Organisation.kind == "national_body")).scalars()
+        )
+        self.national_people = [person for person in people if person[1] in national]
+        # Each board's delivery is owned by someone working at the board itself, as the importer chooses
+        # (people of the owing organisation); every board has at least its lead there.
+        self.board_ids = {code: orgs[0] for code, orgs in sorted(boards.items())}
+        self.board_people = {
+            code: [pid for pid, org_id in people if org_id == board_id] for code, board_id in self.board_ids.items()
+        }
+        if self.chosen and (not self.national_people or not all(self.board_people.values())):
+            raise ValueError("fan-out needs national people and people at every board")
+
+    def whole(self, row: dict[str, object]) -> dict[str, object]:
+        """The action as the importer leaves a roll-up: owned nationally, never prompted or updated itself."""
+        owner_id, org_id = self.rng.choice(self.national_people)
+        return {**row, "lead_text": "Health Boards", "owner_id": owner_id, "organisation_id": org_id,
+                "is_rollup": True, "owed_by": "health_boards", "status": "not_started", "status_changed_at": None,
+                "status_changed_by_id": None, "status_note": None}  # fmt: skip
+
+    def deliveries(self, whole: dict[str, object], next_id: int) -> Iterator[dict[str, object]]:
+        """One delivery per board, sharing the whole's wording and dates, with its own owner and status."""
+        for n, (code, board_id) in enumerate(self.board_ids.items()):
+            owner_id = self.rng.choice(self.board_people[code])
+            status = _status(self.rng, whole["due_end"])  # type: ignore[arg-type]
+            changed = None if status == "not_started" else _instant(self.rng)
+            yield {
+                **whole, "id": next_id + n, "ref": f"{whole['ref']}@{code}", "parent_id": whole["id"],
+                "whole_id": whole["id"], "is_rollup": False, "owed_by": "", "owner_id": owner_id,
+                "organisation_id": board_id, "status": status, "status_changed_at": changed,
+                "status_changed_by_id": owner_id if changed else None,
+                "status_note": "Agreed at the board meeting" if changed and self.rng.random() < 0.3 else None,
+            }  # fmt: skip
+
+
 def _add_actions(
-    connection: Connection, rng: random.Random, plan_ids: list[int], people: list[tuple[int, int]], count: int
+    connection: Connection,
+    rng: random.Random,
+    plan_ids: list[int],
+    people: list[tuple[int, int]],
+    count: int,
+    fan: FanOut,
 ) -> None:
     sizes = _plan_sizes(rng, len(plan_ids), count)
     recommendations = [
@@ -180,7 +260,14 @@ def _add_actions(
         (p, r): i
         for i, p, r in connection.execute(select(Recommendation.id, Recommendation.plan_id, Recommendation.ref))
     }
-    _insert_batches(connection, _table(Action), _action_rows(rng, plan_ids, sizes, rec_ids, people))
+    # Ids are given here rather than by the database, so that deliveries can name their whole without
+    # reading ids back; a whole precedes its deliveries, so the parent row exists when they arrive.
+    first_id = (connection.execute(select(func.max(Action.id))).scalar_one() or 0) + 1
+    rows = _action_rows(rng, plan_ids, sizes, rec_ids, people, fan, first_id)
+    _insert_batches(connection, _table(Action), rows)
+    if connection.dialect.name == "postgresql":
+        # Explicit ids leave the sequence behind; later inserts (the importer, tests) must not collide.
+        connection.execute(text("SELECT setval(pg_get_serial_sequence('actions', 'id'), max(id)) FROM actions"))
 
 
 def _action_rows(
@@ -189,7 +276,10 @@ def _action_rows(
     sizes: list[int],
     rec_ids: dict[tuple[int, str], int],
     people: list[tuple[int, int]],
+    fan: FanOut,
+    next_id: int,
 ) -> Iterator[dict[str, object]]:
+    index = 0
     for plan_id, size in zip(plan_ids, sizes, strict=True):
         # A plan's actions are mostly owned by one team of people, as real plans are.
         team = rng.sample(people, k=min(len(people), rng.randint(15, 60)))
@@ -199,15 +289,26 @@ def _action_rows(
             due = _due_window(rng)
             status = _status(rng, due["due_end"])  # type: ignore[arg-type]
             changed = None if status == "not_started" else _instant(rng)
-            yield {
-                "plan_id": plan_id, "recommendation_id": rec_ids[(plan_id, rec)],
+            row: dict[str, object] = {
+                "id": next_id, "plan_id": plan_id, "recommendation_id": rec_ids[(plan_id, rec)],
                 "ref": f"{rec}.{k % ACTIONS_PER_RECOMMENDATION + 1}",
                 "title": f"{rng.choice(VERBS)} {rng.choice(SUBJECTS)}", "lead_text": "Cluster leads",
                 "owner_id": owner_id, "organisation_id": org_id, "expected_output": "Report to the programme board",
                 **due, "status": status, "status_changed_at": changed,
                 "status_changed_by_id": owner_id if changed else None,
                 "status_note": "Agreed at the cluster meeting" if changed and rng.random() < 0.3 else None,
+                "parent_id": None, "whole_id": None, "is_rollup": False, "owed_by": "",
             }  # fmt: skip
+            next_id += 1
+            if index in fan.chosen:
+                whole = fan.whole(row)
+                yield whole
+                for delivery in fan.deliveries(whole, next_id):
+                    yield delivery
+                    next_id += 1
+            else:
+                yield row
+            index += 1
 
 
 def _month_end(year: int, month: int) -> date:
@@ -262,11 +363,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--plans", type=int, default=200)
     parser.add_argument("--people", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--fan-out",
+        type=float,
+        default=FAN_OUT,
+        help="share of the actions owed by all 7 health boards (a whole plus 7 deliveries each)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    generate(args.url, actions=args.actions, plans=args.plans, people=args.people, seed=args.seed)
+    counts = generate(args.url, actions=args.actions, plans=args.plans, people=args.people, seed=args.seed,
+                      fan_out=args.fan_out)  # fmt: skip
     print(f"Generated {args.actions:,} actions in {args.plans} plans for {args.people:,} people "
-          f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
+          f"in {time.perf_counter() - started:.1f} s: {describe(counts)}")  # fmt: skip
+
+
+def describe(counts: dict[str, int]) -> str:
+    return (f"{counts['wholes']:,} owed by every board ({counts['deliveries']:,} deliveries); "
+            f"{counts['action_rows']:,} rows in actions")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
 """How fast is `/milestones overdue` on a large database, and how much memory does answering it take?
 
 For SQLite (a temporary file) and PostgreSQL (a throwaway database created on the server and dropped after),
-generate the benchmark workload (bench/generate.py), then, in a fresh process per database so that generating
-does not count towards peak memory, answer `/milestones overdue org:<board>` and `/milestones overdue` through
-the real handler path (commands.dispatch.answer, one session per message as a surface opens it) with the
-clock at 1 June 2021. Prints p50/p99 over the runs and the measuring process's peak RSS. Answers are not kept
-in memory here (Database(cache_answers=False)): every run pays for the queries.
+generate the benchmark workload (bench/generate.py; by default 20% of the actions are owed by all seven
+health boards, a roll-up with one delivery per board: `--fan-out`), then, in a fresh process per database so
+that generating does not count towards peak memory, answer `/milestones overdue org:<board>` and
+`/milestones overdue` through the real handler path (commands.dispatch.answer, one session per message as a
+surface opens it) with the clock at 1 June 2021. Prints p50/p99 over the runs and the measuring process's
+peak RSS. Answers are not kept in memory here (Database(cache_answers=False)): every run pays for the queries.
 
     .venv/bin/python bench/overdue.py                      # both databases, 200 runs each
     .venv/bin/python bench/overdue.py --only sqlite --profile
+    .venv/bin/python bench/overdue.py --fan-out 0          # the workload before deliveries
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.generate import generate
+from bench.generate import FAN_OUT, describe, generate
 from bot.clock import FixedClock
 from bot.directory.service import get_person_by_email
 from bot.storage.database import Database
@@ -108,18 +110,22 @@ def postgres_database(server_url: str) -> Iterator[str]:
 
 def run_backend(name: str, url: str, args: argparse.Namespace) -> dict[str, object]:
     started = time.perf_counter()
-    generate(url, actions=args.actions, plans=args.plans, people=args.people, seed=args.seed)
-    print(f"{name}: generated {args.actions:,} actions in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    counts = generate(url, actions=args.actions, plans=args.plans, people=args.people, seed=args.seed,
+                      fan_out=args.fan_out)  # fmt: skip
+    print(f"{name}: generated {args.actions:,} actions in {time.perf_counter() - started:.1f} s: {describe(counts)}",
+          file=sys.stderr)  # fmt: skip
     command = [sys.executable, __file__, "--measure", url, "--board", args.board, "--runs", str(args.runs)]
     if args.profile:
         command.append("--profile")
     finished = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
-    return dict(json.loads(finished.stdout))
+    return {**json.loads(finished.stdout), "counts": counts}
 
 
 def print_table(results: dict[str, dict[str, object]], args: argparse.Namespace) -> None:
     print(f"\n/milestones overdue, {args.actions:,} actions / {args.plans} plans / {args.people:,} people, "
-          f"{args.runs} runs, today = {TODAY:%Y-%m-%d}")  # fmt: skip
+          f"{args.fan_out:.0%} owed by every board, {args.runs} runs, today = {TODAY:%Y-%m-%d}")  # fmt: skip
+    for backend, figures in results.items():
+        print(f"{backend}: {describe(figures['counts'])}")  # type: ignore[arg-type]
     print(f"{'database':<11}{'scope':<16}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}{'peak RSS MB':>13}  answer")
     for backend, figures in results.items():
         for scope, label in (("board", f"org:{args.board}"), ("wales", "all of Wales")):
@@ -139,6 +145,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--plans", type=int, default=200)
     parser.add_argument("--people", type=int, default=5_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--fan-out", type=float, default=FAN_OUT, help="share of the actions owed by all 7 boards")
     parser.add_argument("--profile", action="store_true", help="cProfile the board query (to stderr)")
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)  # the child process's job
     return parser.parse_args(argv)

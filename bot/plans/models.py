@@ -49,11 +49,25 @@ OVERDUE_CANDIDATE_SQL = {
     "sqlite": "status NOT IN ('done', 'dropped') AND open_ended IS 0 AND is_rollup IS 0 AND due_end IS NOT NULL",
 }
 
+# The work the digest counts as waiting for an update: open, and not a roll-up (whose parts carry the status).
+# The same rule holds: queries state these terms literally (see `open_part`).
+OPEN_PART_SQL = {
+    "postgresql": "status NOT IN ('done', 'dropped') AND is_rollup IS false",
+    "sqlite": "status NOT IN ('done', 'dropped') AND is_rollup IS 0",
+}
+
+
+# Carried by both overdue indexes after their search columns (`id` too, on PostgreSQL: SQLite keeps the rowid,
+# which is `id`, in every index anyway).
+# The overdue listing groups parts into lines by whole_id (nationally) or parent_id (within an organisation).
+OVERDUE_COVERED = ("status", "open_ended", "whole_id", "parent_id", "ref")
+
 
 def overdue_index(name: str, *columns: str) -> Index:
     return Index(
         name,
         *columns,
+        postgresql_include=["id"],
         postgresql_where=text(OVERDUE_CANDIDATE_SQL["postgresql"]),
         sqlite_where=text(OVERDUE_CANDIDATE_SQL["sqlite"]),
     )
@@ -117,10 +131,20 @@ class Action(Base):
         Index("ix_actions_open_due", "status", "due_end"),
         Index("ix_actions_plan_due", "plan_id", "due_end"),
         # Partial indexes holding only the actions that can be overdue (open, with a deadline), for `overdue`
-        # by organisation subtree and by plan. Queries must state OVERDUE_CANDIDATE's terms literally; the
-        # status columns are included so that SQLite, too, answers from the index alone.
-        overdue_index("ix_actions_overdue_by_org", "organisation_id", "due_end", "plan_id", "status", "open_ended"),
-        overdue_index("ix_actions_overdue_by_plan", "plan_id", "due_end", "organisation_id", "status", "open_ended"),
+        # by organisation subtree and by plan. Queries must state OVERDUE_CANDIDATE's terms literally. The
+        # other columns let both databases answer from the index alone: the status columns, and whole_id, id and
+        # ref, with which the overdue parts of one action are counted and ranked as one line.
+        overdue_index("ix_actions_overdue_by_org", "organisation_id", "due_end", "plan_id", *OVERDUE_COVERED),
+        overdue_index("ix_actions_overdue_by_plan", "plan_id", "due_end", "organisation_id", *OVERDUE_COVERED),
+        # Open parts by organisation subtree, with when their status was last recorded: the digest's count of
+        # actions with no recent update, read from the index alone.
+        Index(
+            "ix_actions_open_parts_by_org",
+            "organisation_id",
+            "status_changed_at",
+            postgresql_where=text(OPEN_PART_SQL["postgresql"]),
+            sqlite_where=text(OPEN_PART_SQL["sqlite"]),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -195,17 +219,24 @@ class Action(Base):
         return list(session.scalars(select(Action).where(Action.parent_id == self.id).order_by(Action.ref)))
 
 
+def _closed_statuses() -> BindParameter[list[str]]:
+    """The closed statuses, rendered into the SQL text so that a partial index's condition can be matched."""
+    return bindparam("closed_statuses", list(CLOSED_STATUSES), expanding=True, literal_execute=True)
+
+
 def overdue_candidate() -> tuple[ColumnElement[bool], ...]:
     """OVERDUE_CANDIDATE_SQL as query terms, with the closed statuses rendered into the SQL text."""
-    closed: BindParameter[list[str]] = bindparam(
-        "closed_statuses", list(CLOSED_STATUSES), expanding=True, literal_execute=True
-    )
     return (
-        Action.status.not_in(closed),
+        Action.status.not_in(_closed_statuses()),
         Action.open_ended.is_(False),
         Action.is_rollup.is_(False),
         Action.due_end.is_not(None),
     )
+
+
+def open_part() -> tuple[ColumnElement[bool], ...]:
+    """OPEN_PART_SQL as query terms, with the closed statuses rendered into the SQL text."""
+    return Action.status.not_in(_closed_statuses()), Action.is_rollup.is_(False)
 
 
 class StatusUpdate(Base):

@@ -24,6 +24,7 @@ class Delivery:
     to: str
     subject: str
     title: str
+    payload: dict = field(default_factory=dict, compare=False)  # type: ignore[type-arg]
 
 
 @dataclass
@@ -71,5 +72,6 @@ class Simulation:
         for row in sorted(rows, key=lambda r: int(r.message_id or 0)):
             sent = self.port.sent[int(row.message_id or 0) - 1]
             assert row.sent_at is not None
-            found.append(Delivery(row.sent_at.astimezone(LONDON), row.kind, sent.to, row.subject, sent.reply.title))
+            found.append(Delivery(row.sent_at.astimezone(LONDON), row.kind, sent.to, row.subject, sent.reply.title,
+                                  row.payload))  # fmt: skip
         return [d for d in found if kind is None or d.kind == kind]

@@ -15,6 +15,7 @@ from bot.plans.listing import ActionFilter, overdue_actions
 from bot.plans.models import Action
 from bot.plans.reading import PlanFile, PlanRow
 from bot.plans.service import record_status
+from scheduler.prompt_bundles import payload_items
 from scheduler.status_prompts import prompt_milestone
 from tests.helpers import action, person
 from tests.scheduler.simulation import Simulation
@@ -54,21 +55,23 @@ def test_a_quarterly_action_is_prompted_per_quarter_and_overdue_for_the_missed_q
                       now=datetime(2021, 3, 25, 9, 0, tzinfo=LONDON), note="return sent")  # fmt: skip
     prompt_days_at_ten(sim, date(2021, 3, 25), date(2021, 7, 16))
 
-    asked = [(d.subject, d.at.date()) for d in sim.deliveries("status_prompt")]
-    assert f"action:{parent_id}" not in {subject for subject, _ in asked}
-    assert [day for subject, day in asked if subject == f"action:{ids['1#2021-03-31']}"] == [
+    # Each day's prompt is the owner's one bundle; which actions it asked about is in its items.
+    asked = [
+        (item.action_id, d.at.date()) for d in sim.deliveries("status_prompt") for item in payload_items(d.payload)
+    ]
+    assert parent_id not in {action_id for action_id, _ in asked}
+    assert [day for action_id, day in asked if action_id == ids["1#2021-03-31"]] == [
         date(2021, 3, 11),  # 14 working days before 31 March
         date(2021, 3, 22),  # 7; answered on the 25th, so not asked on the 30th or the 31st
     ]
-    assert [day for subject, day in asked if subject == f"action:{ids['1#2021-06-30']}"] == [
+    assert [day for action_id, day in asked if action_id == ids["1#2021-06-30"]] == [
         date(2021, 6, 10),
         date(2021, 6, 21),
         date(2021, 6, 29),
         date(2021, 6, 30),  # on the day
-        date(2021, 7, 7),  # then weekly while overdue
-        date(2021, 7, 14),
+        date(2021, 7, 7),  # then overdue; the next weekly reminder (14 July) has nothing new: the quiet rule
     ]
-    assert {subject for subject, _ in asked} == {f"action:{ids['1#2021-03-31']}", f"action:{ids['1#2021-06-30']}"}
+    assert {action_id for action_id, _ in asked} == {ids["1#2021-03-31"], ids["1#2021-06-30"]}
     assert {d.title for d in sim.deliveries("status_prompt")} >= {"How is returns/1#2021-06-30 going?"}
 
     with sim.database.unit_of_work() as session:
