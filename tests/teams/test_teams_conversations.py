@@ -99,4 +99,5 @@ def test_a_page_names_the_next_one_and_teams_answers_it(teams_bot: TeamsBotUnder
     second = teams_bot.connector.sent()[-1].card
     assert block_text(second["body"][0]) == "Overdue actions for plan esr, page 2 of 2"
     assert "esr/10.e" in json.dumps(second) and "esr/1.a" not in json.dumps(second)
-    assert block_text(teams_bot.connector.sent()[0].card["body"][0]) == "Every action has an owner."
+    # The seed has actions nobody owns yet (leads its documents do not state): the admin list pages too.
+    assert block_text(teams_bot.connector.sent()[0].card["body"][0]).endswith("actions with no owner yet, page 1 of 5")
