@@ -7,6 +7,7 @@ from bot.governance.guard import refusal_counts
 from bot.governance.identifiers import KIND_WORDS
 from bot.plans.listing import unowned_actions
 from commands.context import CommandContext
+from commands.deadlines import undated
 from commands.lists import with_download
 from commands.model import Admin
 from commands.paging import Page, more_line, page_words, past_the_end
@@ -23,6 +24,8 @@ def admin(command: Admin, ctx: CommandContext) -> Reply:
         return refusal("Only administrators can see delivery problems and unowned actions.")
     if command.topic == "unowned":
         return _unowned(command, ctx)
+    if command.topic == "undated":
+        return undated(command, ctx)
     if command.topic == "identifiers":
         return _identifier_refusals(ctx)
     return _failed(command, ctx) if command.topic == "failed" else _unreachable(command, ctx)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.governance.identifiers import redacted
-from commands import admin, escalation, lists, milestones, plans
+from commands import admin, deadlines, escalation, lists, milestones, plans
 from commands.access import STRANGER, identifier_refusal
 from commands.context import CommandContext
 from commands.grammar import parse
@@ -16,6 +16,7 @@ from commands.model import (
     Admin,
     Assign,
     Command,
+    DueDate,
     DueSoon,
     EscalationHistory,
     EscalationToday,
@@ -41,6 +42,7 @@ HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
     PlanOutline: plans.outline,
     Update: milestones.update,
     Assign: milestones.assign,
+    DueDate: deadlines.due_date,
     Snooze: milestones.snooze,
     Help: lambda command, _ctx: help_reply(command),
     ReportLevel: escalation.report,

@@ -13,10 +13,12 @@ from datetime import date, datetime
 
 from dateutil import parser as date_parser
 
+from bot.plans.due_window import parse_due_window
 from commands.model import (
     Admin,
     Assign,
     Command,
+    DueDate,
     DueSoon,
     EscalationHistory,
     EscalationToday,
@@ -210,6 +212,20 @@ def _snooze(words: Words) -> Command | ParseProblem:
     return Snooze(ref=ref, until=until)
 
 
+def _due_date(words: Words) -> Command | ParseProblem:
+    # The date is read by the timeline reader, so "31 March 2021", "31/03/2021" and "2021-03-31" all work
+    # and "03/31/2021" (US order) is refused, as in plans; it must name one day or one month.
+    usage = "Say which action and its deadline, for example `due-date esr/1.a 2021-03-31`."
+    if len(words.positional) < 2:
+        return ParseProblem(usage, topic="due-date")
+    written = " ".join(words.positional[1:])
+    window = parse_due_window(written)
+    if window.deadline is None or window.precision not in ("day", "month"):
+        return ParseProblem(f"I could not read `{written}` as one day: write it like 2021-03-31 or 31 March 2021.",
+                            topic="due-date")  # fmt: skip
+    return DueDate(ref=words.positional[0], due=window.deadline)
+
+
 def _help(words: Words) -> Command | ParseProblem:
     return Help(topic=words.positional[0].lower() if words.positional else None)
 
@@ -256,10 +272,12 @@ def _history(words: Words) -> Command | ParseProblem:
 
 
 def _admin(words: Words) -> Command | ParseProblem:
-    topics = ("failed", "unreachable", "unowned", "identifiers")
+    topics = ("failed", "unreachable", "unowned", "undated", "identifiers")
     if len(words.positional) != 1 or words.positional[0].lower() not in topics:
-        return ParseProblem("Say which: `admin failed`, `admin unreachable`, `admin unowned` or `admin identifiers`.",
-                            topic="admin")  # fmt: skip
+        return ParseProblem(
+            "Say which: `admin failed`, `admin unreachable`, `admin unowned`, `admin undated` or `admin identifiers`.",
+            topic="admin",
+        )
     page = _page(words, "admin")
     if isinstance(page, ParseProblem):
         return page
@@ -280,6 +298,7 @@ MILESTONE_VERBS: dict[str, Builder] = {
     "plan": _plan,
     "update": _update,
     "assign": _assign,
+    "due-date": _due_date,
     "snooze": _snooze,
     "admin": _admin,
     "help": _help,

@@ -18,9 +18,12 @@ MILESTONE_HELP: dict[str, tuple[str, str]] = {
                "Record a new status (not_started, on_track, at_risk, blocked, done, dropped) with an optional note."),
     "assign": ("assign esr/1.a someone@example.nhs.wales", "Make someone the accountable owner of an action."),
     "snooze": ("snooze esr/1.a 1w", "No status prompts for an action for a while (`1d`, `1w`) or until a date."),
-    "admin": ("admin failed|unreachable|unowned|identifiers [page:N]",
+    "due-date": ("due-date esr/1.a 2021-03-31",
+                 "Set an action's deadline when its plan gave none it could read (kept in its history)."),
+    "admin": ("admin failed|unreachable|unowned|undated|identifiers [page:N]",
               "Administrators: messages that failed after retries, people no chat platform can reach, actions "
-              "nobody owns yet, or how often texts with patient identifiers were refused."),
+              "nobody owns yet, actions with no deadline to set, or how often texts with patient identifiers "
+              "were refused."),
     "help": ("help [command]", "This help, or the help for one command."),
 }  # fmt: skip
 

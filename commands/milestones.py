@@ -44,6 +44,7 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         line(Text("Owner: ", "bold"), mention(action.owner) if action.owner else Text("nobody yet", "muted")),
         repeats_line(action) or line(Text("Due: ", "bold"), due_words(action)),
         line(Text("Expected output: ", "bold"), action.expected_output or "—"),
+        *(line(Text(f"{heading}: ", "bold"), text) for heading, text in (action.extra_fields or {}).items()),
         _status_line(action, ctx.today),
     ]
     if action.recommendation:
@@ -58,7 +59,7 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         )
     history = [
         line(
-            _when(update.recorded_at),
+            when(update.recorded_at),
             status_badge(update.status),
             " by ",
             mention(update.person) if update.person else Text("import", "muted"),
@@ -68,7 +69,7 @@ def show(command: Show, ctx: CommandContext) -> Reply:
     ]
     owners = [
         line(
-            _when(change.recorded_at),
+            when(change.recorded_at),
             mention(change.owner),
             f" (was {change.previous_owner.name})" if change.previous_owner else "",
             " by ",
@@ -81,6 +82,8 @@ def show(command: Show, ctx: CommandContext) -> Reply:
         sections.append(Section(heading="History (latest first)", lines=history))
     if owners:
         sections.append(Section(heading="Owners (latest first)", lines=owners))
+    if action.due_history:
+        sections.append(Section(heading="Deadline set by hand (latest first)", lines=due_history_lines(action)))
     return Reply(title=f"{action.label} · {action.plan.name}", sections=sections, footer=_show_footer(action, ctx))
 
 
@@ -114,7 +117,7 @@ def update(command: Update, ctx: CommandContext) -> Reply:
     if status is None:
         valid = ", ".join(f"`{s}`" for s in STATUSES)
         return refusal(f"`{command.status}` is not a status.", f"Use one of: {valid}.")
-    found = _changeable(command.ref, ctx, "update")
+    found = changeable(command.ref, ctx, "update")
     if isinstance(found, Reply):
         return found
     action, actor = found
@@ -147,7 +150,7 @@ def _unchanged(action: Action, note: str | None) -> Reply:
 
 
 def assign(command: Assign, ctx: CommandContext) -> Reply:
-    found = _changeable(command.ref, ctx, "reassign")
+    found = changeable(command.ref, ctx, "reassign")
     if isinstance(found, Reply):
         return found
     action, actor = found
@@ -169,7 +172,7 @@ def assign(command: Assign, ctx: CommandContext) -> Reply:
 
 
 def snooze(command: Snooze, ctx: CommandContext) -> Reply:
-    found = _changeable(command.ref, ctx, "snooze")
+    found = changeable(command.ref, ctx, "snooze")
     if isinstance(found, Reply):
         return found
     action, actor = found
@@ -180,6 +183,20 @@ def snooze(command: Snooze, ctx: CommandContext) -> Reply:
         return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
     ctx.session.add(SnoozeRow(action_id=action.id, person_id=actor.id, until=until, created_at=ctx.now))
     return Reply(title=f"No prompts about {action.label} until {format_date(until)}.", tone="success")
+
+
+def due_history_lines(action: Action) -> list[Line]:
+    """Deadlines set by hand, latest first, for `show`."""
+    return [
+        line(
+            when(change.recorded_at),
+            f"due {format_date(change.due_end)}",
+            f" (was {format_date(change.previous_due_end)})" if change.previous_due_end else " (had no deadline)",
+            " by ",
+            mention(change.person) if change.person else Text("someone no longer in the directory", "muted"),
+        )
+        for change in reversed(action.due_history[-5:])
+    ]
 
 
 def _rollup_refusal(action: Action, what: str) -> Reply:
@@ -197,11 +214,11 @@ def _owed_words(action: Action) -> str:
     return f"{action.organisation.name}'s delivery" if action.organisation else "one part"
 
 
-def _when(instant: datetime) -> Text:
+def when(instant: datetime) -> Text:
     return Text(instant.astimezone(LONDON).strftime("%-d %b %Y %H:%M") + " ", "muted")
 
 
-def _changeable(ref: str, ctx: CommandContext, verb: str) -> tuple[Action, Person] | Reply:
+def changeable(ref: str, ctx: CommandContext, verb: str) -> tuple[Action, Person] | Reply:
     """The action, and who is changing it, once the reference and the permission check out."""
     action = _lookup(ref, ctx)
     if isinstance(action, Reply):

@@ -47,6 +47,14 @@ class Update:
 
 
 @dataclass(frozen=True)
+class DueDate:
+    """Set an action's deadline by hand (kept in its deadline history)."""
+
+    ref: str
+    due: date
+
+
+@dataclass(frozen=True)
 class Assign:
     ref: str
     email: str
@@ -88,8 +96,8 @@ class EscalationHistory:
 
 @dataclass(frozen=True)
 class Admin:
-    """For administrators: `failed` messages, people no platform can reach, `unowned` actions, or how often
-    the patient-identifier guard refused a text (`identifiers`)."""
+    """For administrators: `failed` messages, people no platform can reach, `unowned` or `undated` actions, or
+    how often the patient-identifier guard refused a text (`identifiers`)."""
 
     topic: str
     page: int = 1
@@ -111,6 +119,7 @@ Command = (
     | PlanOutline
     | Update
     | Assign
+    | DueDate
     | Snooze
     | Help
     | ReportLevel

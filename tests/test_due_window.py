@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from bot.plans.due_window import DueWindow, Precision, parse_due_window, split_timeline
+from bot.plans.due_window import DueWindow, Period, Precision, parse_due_window, read_timeline, split_timeline
 
 
 def _case(raw: str, start: date | None, end: date | None, precision: Precision, open_ended: bool = False) -> Any:
@@ -314,3 +314,33 @@ DEADLINE = D(2021, 3, 31)
 )
 def test_is_overdue(raw: str, today: date, overdue: bool) -> None:
     assert parse_due_window(raw).is_overdue(today) is overdue
+
+
+# The wrong readings issue 11 names: each is now right, or undated with the reason.
+@pytest.mark.parametrize(
+    ("raw", "deadlines", "reason"),
+    [
+        pytest.param("5-9 October 2020", [D(2020, 10, 9)], "", id="day-range-not-2005"),
+        pytest.param("14th-18th December 2020", [D(2020, 12, 18)], "", id="ordinal-range-not-2014"),
+        pytest.param("1-14 March 2021", [D(2021, 3, 14)], "", id="day-range-not-2001"),
+        pytest.param("March 31", [], "no year", id="not-march-2031"),
+        pytest.param("December 15", [], "no year", id="not-december-2015"),
+        pytest.param("11/12", [], "not a date", id="not-fy-2011-12"),
+        pytest.param("2020-2023", [D(2023, 3, 31)], "", id="imtp-period-ends-31-march"),
+        pytest.param("Q1 and Q3 2021/22", [D(2021, 6, 30), D(2021, 12, 31)], "", id="two-quarters-two-deadlines"),
+        pytest.param("Sept 2020 (draft), Dec 2020 (final)", [D(2020, 9, 30), D(2020, 12, 31)], "", id="stages"),
+        pytest.param("March 2021 " * 20, [], "too long", id="too-long"),
+    ],
+)
+def test_issue_11_wrong_readings(raw: str, deadlines: list[date], reason: str) -> None:
+    reading = read_timeline(raw)
+    assert [w.deadline for w in reading.windows] == deadlines
+    assert reason in reading.reason
+
+
+def test_a_year_less_date_takes_the_plans_period() -> None:
+    period = Period.parse("2020-21")
+    assert parse_due_window("March 31", period=period).deadline == D(2021, 3, 31)
+    assert parse_due_window("December 15", period=period).deadline == D(2020, 12, 15)
+    assert parse_due_window("March 31", period=Period.parse("2020-2023")).deadline is None
+    assert split_timeline("Q1 and Q3", period=Period.parse("2021-22")) == ["Q1 2021/22", "Q3 2021/22"]

@@ -47,6 +47,8 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     load.add_argument("--column", action="append", default=[], metavar="NAME=HEADING",
                       help="map a column (ref, action, lead, timeline, expected_output, recommendation, "
                            "owed_by) to the file's heading")  # fmt: skip
+    load.add_argument("--header-row", type=int, metavar="N",
+                      help="the row holding the headings (default: the first that names an action column)")  # fmt: skip
     load.add_argument("--org", help="the organisation the plan belongs to (its code, e.g. cvuhb)")
     load.add_argument("--owed-by", default="", metavar="WHO",
                       help="organisations that each owe every row without an owed-by cell: health_boards, clusters, "
@@ -121,7 +123,9 @@ def run_import(args: argparse.Namespace) -> int:
     configure_logging(settings)
     overrides = dict(pair.split("=", 1) for pair in args.column if "=" in pair)
     try:
-        plan_file = read_plan_file(args.file, key=args.key, name=args.plan, overrides=overrides)
+        plan_file = read_plan_file(
+            args.file, key=args.key, name=args.plan, overrides=overrides, header_row=args.header_row
+        )
         if args.owed_by:
             plan_file = plan_file.model_copy(update={"owed_by": args.owed_by})
     except PlanFileError as problem:

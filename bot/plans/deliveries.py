@@ -18,8 +18,8 @@ from bot.plans.service import assign_owner
 
 # The fields a delivery takes from the action it is part of.
 SHARED_FIELDS = (
-    "plan", "recommendation", "title", "lead_text", "lead_note", "expected_output", "due_raw", "due_start",
-    "due_end", "due_precision", "open_ended", "due_understood", "recurrence",
+    "plan", "recommendation", "title", "lead_text", "lead_note", "expected_output", "extra_fields", "due_raw",
+    "due_start", "due_end", "due_precision", "open_ended", "due_understood", "recurrence",
 )  # fmt: skip
 
 

@@ -1,26 +1,31 @@
-"""Read plan timelines as people write them ("End of October 2020", "Q3 2021/22") into a due window.
+"""Read plan timelines as people write them ("End of October 2020", "Q3 2021/22") into due windows.
 
-Plan documents are written for people, not machines: a timeline cell may hold a month, a quarter,
-a financial year, a range, an open-ended start, a placeholder such as "TBC", or several dates at once.
-Everything here is a pure function; the text as written is always kept so nothing is lost when a
-cell cannot be read.
+A timeline is read only when a named rule of the grammar (bot.plans.timeline_grammar) accounts for every
+word of it; anything else is kept as written, undated, with the reason. A wrong deadline is worse than none:
+it nags the wrong person on the wrong day. Everything here is a pure function.
 """
 
 from __future__ import annotations
 
-import calendar
+import itertools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Literal, NamedTuple
+from dataclasses import dataclass, field
+from datetime import date
 
-from dateutil import parser as dateutil_parser
+from bot.plans.timeline_grammar import (
+    Grammar,
+    Item,
+    Partial,
+    Precision,
+    Span,
+    before,
+    from_period,
+    lend,
+)
+from bot.plans.timeline_tokens import Period, Token, month_number, tokenise
 
-Precision = Literal["day", "month", "quarter", "year", "none"]
-
-# Coarsest last: a range is only as precise as its vaguer end.
-_PRECISION_ORDER: tuple[Precision, ...] = ("day", "month", "quarter", "year", "none")
+__all__ = ["DueWindow", "Period", "Precision", "Reading", "month_number", "normalise_timeline",
+           "parse_due_window", "read_timeline", "split_timeline"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class DueWindow:
     precision: Precision
     open_ended: bool
     understood: bool
+    # Why a timeline has no deadline ("no year given", "not a date the reader knows"); empty when read.
+    reason: str = field(default="", compare=False)
 
     @property
     def deadline(self) -> date | None:
@@ -43,379 +50,195 @@ class DueWindow:
         return deadline is not None and deadline < today
 
 
-class _Span(NamedTuple):
-    start: date
-    end: date
-    precision: Precision
+@dataclass(frozen=True)
+class Reading:
+    """A whole cell read: one window per deadline (several for "Q1 and Q3 2021/22"), each with its own words."""
+
+    raw: str
+    windows: tuple[DueWindow, ...]
+    parts: tuple[str, ...]
+    reason: str = ""
 
 
-# ---------------------------------------------------------------------------------------------
-# Normalising the text
-# ---------------------------------------------------------------------------------------------
-
-# Documents pasted from Word/PDF carry non-breaking spaces and typographic dashes.
 _SPACE_LIKE = re.compile(r"[\s\u00a0\u2007\u202f]+")
 _DASH_LIKE = re.compile(r"[\u2010-\u2015\u2212]")
 
 
 def normalise_timeline(raw: str) -> str:
-    """The timeline as the readers see it: lower case, plain dashes and spaces, no commas or final stop."""
+    """The timeline as the recurrence reader sees it: lower case, plain dashes and spaces, no commas or stop."""
     text = _DASH_LIKE.sub("-", raw).lower().replace(",", " ")
-    text = _SPACE_LIKE.sub(" ", text).strip()
-    # Table cells often end with a full stop ("March 2021."); it carries no meaning.
-    return text.rstrip(". ").strip()
+    return _SPACE_LIKE.sub(" ", text).strip().rstrip(". ").strip()
 
 
-# ---------------------------------------------------------------------------------------------
-# Calendar helpers
-# ---------------------------------------------------------------------------------------------
+# Placeholders plans use when no date has been set, and words for work that simply carries on.
+_NO_DATE = frozenset({"tbc", "tba", "tbd", "to be confirmed", "to be agreed", "to be determined", "to be decided",
+                      "n a", "na", "not applicable", "as required", "as and when required", "as needed",
+                      "when required", "if required", "as necessary", "when needed", "not known",
+                      "unknown"})  # fmt: skip
+_ONGOING = frozenset({"ongoing", "on going", "continuous", "continuing", "continual", "rolling", "business as usual",
+                      "in place", "ongoing work", "ongoing process"})  # fmt: skip
+_OPEN_STARTS = (("ongoing", "from"), ("ongoing", "since"), ("from",), ("since",), ("starting", "from"),
+                ("starting",), ("commencing",), ("with", "effect", "from"), ("beginning",), ("start",))  # fmt: skip
+_OPEN_ENDS = (("onwards",), ("onward",), ("on",), ("ongoing",), ("on", "going"), ("and", "ongoing"),
+              ("then", "ongoing"), ("-", "ongoing"), (",", "ongoing"), ("and", "beyond"), ("-", "on", "going"),
+              ("-", "onwards"), ("and", "onwards"))  # fmt: skip
 
-_MONTH_NAMES = tuple(name.lower() for name in calendar.month_name[1:])
+
+# A cell is a timeline, not a paragraph: the readings of a long run of dates multiply, so past this many the
+# cell is left unread rather than searched for ever.
+MAX_READINGS = 2000
+MAX_TOKENS = 60
 
 
-def _month_number(word: str) -> int | None:
-    # Any abbreviation of three letters or more ("Sep", "Sept", "Septem") names the month; three is
-    # the shortest that tells March from May and June from July. "Octember" is not a prefix: rejected.
-    word = word.rstrip(".")
-    if len(word) < 3:
-        return None
-    for number, name in enumerate(_MONTH_NAMES, start=1):
-        if name.startswith(word):
-            return number
+def read_timeline(raw: str, *, period: Period | None = None) -> Reading:
+    """Every deadline a timeline cell holds, or none with the reason. Never raises, never guesses."""
+    tokens = tokenise(raw)
+    words = " ".join(t.text for t in tokens if t.text not in ("-", "/", ".", ","))
+    if tokens and not words:
+        return _no_date(raw, open_ended=False, understood=False, reason="not a date the reader knows")
+    if not words or words in _NO_DATE:
+        return _no_date(raw, open_ended=False, understood=True, reason="no date set (TBC)" if words else "no date set")
+    if words in _ONGOING:
+        return _no_date(raw, open_ended=True, understood=True, reason="ongoing: no deadline")
+    if len(tokens) > MAX_TOKENS:
+        return _no_date(raw, open_ended=False, understood=False, reason="too long to read as one timeline")
+    grammar = Grammar(tokens, period)
+    open_start = _open_ended(grammar, raw)
+    if open_start is not None:
+        return open_start
+    return _deadlines(grammar, raw)
+
+
+def parse_due_window(raw: str, *, period: Period | None = None) -> DueWindow:
+    """One timeline as one window; a cell with several deadlines is not one window (split it first)."""
+    reading = read_timeline(raw, period=period)
+    if len(reading.windows) == 1:
+        return reading.windows[0]
+    if len(reading.windows) > 1:
+        return DueWindow(raw, None, None, "none", False, False, f"{len(reading.windows)} deadlines in one cell")
+    return DueWindow(raw, None, None, "none", False, False, reading.reason)
+
+
+def split_timeline(raw: str, *, period: Period | None = None) -> list[str]:
+    """A cell holding several deadlines ("End of October 2020 End of March 2021", "Q1 and Q3 2021/22") → the
+    words of each, completed so each reads alone ("Q1 2021/22"); a cell with one (or none) → [raw.strip()]."""
+    reading = read_timeline(raw, period=period)
+    return list(reading.parts) if len(reading.parts) > 1 else [raw.strip()]
+
+
+def _no_date(raw: str, *, open_ended: bool, understood: bool, reason: str) -> Reading:
+    window = DueWindow(raw, None, None, "none", open_ended, understood, reason)
+    return Reading(raw, (window,) if understood else (), (), reason)
+
+
+def _open_ended(grammar: Grammar, raw: str) -> Reading | None:
+    """ "From December 2020 onwards", "October 2020 - ongoing": a start, nothing to be overdue against."""
+    tokens = grammar.tokens
+    starts = [0, *(end for end in grammar.any_of(0, _OPEN_STARTS))]
+    for first in starts:
+        for item, end in grammar.items(first):
+            span = item.point
+            tail = [e for e in grammar.any_of(end, _OPEN_ENDS) if e == len(tokens)]
+            if end == len(tokens) and first > 0 and isinstance(span, Span):
+                if tokens[first - 1].text in ("from",) and span.start != span.end and _is_range(grammar, first, end):
+                    return None  # "From December 2020 to March 2021": a range, read as deadlines below
+                return _open(raw, span)
+            if tail and isinstance(span, Span):
+                return _open(raw, span)
     return None
 
 
-def month_number(word: str) -> int | None:
-    """A month's number from its name or an abbreviation of three letters or more; None for other words."""
-    return _month_number(word)
-
-
-def _full_year(digits: str) -> int:
-    # Two-digit years ("October 20", "Q1 21/22") are always this century in these plans.
-    year = int(digits)
-    return 2000 + year if len(digits) == 2 else year
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _add_months(day_one: date, months: int) -> date:
-    index = day_one.year * 12 + day_one.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _month_span(year: int, month: int) -> _Span | None:
-    try:
-        return _Span(date(year, month, 1), _month_end(year, month), "month")
-    except ValueError:
-        return None
-
-
-def _day_span(year: int, month: int, day: int) -> _Span | None:
-    try:
-        exact = date(year, month, day)
-    except ValueError:  # "31 September 2020" is a typo we must not guess at
-        return None
-    return _Span(exact, exact, "day")
-
-
-def _financial_year_start(first: str, second: str) -> date | None:
-    # NHS Wales financial years run April to March and are written "2021/22", "2021-22" or
-    # "2021/2022"; the second year must follow the first or it is not a financial year.
-    start_year, end_year = _full_year(first), _full_year(second)
-    if end_year != start_year + 1 or start_year < 1:
-        return None
-    return date(start_year, 4, 1)
-
-
-# ---------------------------------------------------------------------------------------------
-# Single expressions ("September 2020", "Q3 2021/22", "30/09/2020", ...)
-# ---------------------------------------------------------------------------------------------
-
-_FY = r"(?:fy\s*)?(?P<fy1>\d{4}|\d{2})\s*[/-]\s*(?P<fy2>\d{4}|\d{2})"
-
-_ISO_DATE = re.compile(r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})$")
-_NUMERIC_DATE = re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4}|\d{2})$")
-_DAY_MONTH_YEAR = re.compile(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>[a-z]+)\.?\s+(?P<y>\d{4}|\d{2})$")
-_MONTH_YEAR = re.compile(r"^(?P<m>[a-z]+)\.?\s+(?P<y>\d{4}|\d{2})$")
-_QUARTER = re.compile(r"^q(?P<q1>[1-4])(?:\s*(?:/|-|&|and|to)\s*q?(?P<q2>[1-4]))?\s+" + _FY + "$")
-_FINANCIAL_YEAR = re.compile("^" + _FY + "$")
-_CALENDAR_YEAR = re.compile(r"^(?P<y>\d{4})$")
-
-# "End of October 2020", "End March 2021", "By the end of March 2021": the deadline is the end of
-# the period named, which is already the window's end, so the wording adds nothing to keep.
-_DEADLINE_PREFIX = re.compile(r"^(?:by\s+)?(?:(?:the\s+)?end\s+(?:of\s+)?)?(?:the\s+)?")
-
-
-def _iso_date(text: str) -> _Span | None:
-    match = _ISO_DATE.match(text)
-    if match is None:
-        return None
-    return _day_span(int(match["y"]), int(match["m"]), int(match["d"]))
-
-
-def _numeric_date(text: str) -> _Span | None:
-    # UK documents write the day first: "03/04/2021" is the 3rd of April, never March 4th.
-    match = _NUMERIC_DATE.match(text)
-    if match is None:
-        return None
-    return _day_span(_full_year(match["y"]), int(match["m"]), int(match["d"]))
-
-
-def _day_month_year(text: str) -> _Span | None:
-    match = _DAY_MONTH_YEAR.match(text)
-    if match is None:
-        return None
-    month = _month_number(match["m"])
-    if month is None:
-        return None
-    return _day_span(_full_year(match["y"]), month, int(match["d"]))
-
-
-def _month_year(text: str) -> _Span | None:
-    # A month alone means the whole month, due on its last day. A two-digit number after the month
-    # ("October 20") is the year 2020 as the plans write it, not the 20th day.
-    match = _MONTH_YEAR.match(text)
-    if match is None:
-        return None
-    month = _month_number(match["m"])
-    if month is None:
-        return None
-    return _month_span(_full_year(match["y"]), month)
-
-
-def _quarter(text: str) -> _Span | None:
-    # Quarters count from the financial year's April: Q1 Apr-Jun, Q2 Jul-Sep, Q3 Oct-Dec and Q4
-    # Jan-Mar of the following calendar year. "Q3/4" spans both quarters.
-    match = _QUARTER.match(text)
-    if match is None:
-        return None
-    year_start = _financial_year_start(match["fy1"], match["fy2"])
-    first = int(match["q1"])
-    last = int(match["q2"]) if match["q2"] else first
-    if year_start is None or last < first:
-        return None
-    start = _add_months(year_start, 3 * (first - 1))
-    end = _add_months(year_start, 3 * last) - timedelta(days=1)
-    return _Span(start, end, "quarter")
-
-
-def _financial_year(text: str) -> _Span | None:
-    match = _FINANCIAL_YEAR.match(text)
-    if match is None:
-        return None
-    year_start = _financial_year_start(match["fy1"], match["fy2"])
-    if year_start is None:
-        return None
-    return _Span(year_start, _add_months(year_start, 12) - timedelta(days=1), "year")
-
-
-def _calendar_year(text: str) -> _Span | None:
-    match = _CALENDAR_YEAR.match(text)
-    if match is None or int(match["y"]) < 1:
-        return None
-    year = int(match["y"])
-    return _Span(date(year, 1, 1), date(year, 12, 31), "year")
-
-
-_WEEKDAY_WORDS = frozenset(word for name in calendar.day_name for word in (name.lower(), name.lower()[:3]))
-_ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
-
-
-def _words_safe_for_dateutil(text: str) -> bool:
-    # dateutil skips words such as "on", "and" and "of" and guesses around digits it does not
-    # expect, so it is only trusted with text made of a month name plus weekdays and ordinals. A
-    # month name is required: for all-numeric text it would swap day and month ("09/30/2020") rather
-    # than reject an impossible UK date.
-    words = re.findall(r"[a-z]+", text)
-    has_month = any(_month_number(word) is not None for word in words)
-    known = all(
-        _month_number(word) is not None or word in _ORDINAL_SUFFIXES or word in _WEEKDAY_WORDS for word in words
-    )
-    return has_month and known
-
-
-def _dateutil_day(text: str) -> _Span | None:
-    # Fallback for other spellings of an exact day ("September 30th 2020", "Wed 30 Sept 2020").
-    # dateutil fills any missing part from its default, which would turn "September 2020" into
-    # a made-up day; parsing against two different defaults exposes any part that was filled in.
-    if not _words_safe_for_dateutil(text):
-        return None
-    try:
-        first: datetime = dateutil_parser.parse(text, dayfirst=True, default=datetime(1, 1, 1))
-        second: datetime = dateutil_parser.parse(text, dayfirst=True, default=datetime(2, 2, 2))
-    except (ValueError, OverflowError):
-        return None
-    if first.date() != second.date():
-        return None
-    return _Span(first.date(), first.date(), "day")
-
-
-_SINGLE_PARSERS: tuple[Callable[[str], _Span | None], ...] = (
-    _iso_date,
-    _numeric_date,
-    _quarter,
-    _financial_year,
-    _calendar_year,
-    _month_year,
-    _day_month_year,
-    _dateutil_day,
-)
-
-
-def _parse_single(text: str) -> _Span | None:
-    core = _DEADLINE_PREFIX.sub("", text, count=1)
-    for parse in _SINGLE_PARSERS:
-        span = parse(core)
-        if span is not None:
-            return span
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Ranges ("January - March 2018", "April 2018 - March 2019")
-# ---------------------------------------------------------------------------------------------
-
-_RANGE_SEPARATOR = re.compile(r"\s*-\s*|\s+(?:to|until|till)\s+")
-_RANGE_LEAD_IN = re.compile(r"^(?:from|between)\s+")
-
-
-def _bare_month_before(word: str, later: _Span) -> _Span | None:
-    # "January - March 2018": the year is written once, on the later month. A first month after the
-    # later one ("November - January 2019") must belong to the year before.
-    month = _month_number(word)
-    if month is None or later.precision not in ("day", "month"):
-        return None
-    year = later.start.year - (1 if month > later.start.month else 0)
-    return _month_span(year, month)
-
-
-def _coarser(first: Precision, second: Precision) -> Precision:
-    return max(first, second, key=_PRECISION_ORDER.index)
-
-
-def _split_range(text: str, separator: re.Match[str]) -> _Span | None:
-    left = _RANGE_LEAD_IN.sub("", text[: separator.start()], count=1)
-    later = _parse_single(text[separator.end() :])
-    if not left or later is None:
-        return None
-    earlier = _parse_single(left) or _bare_month_before(left.rstrip("."), later)
-    if earlier is None or earlier.start > later.end:
-        return None
-    return _Span(earlier.start, later.end, _coarser(earlier.precision, later.precision))
-
-
-def _parse_range(text: str) -> _Span | None:
-    # Try every separator: a side may itself contain a dash ("Q1 2021-22 - Q2 2021-22").
-    for separator in _RANGE_SEPARATOR.finditer(text):
-        span = _split_range(text, separator)
-        if span is not None:
-            return span
-    return None
-
-
-def _parse_bounded(text: str) -> _Span | None:
-    return _parse_single(text) or _parse_range(text)
-
-
-# ---------------------------------------------------------------------------------------------
-# Open-ended and undated timelines
-# ---------------------------------------------------------------------------------------------
-
-# "From December 2020 onwards", "End of October 2020 on", "Ongoing from April 2021": work that
-# starts then and carries on, so there is nothing to be overdue against.
-_OPEN_PREFIX = re.compile(r"^(?:ongoing\s+(?:from|since)|from|since|starting(?:\s+from)?|commencing)\s+")
-_OPEN_SUFFIX = re.compile(r"\s+(?:on|onwards?|and\s+ongoing|ongoing)$")
-
-# Placeholders plans use when no date has been set. "Ongoing" is the one that still describes work
-# under way, so it is open-ended rather than merely undated.
-_ONGOING = frozenset({"ongoing"})
-_UNDATED = frozenset(
-    {
-        "",
-        "tbc",
-        "tba",
-        "tbd",
-        "to be confirmed",
-        "to be agreed",
-        "to be determined",
-        "n/a",
-        "not applicable",
-    }
-)
-
-
-def _strip_open_ended(text: str) -> str | None:
-    inner = _OPEN_SUFFIX.sub("", _OPEN_PREFIX.sub("", text, count=1), count=1)
-    return inner if inner != text and inner else None
-
-
-def _undated(raw: str, *, open_ended: bool, understood: bool) -> DueWindow:
-    return DueWindow(raw, None, None, "none", open_ended, understood)
-
-
-def parse_due_window(raw: str) -> DueWindow:
-    """Read one timeline expression; never raises, and marks text it cannot read as not understood."""
-    text = normalise_timeline(raw)
-    if text in _UNDATED or text in _ONGOING:
-        return _undated(raw, open_ended=text in _ONGOING, understood=True)
-    span = _parse_bounded(text)
-    if span is not None:
-        return DueWindow(raw, span.start, span.end, span.precision, False, True)
-    inner = _strip_open_ended(text)
-    span = _parse_bounded(inner) if inner is not None else None
-    if span is not None:
-        return DueWindow(raw, span.start, None, span.precision, True, True)
-    return _undated(raw, open_ended=False, understood=False)
-
-
-# ---------------------------------------------------------------------------------------------
-# Cells holding several dates
-# ---------------------------------------------------------------------------------------------
-
-# Words and marks people put between dates in one cell; they belong to neither date.
-_CONNECTORS = frozenset({"and", "&", "then", ",", ";", "/", "-"})
-
-
-def _is_dated(text: str) -> bool:
-    window = parse_due_window(text)
-    return window.understood and window.precision != "none"
-
-
-def _cell_text(raw: str, first: re.Match[str], last: re.Match[str]) -> str:
-    return raw[first.start() : last.end()].strip().rstrip(",;").strip()
-
-
-def _longest_dated(raw: str, tokens: list[re.Match[str]], first: int) -> int | None:
-    # The longest readable run wins so "End of October 2020 on" keeps its "on" and
-    # "April 2018 - March 2019" stays one range instead of two months.
-    for last in range(len(tokens) - 1, first - 1, -1):
-        if _is_dated(_cell_text(raw, tokens[first], tokens[last])):
-            return last
-    return None
-
-
-def _dated_parts(raw: str) -> list[str] | None:
-    tokens = list(re.finditer(r"\S+", raw))
-    parts: list[str] = []
-    index = 0
-    while index < len(tokens):
-        if tokens[index].group().lower() in _CONNECTORS:
-            index += 1
+def _is_range(grammar: Grammar, first: int, end: int) -> bool:
+    return any(t.text in ("-", "to", "until", "till") for t in grammar.tokens[first:end])
+
+
+def _open(raw: str, span: Span) -> Reading:
+    window = DueWindow(raw, span.start, None, span.precision, True, True)
+    return Reading(raw, (window,), (raw.strip(),))
+
+
+def _deadlines(grammar: Grammar, raw: str) -> Reading:
+    # The reading with the fewest deadlines wins ("April 2018 - March 2019" is one range, not two months),
+    # then the one that borrows fewest years ("October 20 November 20" is two months of 2020, not October
+    # borrowing from "20 November 20"). Two readings still level are two dates: none is chosen.
+    readings: dict[tuple[tuple[date | None, bool], ...], Reading] = {}
+    reason = "not a date the reader knows"
+    best: tuple[int, int] | None = None
+    failed_rank: tuple[int, int] | None = None  # the reason given is the simplest failed reading's
+    for count, items in enumerate(grammar.sequences(0)):
+        if count > MAX_READINGS:
+            return Reading(raw, (), (), "too long to read as one timeline")
+        rank = (len(items), sum(isinstance(item.point, Partial) for item in items))
+        if best is not None and rank > best:
             continue
-        last = _longest_dated(raw, tokens, index)
-        if last is None:
-            return None  # some words are not a date; do not chop text we cannot read
-        parts.append(_cell_text(raw, tokens[index], tokens[last]))
-        index = last + 1
-    return parts
+        resolved = _resolve(grammar, raw, items)
+        if isinstance(resolved, str):
+            if failed_rank is None or rank < failed_rank:
+                reason, failed_rank = resolved, rank
+            continue
+        key = tuple((w.end, w.open_ended) for w in resolved.windows)  # readings agreeing on deadlines agree
+        if best is None or rank < best:
+            readings, best = {}, rank
+        readings[key] = resolved
+    if len(readings) == 1:
+        return next(iter(readings.values()))
+    if len(readings) > 1:
+        reason = "could mean more than one date"
+    return Reading(raw, (), (), reason)
 
 
-def split_timeline(raw: str) -> list[str]:
-    """A timeline cell holding several dates ("End of October 2020 End of March 2021") →
-    ["End of October 2020", "End of March 2021"]; a cell with one date (or none) → [raw.strip()]."""
-    parts = _dated_parts(raw)
-    if parts is None or len(parts) < 2:
-        return [raw.strip()]
-    return parts
+def _resolve(grammar: Grammar, raw: str, items: list[Item]) -> Reading | str:
+    """Each item's dates, a year-less one completed from the item after it or from the plan's period."""
+    spans: list[Span] = []
+    suffixes: list[str] = []
+    following: Span | None = None
+    for item in reversed(items):
+        point, suffix = item.point, ""
+        if isinstance(point, Partial):
+            lent = lend(point, following, wrap=False) if following is not None else None
+            placed = lent or from_period(point, grammar.period)
+            if placed is None:
+                return f"no year: “{_text(grammar, raw, item)}” needs one (or a period on the plan)"
+            suffix = _year_words(point, placed)
+            point = placed
+        following = point
+        spans.insert(0, before(point) if item.before else point)
+        suffixes.insert(0, suffix)
+    windows = tuple(DueWindow(raw, s.start, s.end, s.precision, False, True) for s in spans)
+    if len(windows) > 1:
+        windows = tuple(
+            DueWindow(text, w.start, w.end, w.precision, False, True)
+            for w, text in zip(windows, _parts(grammar, raw, items, suffixes), strict=True)
+        )
+    if any(a.end > b.end for a, b in itertools.pairwise(spans)):
+        return "deadlines out of order"
+    parts = tuple(_parts(grammar, raw, items, suffixes)) if len(items) > 1 else (raw.strip(),)
+    return Reading(raw, windows, parts)
+
+
+def _parts(grammar: Grammar, raw: str, items: list[Item], suffixes: list[str]) -> list[str]:
+    return [
+        (_text(grammar, raw, item) + suffix + _label(grammar, raw, item, items)).strip()
+        for item, suffix in zip(items, suffixes, strict=True)
+    ]
+
+
+def _text(grammar: Grammar, raw: str, item: Item) -> str:
+    tokens: list[Token] = grammar.tokens
+    return raw[tokens[item.first].start : tokens[item.last].end]
+
+
+def _label(grammar: Grammar, raw: str, item: Item, items: list[Item]) -> str:
+    end = grammar.label(item.last + 1)
+    if end == item.last + 1:
+        return ""
+    tokens = grammar.tokens
+    return " " + raw[tokens[item.last + 1].start : tokens[end - 1].end]
+
+
+def _year_words(partial: Partial, placed: Span) -> str:
+    if partial.kind in ("quarter", "half", "fy_end") and placed.fy is not None:
+        return f" {placed.fy}/{(placed.fy + 1) % 100:02d}"
+    if partial.kind == "fy_end":
+        return f" {placed.end.year - 1}/{placed.end.year % 100:02d}"
+    return f" {placed.end.year}"

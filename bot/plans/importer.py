@@ -17,7 +17,7 @@ from bot.directory.service import resolve_lead
 from bot.governance.guard import refused_kinds
 from bot.governance.identifiers import KIND_WORDS, Kind, redacted
 from bot.plans.deliveries import people_by_organisation, sync_deliveries
-from bot.plans.due_window import parse_due_window, split_timeline
+from bot.plans.due_window import Period, parse_due_window, split_timeline
 from bot.plans.fan_out import UnknownOwers, default_titles, owing_organisations
 from bot.plans.models import Action, Plan, Recommendation
 from bot.plans.occurrences import sync_recurrence
@@ -35,12 +35,16 @@ class ImportSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    # Why each unreadable timeline was not read, by ref; and rows whose timeline says no date is set (TBC).
+    reasons: dict[str, str] = field(default_factory=dict)
+    no_date: list[tuple[str, str]] = field(default_factory=list)
     split: list[tuple[str, int]] = field(default_factory=list)
     unowned: list[tuple[str, str]] = field(default_factory=list)
     fanned_out: list[tuple[str, int]] = field(default_factory=list)
     recurring: list[tuple[str, int]] = field(default_factory=list)
     unowned_deliveries: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
@@ -49,16 +53,22 @@ class ImportSummary:
         ]
         out += [f"  {ref}: one timeline cell held {n} dates, imported as {n} actions" for ref, n in self.split]
         out += [
-            f"  {ref}: could not read the timeline “{raw}”; imported with no due date" for ref, raw in self.unreadable
+            f"  {ref}: could not read the timeline “{raw}” ({self.reasons.get(ref, 'not a date')}); imported with "
+            "no due date: set one with `/milestones due-date`"
+            for ref, raw in self.unreadable
+        ]
+        out += [
+            f"  {ref}: the timeline “{raw}” sets no date; imported with no due date (`/milestones admin undated`)"
+            for ref, raw in self.no_date
         ]
         out += [f"  {ref}: no owner found for the lead “{lead}”; assign one" for ref, lead in self.unowned if lead]
         no_lead = [ref for ref, lead in self.unowned if not lead]
         if no_lead:
             refs = ", ".join(no_lead)
-            out.append(f"  {len(no_lead)} actions name no lead and have no owner yet (assign them): {refs}")
+            out.append(f"  No lead named and no owner yet (assign them): {_actions(len(no_lead))}, {refs}")
         if self.fanned_out:
             out.append(
-                f"  {len(self.fanned_out)} actions are owed by several organisations: "
+                f"  Owed by several organisations: {_actions(len(self.fanned_out))}, "
                 f"{sum(n for _, n in self.fanned_out):,} deliveries added, one per organisation: "
                 + ", ".join(f"{ref} ({n})" for ref, n in self.fanned_out)
             )
@@ -69,21 +79,32 @@ class ImportSummary:
             )
         if self.recurring:
             out.append(
-                f"  {len(self.recurring)} actions repeat: {sum(n for _, n in self.recurring):,} occurrences added, "
-                "each with its own status (`show` lists them): " + ", ".join(f"{r} ({n})" for r, n in self.recurring)
+                f"  Repeating: {_actions(len(self.recurring))}, "
+                f"{sum(n for _, n in self.recurring):,} occurrences added, each with its own status "
+                "(`show` lists them): " + ", ".join(f"{r} ({n})" for r, n in self.recurring)
             )
         out += [f"  {problem}" for problem in self.problems]
+        out += [f"  Note: {note}" for note in self.notes]
         return out
 
 
-def expand_row(row: PlanRow) -> list[PlanRow]:
-    """Seed 004 puts several dates in one cell against items i., ii. (or against sentences): one action each."""
-    parts = split_timeline(row.timeline)
+def _actions(count: int) -> str:
+    return "1 action" if count == 1 else f"{count:,} actions"
+
+
+def expand_row(row: PlanRow, period: Period | None = None) -> list[PlanRow]:
+    """A cell with several deadlines becomes one action per deadline, each with its own status, so overdue
+    names only the deadline missed. Seed 004 puts them against items i., ii. (or against sentences): each item
+    is its action. Otherwise ("Sept 2020 (draft), Dec 2020 (final)") each deadline is the whole action's,
+    `ref.d1`, `ref.d2` in order."""
+    parts = split_timeline(row.timeline, period=period)
     if len(parts) < 2:
         return [row]
     items = _items(row.action, len(parts))
     if items is None:
-        return [row]
+        return [
+            row.model_copy(update={"ref": f"{row.ref}.d{n}", "timeline": part}) for n, part in enumerate(parts, start=1)
+        ]
     prefix, texts, suffixes = items
     return [
         row.model_copy(update={"ref": f"{row.ref}.{suffix}", "action": f"{prefix}{text}".strip(), "timeline": part})
@@ -106,7 +127,7 @@ def _items(text: str, count: int) -> tuple[str, list[str], list[str]] | None:
 
 
 def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> ImportSummary:
-    summary = ImportSummary(plan_key=plan_file.key)
+    summary = ImportSummary(plan_key=plan_file.key, notes=list(plan_file.notes))
     plan_file = _without_identifiers(session, plan_file, now, summary)
     plan = session.scalar(select(Plan).where(Plan.key == plan_file.key)) or Plan(key=plan_file.key)
     plan.name, plan.programme, plan.source = plan_file.name, plan_file.programme, plan_file.source
@@ -121,7 +142,7 @@ def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> Impo
     context = _ImportContext(session, plan, plan_file, list(session.scalars(select(Role))), now, summary)
     imported: list[PlanRow] = []
     for source_row in plan_file.actions:
-        rows = expand_row(source_row)
+        rows = expand_row(source_row, plan_file.financial_period)
         if len(rows) > 1:
             summary.split.append((source_row.ref, len(rows)))
         for row in rows:
@@ -171,6 +192,10 @@ class _ImportContext:
     summary: ImportSummary
     people: dict[int, list[Person]] | None = None
 
+    @property
+    def period(self) -> Period | None:
+        return self.plan_file.financial_period
+
     def import_row(self, row: PlanRow, action: Action | None, recommendations: dict[str, Recommendation]) -> Action:
         role = resolve_lead(roles=self.roles, lead_text=row.lead) if row.lead else None
         owed_by = row.owed_by or self.plan_file.owed_by or (role.owed_by if role else "")
@@ -186,7 +211,7 @@ class _ImportContext:
             else:
                 self.summary.unchanged += 1
         if changed:
-            _apply_row(action, row, self.plan, recommendations, role, self.summary, self.now)
+            _apply_row(action, row, self, recommendations, role)
             action.owed_by = owed_by
         if owed_by:
             self._fan_out(action, owed_by, role)
@@ -195,6 +220,9 @@ class _ImportContext:
             self.summary.recurring.append((row.ref, len(occurrences)))
         if changed and not action.due_understood:
             self.summary.unreadable.append((row.ref, row.timeline))
+            self.summary.reasons[row.ref] = parse_due_window(row.timeline, period=self.period).reason
+        elif changed and action.due_end is None and not action.open_ended and not action.recurrence:
+            self.summary.no_date.append((row.ref, row.timeline))
         return action
 
     def _fan_out(self, whole: Action, owed_by: str, role: Role | None) -> None:
@@ -242,22 +270,18 @@ def _upsert_recommendations(session: Session, plan: Plan, plan_file: PlanFile) -
 
 
 def _differs(action: Action, row: PlanRow) -> bool:
-    return (action.title, action.lead_text, action.lead_note, action.due_raw, action.expected_output) != (
-        row.action, row.lead, row.lead_note, row.timeline, row.expected_output)  # fmt: skip
+    return (action.title, action.lead_text, action.lead_note, action.due_raw, action.expected_output,
+            action.extra_fields or {}) != (
+        row.action, row.lead, row.lead_note, row.timeline, row.expected_output, row.fields)  # fmt: skip
 
 
 def _apply_row(
-    action: Action,
-    row: PlanRow,
-    plan: Plan,
-    recommendations: dict[str, Recommendation],
-    role: Role | None,
-    summary: ImportSummary,
-    now: datetime,
+    action: Action, row: PlanRow, context: _ImportContext, recommendations: dict[str, Recommendation], role: Role | None
 ) -> None:
-    window = parse_due_window(row.timeline)
+    plan, summary, now = context.plan, context.summary, context.now
+    window = parse_due_window(row.timeline, period=context.period)
     action.title, action.lead_text, action.expected_output = row.action, row.lead, row.expected_output
-    action.lead_note = row.lead_note
+    action.lead_note, action.extra_fields = row.lead_note, dict(row.fields)
     action.recommendation = recommendations.get(row.recommendation) if row.recommendation else None
     action.due_raw, action.due_start, action.due_end = row.timeline, window.start, window.end
     action.due_precision, action.open_ended, action.due_understood = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     ColumnElement,
@@ -166,6 +167,8 @@ class Action(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     expected_output: Mapped[str] = mapped_column(Text, default="")
+    # A plan table's other columns (Objectives, Risks, Workforce, …): heading → text, shown by `show`.
+    extra_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
     due_raw: Mapped[str] = mapped_column(String(200), default="")
     due_start: Mapped[date | None] = mapped_column(Date)
@@ -189,6 +192,9 @@ class Action(Base):
     history: Mapped[list[StatusUpdate]] = relationship(back_populates="action", order_by="StatusUpdate.recorded_at")
     owner_history: Mapped[list[OwnerChange]] = relationship(
         back_populates="action", order_by="OwnerChange.recorded_at", cascade="all, delete-orphan"
+    )
+    due_history: Mapped[list[DueDateChange]] = relationship(
+        order_by="DueDateChange.recorded_at", cascade="all, delete-orphan"
     )
     parent: Mapped[Action | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
     whole: Mapped[Action | None] = relationship(remote_side=[id], foreign_keys=[whole_id])
@@ -288,3 +294,22 @@ class Snooze(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     until: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DueDateChange(Base):
+    """One entry of an action's append-only deadline history: a date set by hand (`/milestones due-date`) in
+    place of what the plan's timeline gave (often nothing: a timeline the reader could not date)."""
+
+    __tablename__ = "due_date_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    previous_due_end: Mapped[date | None] = mapped_column(Date)
+    due_end: Mapped[date] = mapped_column(Date)
+    # The timeline as the plan wrote it when the date was set, so the history says what was replaced.
+    timeline: Mapped[str] = mapped_column(String(200), default="")
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    source: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    person: Mapped[Person | None] = relationship()

@@ -25,7 +25,7 @@ from bot.plans.service import assign_owner
 HORIZON = relativedelta(months=13)
 OCCURRENCE_MARK = "#"
 # What an occurrence says as its parent says it; its dates are its own period.
-WORDING_FIELDS = ("plan", "recommendation", "title", "lead_text", "lead_note", "expected_output")
+WORDING_FIELDS = ("plan", "recommendation", "title", "lead_text", "lead_note", "expected_output", "extra_fields")
 
 
 def is_occurrence(action: Action) -> bool:

@@ -4,13 +4,14 @@ people write; other headings can be mapped explicitly."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from bot.plans.tables import read_table
+from bot.plans.timeline_tokens import Period
 
 COLUMNS = ("ref", "action", "lead", "timeline", "expected_output", "recommendation", "owed_by")
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -38,6 +39,8 @@ class PlanRow(BaseModel):
     lead_note: str = ""
     # Refs in the same plan that this action waits for (a resource the programme commits to provide).
     depends_on: list[str] = Field(default_factory=list)
+    # The table's other columns (Objectives, Risks, Workforce, …), heading → cell, kept and shown by `show`.
+    fields: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("ref", "action", "lead", "timeline", "expected_output", "owed_by", mode="before")
     @classmethod
@@ -53,10 +56,26 @@ class PlanFile(BaseModel):
     source: str | None = None
     # Owed by for every row that does not say (`import --owed-by`).
     owed_by: str = ""
+    # The financial year(s) the plan covers ("2020-21"): a year-less timeline ("March 31") takes its year
+    # from a one-year period; without one it is left undated.
+    period: str | None = None
     recommendations: dict[str, str] = Field(default_factory=dict)
     # What the source says of a recommendation that has no actions of its own ("Covered by Actions 1 to 3").
     recommendation_notes: dict[str, str] = Field(default_factory=dict)
     actions: list[PlanRow] = Field(default_factory=list)
+    # What the reader noticed about the file (no timeline column), printed with the import summary.
+    notes: list[str] = Field(default_factory=list)
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str | None) -> str | None:
+        if value is not None and Period.parse(value) is None:
+            raise ValueError(f"period {value!r} is not financial years such as 2020-21 or 2020-2023")
+        return value
+
+    @property
+    def financial_period(self) -> Period | None:
+        return Period.parse(self.period) if self.period else None
 
     @field_validator("recommendations", "recommendation_notes", mode="before")
     @classmethod
@@ -93,51 +112,77 @@ def match_columns(headings: list[str], overrides: dict[str, str]) -> dict[str, i
     return found
 
 
-def rows_from_table(table: list[list[object]], overrides: dict[str, str]) -> list[PlanRow]:
-    header_index = next((i for i, row in enumerate(table) if any(str(c or "").strip() for c in row)), None)
-    if header_index is None:
-        return []
-    headings = [str(c or "") for c in table[header_index]]
-    columns = match_columns(headings, overrides)
+# How far down a title block may push the headings ("Cluster plan 2021/22", a date, a blank row, …).
+HEADER_SEARCH_ROWS = 15
+
+
+def rows_from_table(
+    table: list[list[str]], overrides: dict[str, str], header_row: int | None = None
+) -> tuple[list[PlanRow], list[str]]:
+    """The table's actions and notes about it (a missing timeline column). The headings are the first row
+    that names an action column, below any title rows, unless `header_row` (1-based) says which."""
+    header_index, columns = _find_headings(table, overrides, header_row)
+    headings = table[header_index]
+    extra = {i: h.strip() for i, h in enumerate(headings) if h.strip() and i not in columns.values()}
     rows: list[PlanRow] = []
-    for number, raw in enumerate(table[header_index + 1 :], start=1):
-        cells = {name: raw[index] if index < len(raw) else None for name, index in columns.items()}
+    first_seen: dict[str, int] = {}
+    for index in range(header_index + 1, len(table)):
+        raw = table[index]
+        cells: dict[str, object] = {name: raw[i] if i < len(raw) else None for name, i in columns.items()}
         if not str(cells.get("action") or "").strip():
             continue
-        cells.setdefault("ref", None)
-        cells["ref"] = str(cells["ref"] or "").strip() or str(number)
+        ref = str(cells.get("ref") or "").strip() or str(index - header_index)
+        if ref in first_seen:
+            raise PlanFileError(
+                f"the reference {ref} is on rows {first_seen[ref]} and {index + 1}; give each action its own"
+            )
+        first_seen[ref] = index + 1
+        cells["ref"] = ref
+        cells["fields"] = {name: raw[i] for i, name in extra.items() if i < len(raw) and str(raw[i]).strip()}
         rows.append(PlanRow.model_validate(cells))
-    return rows
+    if not rows:
+        raise PlanFileError(f"there are no actions under the headings on row {header_index + 1}")
+    notes = [] if "timeline" in columns else [
+        f"no timeline column among the headings {[h for h in headings if h]}: every action is imported with no "
+        "due date (map one with --column timeline=HEADING)"]  # fmt: skip
+    return rows, notes
 
 
-def read_table_file(path: Path, overrides: dict[str, str]) -> list[PlanRow]:
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return rows_from_table(_excel_rows(path), overrides)
-    text = path.read_text(encoding="utf-8-sig")
-    delimiter = "\t" if suffix == ".tsv" or (suffix != ".csv" and "\t" in text.splitlines()[0]) else ","
-    return rows_from_table([list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)], overrides)
+def _find_headings(
+    table: list[list[str]], overrides: dict[str, str], header_row: int | None
+) -> tuple[int, dict[str, int]]:
+    if header_row is not None:
+        if not 1 <= header_row <= len(table):
+            raise PlanFileError(f"there is no row {header_row}; the file has {len(table)} rows")
+        return header_row - 1, match_columns([str(c or "") for c in table[header_row - 1]], overrides)
+    candidates = [i for i, row in enumerate(table) if any(str(c or "").strip() for c in row)][:HEADER_SEARCH_ROWS]
+    if not candidates:
+        raise PlanFileError("the file holds no rows")
+    for index in candidates:
+        try:
+            return index, match_columns([str(c or "") for c in table[index]], overrides)
+        except PlanFileError:
+            continue
+    # None of them: the message names the first non-empty row's headings, as people expect.
+    return candidates[0], match_columns([str(c or "") for c in table[candidates[0]]], overrides)
 
 
-def _excel_rows(path: Path) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def read_plan_file(path: Path, *, key: str | None, name: str | None, overrides: dict[str, str]) -> PlanFile:
+def read_plan_file(
+    path: Path, *, key: str | None, name: str | None, overrides: dict[str, str], header_row: int | None = None
+) -> PlanFile:
     """A YAML plan carries its own key and name; a table takes them from options or from the file name."""
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             content = yaml.safe_load(path.read_text(encoding="utf-8"))
             plan = PlanFile.model_validate(content)
             return plan.model_copy(update={k: v for k, v in (("key", key), ("name", name)) if v})
-        rows = read_table_file(path, overrides)
+        rows, notes = rows_from_table(read_table(path), overrides, header_row)
+        slug = key or re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+        title = name or path.stem.replace("_", " ").replace("-", " ").title()
+        return PlanFile(key=slug, name=title, actions=rows, notes=notes)
+    except ValidationError as problem:
+        first = problem.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise PlanFileError(f"{path.name}: {where}: {first['msg']}") from problem
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as problem:
         raise PlanFileError(f"{path.name}: {problem}") from problem
-    slug = key or re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
-    return PlanFile(key=slug, name=name or path.stem.replace("_", " ").replace("-", " ").title(), actions=rows)

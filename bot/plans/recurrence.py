@@ -7,6 +7,7 @@ in full is not a recurrence (None), never a guess:
 
     timeline := [head] cadence [activity] [due-rule] [each-year] [bounds]
     head     := "end of" | "by the end of" | "at the end of"   (only before "each …" / "every …")
+              | due-rule naming a month, before an annual cadence ("End of September each year")
               | activity ("Reporting quarterly") | bounds ("From April 2021 monthly")
     cadence  := "weekly" | "monthly" | "each month" | "quarterly" | "every quarter" | "six-monthly" |
                 "every six months" | "bi-annually" | "half-yearly" | "annually" | "yearly" | …
@@ -275,13 +276,21 @@ def _read_timeline(words: Words) -> Recurrence | None:
     if not cadences:
         return None
     start, end, key = cadences[0]
-    head_bounds = _read_head(words[:start], words[start])
+    head_month = _named_month_rule(words[:start], 0) if key == ("month", 12) and start else None
+    if head_month is not None and head_month[1] == start:
+        head_bounds: _Bounds | None = (None, None)  # "End of September each year": the month leads
+    else:
+        head_month, head_bounds = None, _read_head(words[:start], words[start])
     if head_bounds is None:
         return None
     tail = _read_tail(words, end, key)
     if tail is None:
         return None
     anchor, tail_bounds = tail
+    if head_month is not None:
+        if anchor is not None:
+            return None
+        anchor = head_month[0]
     if head_bounds != (None, None) and tail_bounds != (None, None):
         return None  # two sets of dates: not something we should pick between
     first, last = head_bounds if head_bounds != (None, None) else tail_bounds

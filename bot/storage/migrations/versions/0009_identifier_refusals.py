@@ -1,7 +1,7 @@
 """identifier_refusals: how often the patient-identifier guard refused a text (kind, source, when; never the text)
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-11-27
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
