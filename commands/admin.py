@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from bot.exports.actions import ActionSelection
+from bot.governance.guard import refusal_counts
+from bot.governance.identifiers import KIND_WORDS
 from bot.plans.listing import unowned_actions
 from commands.context import CommandContext
 from commands.deadlines import undated
@@ -24,6 +26,8 @@ def admin(command: Admin, ctx: CommandContext) -> Reply:
         return _unowned(command, ctx)
     if command.topic == "undated":
         return undated(command, ctx)
+    if command.topic == "identifiers":
+        return _identifier_refusals(ctx)
     return _failed(command, ctx) if command.topic == "failed" else _unreachable(command, ctx)
 
 
@@ -50,6 +54,28 @@ def _unowned(command: Admin, ctx: CommandContext) -> Reply:
         "data/directory/roles.yaml and import the plan again.",
     )
     return with_download(reply, ctx, None, ActionSelection(only="unowned"), total - len(rows))
+
+
+def _identifier_refusals(ctx: CommandContext) -> Reply:
+    """Counts only: what was typed, and who typed it, are never kept."""
+    counts = refusal_counts(session=ctx.session, now=ctx.now)
+    if not counts:
+        return Reply(title="No text has been refused for holding a patient identifier.", tone="success")
+    lines = [
+        line(
+            Text(KIND_WORDS.get(c.kind, c.kind), "bold"),
+            f" from {c.source}: {c.last_7_days} in the last 7 days, "
+            f"{c.last_30_days} in the last 30 days, {c.all_time} in all",
+        )
+        for c in counts
+    ]
+    total = sum(c.all_time for c in counts)
+    return Reply(
+        title=f"The patient-identifier guard refused {plural(total, 'text')}",
+        sections=[Section(lines=lines)],
+        footer="Neither the texts nor who wrote them are kept. Frequent refusals from one source may mean a team "
+        "needs reminding to use case references (a Datix number) instead.",
+    )
 
 
 def _failed(command: Admin, ctx: CommandContext) -> Reply:

@@ -6,7 +6,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from bot.governance.identifiers import redacted
 from commands import admin, deadlines, escalation, lists, milestones, plans
+from commands.access import STRANGER, identifier_refusal
 from commands.context import CommandContext
 from commands.grammar import parse
 from commands.help import help_reply
@@ -57,11 +59,17 @@ def handle(command: Command | ParseProblem, ctx: CommandContext) -> Reply:
 
 
 def answer(text: str, ctx: CommandContext) -> Reply:
-    """Parses and answers one message. A fault inside becomes a short apology, never a stack trace."""
+    """Parses and answers one message. A fault inside becomes a short apology, never a stack trace.
+
+    Chat surfaces answer only people in the directory (the console is trusted: whoever runs it holds the
+    database). A text with a patient identifier is refused before anything reads it, so it is never stored,
+    shown or logged."""
+    if ctx.actor is None and ctx.source != "console":
+        return STRANGER
     try:
         with ctx.session.begin_nested():
-            return handle(parse(text), ctx)
+            return identifier_refusal([text], ctx) or handle(parse(text), ctx)
     except Exception:
-        log.exception("command failed: %r", text)
+        log.exception("command failed: %r", redacted(text, today=ctx.today))
         return error("Sorry, something went wrong on my side and nothing was changed.",
                      "The problem has been logged; please try again in a minute.")  # fmt: skip

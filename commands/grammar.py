@@ -278,10 +278,11 @@ def _history(words: Words) -> Command | ParseProblem:
 
 
 def _admin(words: Words) -> Command | ParseProblem:
-    topics = ("failed", "unreachable", "unowned", "undated")
+    topics = ("failed", "unreachable", "unowned", "undated", "identifiers")
     if len(words.positional) != 1 or words.positional[0].lower() not in topics:
         return ParseProblem(
-            "Say which: `admin failed`, `admin unreachable`, `admin unowned` or `admin undated`.", topic="admin"
+            "Say which: `admin failed`, `admin unreachable`, `admin unowned`, `admin undated` or `admin identifiers`.",
+            topic="admin",
         )
     page = _page(words, "admin")
     if isinstance(page, ParseProblem):

@@ -20,9 +20,10 @@ MILESTONE_HELP: dict[str, tuple[str, str]] = {
     "snooze": ("snooze esr/1.a 1w", "No status prompts for an action for a while (`1d`, `1w`) or until a date."),
     "due-date": ("due-date esr/1.a 2021-03-31",
                  "Set an action's deadline when its plan gave none it could read (kept in its history)."),
-    "admin": ("admin failed|unreachable|unowned|undated [page:N]",
+    "admin": ("admin failed|unreachable|unowned|undated|identifiers [page:N]",
               "Administrators: messages that failed after retries, people no chat platform can reach, actions "
-              "nobody owns yet, or actions with no deadline to set."),
+              "nobody owns yet, actions with no deadline to set, or how often texts with patient identifiers "
+              "were refused."),
     "help": ("help [command]", "This help, or the help for one command."),
 }  # fmt: skip
 

@@ -96,7 +96,8 @@ class EscalationHistory:
 
 @dataclass(frozen=True)
 class Admin:
-    """For administrators: `failed` messages, people no platform can reach, `unowned` or `undated` actions."""
+    """For administrators: `failed` messages, people no platform can reach, `unowned` or `undated` actions, or
+    how often the patient-identifier guard refused a text (`identifiers`)."""
 
     topic: str
     page: int = 1

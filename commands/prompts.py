@@ -17,8 +17,8 @@ from bot.plans.models import STATUS_LABELS, Action
 from bot.plans.models import Snooze as SnoozeRow
 from bot.plans.service import may_change, record_status
 from bot.storage.row_lock import lock_for_change
+from commands.access import STRANGER, identifier_refusal
 from commands.context import CommandContext
-from commands.milestones import UNKNOWN_PERSON
 from commands.replies import Choice, Prompt, Receipt, Reply, Section, line, refusal
 from commands.status_bundle import MINE, PROMPT_STATUSES, SNOOZE_CHOICE, status_bundle
 from commands.views import format_date, mention
@@ -61,7 +61,11 @@ def checkin_prompt(service: Service, organisation: Organisation, levels: list[Le
 def answer_prompt(answer: PromptAnswer, ctx: CommandContext) -> Reply:
     """Records the answer (once per message) and returns the receipt the message is replaced with."""
     if ctx.actor is None:
-        return refusal(*UNKNOWN_PERSON)
+        return STRANGER
+    # A note typed into a prompt's box or modal is checked like a command's note.
+    guarded = identifier_refusal([answer.note], ctx)
+    if guarded is not None:
+        return guarded
     kind, _, rest = answer.subject.partition(":")
     ids = rest.split(":")
     # A button's value comes back from the client and may have been edited: every part is checked against

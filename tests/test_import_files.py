@@ -103,7 +103,11 @@ def test_a_table_with_no_timeline_column_says_so(tmp_path: Path) -> None:
     ],
 )  # fmt: skip
 def test_files_that_are_not_plans_get_one_line_and_exit_2(
-    run, tmp_path: Path, name: str, data: bytes, says: str  # noqa: F811
+    run,  # noqa: F811  (the CLI fixture)
+    tmp_path: Path,
+    name: str,
+    data: bytes,
+    says: str,
 ) -> None:
     path = tmp_path / name
     path.write_bytes(data)

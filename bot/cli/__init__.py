@@ -7,9 +7,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import core, export, schedule, serve
+from bot.cli import core, export, purge, schedule, serve
 
-COMMAND_MODULES = (core, serve, export, schedule)
+COMMAND_MODULES = (core, serve, export, schedule, purge)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from typing import IO, Literal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
 
 Format = Literal["csv", "xlsx"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx")
@@ -29,6 +30,15 @@ class Table:
     rows: Iterable[Sequence[Cell]]
 
 
+# A cell starting with one of these is read by Excel, LibreOffice and Google Sheets as a formula (tab and
+# carriage return too, after the spreadsheet trims them): OWASP's CSV-injection advice.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
 def _text(value: Cell) -> str:
     if value is None:
         return ""
@@ -36,7 +46,10 @@ def _text(value: Cell) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    # A leading apostrophe makes a spreadsheet show the rest as text, never evaluate it.
+    return f"'{value}" if is_formula_like(value) else value
 
 
 def csv_lines(table: Table) -> Iterator[str]:
@@ -69,7 +82,22 @@ def xlsx_bytes(table: Table) -> bytes:
         header.append(cell)
     sheet.append(header)
     for row in table.rows:
-        sheet.append([v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _xlsx_cell(sheet: Worksheet, value: Cell) -> WriteOnlyCell | Cell:
+    """Dates and numbers stay typed; text is a string cell whatever it starts with (openpyxl would otherwise
+    store `=…` as a live formula), and formula-like text also gets Excel's quote prefix, so editing the cell
+    in Excel does not turn it into one either."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    if is_formula_like(value):
+        cell.quotePrefix = True
+    return cell

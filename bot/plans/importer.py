@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation, Person, Role
 from bot.directory.service import resolve_lead
+from bot.governance.guard import refused_kinds
+from bot.governance.identifiers import KIND_WORDS, Kind, redacted
 from bot.plans.deliveries import people_by_organisation, sync_deliveries
 from bot.plans.due_window import Period, parse_due_window, split_timeline
 from bot.plans.fan_out import UnknownOwers, default_titles, owing_organisations
@@ -126,6 +128,7 @@ def _items(text: str, count: int) -> tuple[str, list[str], list[str]] | None:
 
 def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> ImportSummary:
     summary = ImportSummary(plan_key=plan_file.key, notes=list(plan_file.notes))
+    plan_file = _without_identifiers(session, plan_file, now, summary)
     plan = session.scalar(select(Plan).where(Plan.key == plan_file.key)) or Plan(key=plan_file.key)
     plan.name, plan.programme, plan.source = plan_file.name, plan_file.programme, plan_file.source
     if plan_file.organisation:
@@ -149,6 +152,34 @@ def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> Impo
     for row in imported:
         _link_dependencies(existing, row, summary)
     return summary
+
+
+def _without_identifiers(session: Session, plan_file: PlanFile, now: datetime, summary: ImportSummary) -> PlanFile:
+    """The plan without the rows and recommendations that hold a patient identifier: each is reported by its
+    place in the file (never its text) and not stored; the refusals are counted for admins."""
+    today = now.date()
+    kept_rows = []
+    for number, row in enumerate(plan_file.actions, start=1):
+        texts = [row.ref, row.action, row.lead, row.timeline, row.expected_output, row.lead_note, row.recommendation]
+        kinds = refused_kinds(texts, session=session, source="import", now=now, today=today)
+        if kinds:
+            summary.problems.append(f"row {number} ({redacted(row.ref)}): not imported: {_found_words(kinds)}")
+        else:
+            kept_rows.append(row)
+    kept_recommendations = {}
+    for ref, title in plan_file.recommendations.items():
+        texts = [ref, title, plan_file.recommendation_notes.get(ref)]
+        kinds = refused_kinds(texts, session=session, source="import", now=now, today=today)
+        if kinds:
+            summary.problems.append(f"recommendation {redacted(ref)}: not imported: {_found_words(kinds)}")
+        else:
+            kept_recommendations[ref] = title
+    return plan_file.model_copy(update={"actions": kept_rows, "recommendations": kept_recommendations})
+
+
+def _found_words(kinds: list[Kind]) -> str:
+    return (f"it looks like it holds {' and '.join(KIND_WORDS[k] for k in kinds)}; refer to cases by an internal "
+            "reference (a Datix number) instead")  # fmt: skip
 
 
 @dataclass

@@ -10,12 +10,12 @@ from bot.directory.service import direct_reports
 from bot.escalation.service import list_levels, reporter_assignments, service_day
 from bot.plans.service import actions_owned_by
 from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, reply_blocks
+from commands.access import STRANGER
 from commands.context import CommandContext
 from commands.escalation import level_badge
 from commands.lists import mine
-from commands.milestones import UNKNOWN_PERSON
 from commands.model import Mine
-from commands.replies import Line, Reply, Section, Text, line, refusal
+from commands.replies import Line, Reply, Section, Text, line
 from commands.views import mention, plural
 
 # Enough room for each part to show a useful page without the whole view passing Slack's 100 blocks.
@@ -58,7 +58,7 @@ def team_reply(ctx: CommandContext, person: Person) -> Reply | None:
 
 def home_blocks(ctx: CommandContext) -> list[Block]:
     if ctx.actor is None:
-        return reply_blocks(refusal(*UNKNOWN_PERSON))
+        return reply_blocks(STRANGER)
     parts: list[tuple[Reply | None, int]] = [
         (mine(Mine(), ctx), ACTIONS_BLOCKS),
         (services_reply(ctx, ctx.actor), SERVICES_BLOCKS),

@@ -32,9 +32,12 @@ MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 
 def register(app: App, runtime: Runtime) -> None:
-    def on_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def on_command(
+        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+    ) -> None:
         slash = SlashCommand.model_validate(command)
-        reply = answer_command(runtime, client, user_id=slash.user_id, command=slash.command, text=slash.text)
+        reply = answer_command(runtime, client, user_id=slash.user_id, command=slash.command, text=slash.text,
+                               channel=slash.channel_id, bot_user_id=context.bot_user_id)  # fmt: skip
         ack()
         respond(blocks=message_blocks(reply), text=fallback_text(reply),
                 response_type="in_channel" if reply.public else "ephemeral")  # fmt: skip
@@ -78,15 +81,22 @@ def register(app: App, runtime: Runtime) -> None:
         # a mention that changes something is recorded here, before Slack is told it was received.
         if first_delivery(runtime, body.get("event_id")):
             text = MENTION.sub("", event.get("text", "")).strip()
-            context["reply"] = answer_command(runtime, client, user_id=event["user"], command="", text=text)
+            context["reply"] = answer_command(runtime, client, user_id=event["user"], command="", text=text,
+                                              channel=event["channel"], bot_user_id=context.bot_user_id,
+                                              to_channel=True)  # fmt: skip
         next()
 
     def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         reply: Reply | None = context.get("reply")
         if reply is None:  # a redelivery of an event already answered
             return
-        client.chat_postMessage(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"],
-                                blocks=message_blocks(reply), text=fallback_text(reply))  # fmt: skip
+        thread = event.get("thread_ts") or event["ts"]
+        if reply.public:
+            client.chat_postMessage(channel=event["channel"], thread_ts=thread, blocks=message_blocks(reply),
+                                    text=fallback_text(reply))  # fmt: skip
+        else:  # someone in the channel may not read it: only the asker sees the answer
+            client.chat_postEphemeral(channel=event["channel"], user=event["user"], thread_ts=thread,
+                                      blocks=message_blocks(reply), text=fallback_text(reply))  # fmt: skip
 
     for name in SLASH_COMMANDS:
         app.command(name)(on_command)

@@ -46,3 +46,4 @@ class SlashCommand(BaseModel):
     command: str
     user_id: str
     text: str = ""
+    channel_id: str | None = None

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
 from bot.dashboard.links import download_maker, picture_maker
+from bot.governance.identifiers import redacted
+from bot.slack.audience import kept_private, strangers_in_channel
 from bot.slack.identity import resolve_person
 from commands.context import CommandContext
 from commands.dispatch import answer
@@ -19,16 +22,32 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def answer_command(runtime: Runtime, client: WebClient, *, user_id: str, command: str, text: str) -> Reply:
-    """`command` is `/milestones` or `/escalation` (empty for a mention); the grammar reads both namespaces."""
+def answer_command(
+    runtime: Runtime,
+    client: WebClient,
+    *,
+    user_id: str,
+    command: str,
+    text: str,
+    channel: str | None = None,
+    bot_user_id: str | None = None,
+    to_channel: bool = False,
+) -> Reply:
+    """`command` is `/milestones` or `/escalation` (empty for a mention); the grammar reads both namespaces.
+    A reply meant for the channel (`public`, or every answer to a mention when `to_channel`) comes back
+    public only when everyone in `channel` is in the directory (bot/slack/audience.py)."""
     try:
         with runtime.database.unit_of_work() as session:
             actor = resolve_person(session=session, client=client, user_id=user_id)
             ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack",
                                  picture_link=picture_maker(runtime.settings),
                                  download_link=download_maker(runtime.settings))  # fmt: skip
-            return answer(f"{command} {text}".strip(), ctx)
+            reply = answer(f"{command} {text}".strip(), ctx)
+            if channel is None or not (reply.public or to_channel):
+                return reply
+            strangers = strangers_in_channel(session=session, client=client, channel=channel, bot_user_id=bot_user_id)
+            return replace(reply, public=True) if strangers == 0 else kept_private(reply, strangers)
     except Exception:
         # dispatch.answer already turns faults inside a command into a reply; this catches storage outages.
-        log.exception("slash command failed: %s %r", command, text)
+        log.exception("slash command failed: %s %r", command, redacted(text))
         return error("Sorry, something went wrong on my side and nothing was changed.", "Please try again in a minute.")

@@ -175,10 +175,13 @@ def _prompt_elements(prompt: Prompt) -> tuple[list[Element], list[Element]]:
 
 
 def _definitions(prompt: Prompt) -> Element:
-    return {
-        "type": "FactSet",
-        "facts": [{"title": choice.label, "value": choice.description or ""} for choice in prompt.choices],
-    }
+    """Each level with its definition, one plain line each (a FactSet would read its text as markdown)."""
+    lines = [
+        {"type": "RichTextBlock", "inlines": [{"type": "TextRun", "text": choice.label, "weight": "Bolder"},
+                                              {"type": "TextRun", "text": f" — {choice.description or ''}"}]}
+        for choice in prompt.choices
+    ]  # fmt: skip
+    return {"type": "Container", "items": lines, "spacing": "Small"}
 
 
 def _execute(title: str, data: dict[str, str]) -> Element:
@@ -186,10 +189,19 @@ def _execute(title: str, data: dict[str, str]) -> Element:
 
 
 def _text_block(text: str, **options: Any) -> Element:
-    block: Element = {"type": "TextBlock", "text": text, "wrap": True}
+    """A line of text as a RichTextBlock with one TextRun: Teams reads a TextBlock's text as markdown, so a
+    note such as `[Click to re-authenticate](https://evil.example)` would become a live link; a TextRun is
+    always plain text. Titles, headings and footers carry user text (notes in receipts, names, leads), so
+    every text on a card is written this way."""
+    run: Element = {"type": "TextRun", "text": text}
+    block: Element = {"type": "RichTextBlock", "inlines": [run]}
     for key, value in options.items():
-        if value is not None:
-            block[_camel(key)] = value
+        if value is None:
+            continue
+        if key == "spacing":
+            block["spacing"] = value
+        else:
+            run[_camel(key)] = value
     return block
 
 

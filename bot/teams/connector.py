@@ -102,6 +102,12 @@ class TeamsConnector:
         email: str | None = member.email or member.user_principal_name
         return email
 
+    async def members(self, *, service_url: str, conversation_id: str) -> list[tuple[str | None, str | None]]:
+        """Everyone in a channel or group chat, as (Entra object id, email or user principal name)."""
+        conversations = self._for(service_url).conversations
+        found = await self._call(lambda: conversations.get_members(conversation_id))
+        return [(member.aad_object_id, member.email or member.user_principal_name) for member in found]
+
     async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
         for attempt in range(self.policy.attempts):
             try:

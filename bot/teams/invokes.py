@@ -75,7 +75,7 @@ def _record(bot: TeamsBot, origin: Origin, answer: PromptAnswer) -> Reply:
             with session.begin_nested():
                 return answer_prompt(answer, ctx)
         except Exception:  # a card from an older version, a vanished row: an apology, never a stack trace
-            log.exception("card answer failed: %r", answer)
+            log.exception("card answer failed: %s %s", answer.subject, answer.value)
             return error("Sorry, I couldn't record that answer and nothing was changed.", "Please try again later.")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from microsoft_teams.api.activities.utils.strip_mentions_text import strip_mentions_text
 
 from bot.dashboard.links import download_maker, picture_maker
+from bot.teams.audience import answer_in_private, strangers_here
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
 from bot.teams.turn import TeamsBot, first_delivery, unknown_person
@@ -32,8 +33,16 @@ def command_text(activity: Any) -> str:
 async def on_message(bot: TeamsBot, activity: Any) -> None:
     origin = await bot.identify(activity)
     reply = await asyncio.to_thread(_answer, bot, origin, activity.id, command_text(activity))
-    if reply is not None:
-        await bot.post(origin, reply, reply_to=None if origin.is_personal else activity.id)
+    if reply is None:
+        return
+    if origin.is_personal:
+        await bot.post(origin, reply)
+        return
+    strangers = await strangers_here(bot, origin)
+    if strangers == 0:
+        await bot.post(origin, reply, reply_to=activity.id)
+    else:  # everyone in a channel reads its threads: someone here may not read this answer
+        await answer_in_private(bot, origin, reply, thread=activity.id, strangers=strangers)
 
 
 def _answer(bot: TeamsBot, origin: Origin, activity_id: str, text: str) -> Reply | None:

@@ -45,9 +45,7 @@ def first_delivery(*, session: Session, key: str, now: datetime) -> bool:
 
 
 def unknown_person(origin: Origin) -> Reply:
+    """One sentence, as on every surface (commands/access.py), naming the account Teams gave us."""
     who = origin.email or "your Teams account"
-    return refusal(
-        f"I don't know who you are yet: {who} is not in the milestones directory.",
-        "Ask a milestones-bot administrator to add your work email to the directory (data/directory/people.yaml); "
-        "once it is there, just write to me again.",
-    )
+    return refusal(f"I only answer people in the milestones directory, and {who} is not in the milestones directory: "
+                   "ask a milestones-bot administrator to add your work email.")  # fmt: skip

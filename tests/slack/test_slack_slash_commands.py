@@ -104,6 +104,6 @@ def test_unknown_slack_user_is_told_how_to_be_added(slack_bot: SlackBot) -> None
     slack_bot.slack.add_user("UNEW", "not.in.directory@example.org")
     slack_bot.sender.slash("/milestones", "mine", user_id="UNEW")
     text = str(_reply(slack_bot)["blocks"])
-    assert "I don't know who you are yet" in text and "add your work email" in text
+    assert "I only answer people in the milestones directory" in text and "add your work email" in text
     slack_bot.sender.slash("/milestones", "mine", user_id="UNOEMAIL")  # Slack has no email for them at all
-    assert "I don't know who you are yet" in str(_reply(slack_bot, 2)["blocks"])
+    assert "I only answer people in the milestones directory" in str(_reply(slack_bot, 2)["blocks"])

@@ -81,6 +81,7 @@ class SlackApiStandIn:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, str] = {}  # Slack user id → email
+        self.channel_members: dict[str, list[str]] = {}
         self.socket_url: str | None = None  # what apps.connections.open hands out (tests/stand_ins/slack_socket.py)
         self._failures: list[tuple[int, float | None]] = []
         self._lock = threading.Condition()
@@ -113,6 +114,10 @@ class SlackApiStandIn:
 
     def add_user(self, user_id: str, email: str) -> None:
         self.users[user_id] = email
+
+    def set_channel_members(self, channel: str, members: list[str]) -> None:
+        """Who conversations.members lists for the channel; unset, a channel holds every user added and the bot."""
+        self.channel_members[channel] = members
 
     def fail_next(self, status: int, retry_after: float | None = None) -> None:
         """The next request (any method) is answered with `status`; queue several for several failures."""
@@ -176,6 +181,9 @@ class SlackApiStandIn:
             return {"ok": True, "user": {"id": found[0]}} if found else {"ok": False, "error": "users_not_found"}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url} if self.socket_url else {"ok": False, "error": "not_allowed"}
+        if method == "conversations.members":
+            members = self.channel_members.get(str(params.get("channel")), ["UBOT", *self.users])
+            return {"ok": True, "members": members, "response_metadata": {"next_cursor": ""}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users", "")).split(",")[0]}}
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):

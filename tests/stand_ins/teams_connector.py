@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote
 
 _ACTIVITIES = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/activities(?:/(?P<activity>[^/]+))?$")
+_MEMBERS = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/members/?$")
 _MEMBER = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/members/(?P<member>[^/]+)$")
 
 
@@ -46,6 +47,8 @@ class Failure:
 class ConnectorState:
     calls: list[Call] = field(default_factory=list)
     members: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Who a channel or group chat lists (user ids); unset, a conversation holds every member added.
+    conversation_members: dict[str, list[str]] = field(default_factory=dict)
     failures: deque[Failure] = field(default_factory=deque)
     counter: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -77,6 +80,9 @@ class StandInConnector:
     def add_member(self, user_id: str, *, email: str, aad_object_id: str, name: str = "") -> None:
         self.state.members[user_id] = {"id": user_id, "aadObjectId": aad_object_id, "email": email,
                                        "userPrincipalName": email, "name": name}  # fmt: skip
+
+    def set_conversation_members(self, conversation_id: str, user_ids: list[str]) -> None:
+        self.state.conversation_members[conversation_id] = user_ids
 
     def fail_next(self, status: int, times: int = 1, retry_after: str | None = None) -> None:
         for _ in range(times):
@@ -118,7 +124,7 @@ def _handler_for(state: ConnectorState) -> type[BaseHTTPRequestHandler]:
                     status, answer = failure.status, {"error": {"code": "Throttled", "message": "stand-in failure"}}
             self._reply(status, answer, failure.retry_after if failure else None)
 
-        def _reply(self, status: int, answer: dict[str, Any], retry_after: str | None) -> None:
+        def _reply(self, status: int, answer: Any, retry_after: str | None) -> None:
             data = json.dumps(answer).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -131,11 +137,15 @@ def _handler_for(state: ConnectorState) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def _answer(state: ConnectorState, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+def _answer(state: ConnectorState, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
     if method == "POST" and path == "/v3/conversations":
         conversation = state.next_id("a:personal-")
         state.calls.append(Call(method, path, conversation, None, body))
         return 201, {"id": conversation}
+    if method == "GET" and (listed := _MEMBERS.match(path)):
+        state.calls.append(Call(method, path, listed["conversation"], None, body))
+        ids = state.conversation_members.get(listed["conversation"], list(state.members))
+        return 200, [state.members.get(i, {"id": i, "aadObjectId": f"aad-{i}", "name": i}) for i in ids]
     if method == "GET" and (member := _MEMBER.match(path)):
         state.calls.append(Call(method, path, member["conversation"], None, body))
         found = state.members.get(member["member"])

@@ -86,3 +86,8 @@ def card_buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
     walk(card.get("body", []))
     walk(card.get("actions", []))
     return found
+
+
+def block_text(element: dict[str, Any]) -> str:
+    """What a card's text element says: every text is a RichTextBlock of TextRuns (never markdown)."""
+    return "".join(run["text"] for run in element["inlines"])

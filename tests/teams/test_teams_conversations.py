@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.plans.models import StatusUpdate
 from bot.storage.delivery import ConversationReference
 from tests.helpers import ADMIN, action, say
-from tests.teams.activities import TeamsUser, bot_added, installation_added, message
+from tests.teams.activities import TeamsUser, block_text, bot_added, installation_added, message
 from tests.teams.conftest import CHANNEL, TeamsBotUnderTest, personal_chat
 
 
@@ -26,7 +26,7 @@ def test_install_in_personal_chat_stores_reference_and_links_the_person(teams_bo
     assert admin.teams_id == user.aad_object_id
     welcomes = teams_bot.connector.sent()
     assert len(welcomes) == 1 and welcomes[0].conversation == chat.conversation_id
-    assert admin.name in welcomes[0].card["body"][0]["text"]
+    assert admin.name in block_text(welcomes[0].card["body"][0])
 
 
 def test_commands_in_personal_chat_answer_with_the_domain_reply(teams_bot: TeamsBotUnderTest) -> None:
@@ -38,7 +38,7 @@ def test_commands_in_personal_chat_answer_with_the_domain_reply(teams_bot: Teams
     with teams_bot.database.unit_of_work() as session:
         admin = teams_bot.person(ADMIN)
         expected = [say(session, teams_bot.runtime.clock, text, admin).title for text in ("overdue", "mine", "due 14d")]
-    assert [card["body"][0]["text"] for card in cards] == expected
+    assert [block_text(card["body"][0]) for card in cards] == expected
 
 
 def test_update_from_teams_is_recorded_with_teams_as_source(teams_bot: TeamsBotUnderTest) -> None:
@@ -51,7 +51,7 @@ def test_update_from_teams_is_recorded_with_teams_as_source(teams_bot: TeamsBotU
         target = action(session, "esr/1.a")
         update = session.scalars(select(StatusUpdate).where(StatusUpdate.action_id == target.id)).one()
         assert (target.status, update.source, update.note) == ("done", "teams", "signed off")
-    assert teams_bot.connector.sent()[0].card["body"][0]["color"] == "Good"
+    assert teams_bot.connector.sent()[0].card["body"][0]["inlines"][0]["color"] == "Good"
 
 
 def test_redelivered_message_is_answered_once(teams_bot: TeamsBotUnderTest) -> None:
@@ -73,7 +73,8 @@ def test_channel_message_with_mention_is_answered_in_the_thread(teams_bot: Teams
     assert sent.conversation == CHANNEL.conversation_id and sent.body["replyToId"] == activity["id"]
     with teams_bot.database.unit_of_work() as session:
         admin = teams_bot.person(ADMIN)
-        assert sent.card["body"][0]["text"] == say(session, teams_bot.runtime.clock, "escalation today", admin).title
+        title = say(session, teams_bot.runtime.clock, "escalation today", admin).title
+        assert block_text(sent.card["body"][0]) == title
         addresses = {row.address: row.person_id for row in session.scalars(select(ConversationReference))}
     assert addresses == {CHANNEL.conversation_id: None, f"user:{user.user_id}": admin.id}
 
@@ -83,7 +84,7 @@ def test_unknown_person_is_told_how_to_be_added(teams_bot: TeamsBotUnderTest) ->
     teams_bot.connector.add_member(stranger.user_id, email="someone@example.org", aad_object_id="aad-stranger")
     assert teams_bot.post(message(stranger, personal_chat(stranger), "mine", teams_bot.service_url)).status_code == 200
     card = teams_bot.connector.sent()[0].card
-    assert "someone@example.org is not in the milestones directory" in card["body"][0]["text"]
+    assert "someone@example.org is not in the milestones directory" in block_text(card["body"][0])
     assert "add your work email" in json.dumps(card)
 
 
@@ -96,7 +97,7 @@ def test_a_page_names_the_next_one_and_teams_answers_it(teams_bot: TeamsBotUnder
     assert "… 2 more: `/milestones overdue plan:esr page:2`" in first
     assert teams_bot.post(message(user, chat, "overdue plan:esr page:2", teams_bot.service_url)).status_code == 200
     second = teams_bot.connector.sent()[-1].card
-    assert second["body"][0]["text"] == "Overdue actions for plan esr, page 2 of 2"
+    assert block_text(second["body"][0]) == "Overdue actions for plan esr, page 2 of 2"
     assert "esr/10.e" in json.dumps(second) and "esr/1.a" not in json.dumps(second)
     # The seed has actions nobody owns yet (leads its documents do not state): the admin list pages too.
-    assert teams_bot.connector.sent()[0].card["body"][0]["text"].endswith("actions with no owner yet, page 1 of 5")
+    assert block_text(teams_bot.connector.sent()[0].card["body"][0]).endswith("actions with no owner yet, page 1 of 5")

@@ -13,7 +13,7 @@ from bot.teams.sdk import TeamsMisconfigured, check_settings
 from commands.replies import Reply, Section, line
 from tests.helpers import ADMIN
 from tests.live_server import ServerThread
-from tests.teams.activities import bot_added, message
+from tests.teams.activities import block_text, bot_added, message
 from tests.teams.conftest import CHANNEL, TeamsBotUnderTest, personal_chat, teams_settings
 
 NOTICE = Reply(title="Weekly digest", sections=[Section(heading="Overdue", lines=[line("esr/1.a")])])
@@ -37,7 +37,7 @@ def test_proactive_send_after_install_reaches_the_personal_chat(teams_bot: Teams
     sent = teams_bot.connector.sent()[-1]
     assert (delivered.platform, delivered.conversation, delivered.message_id) == (
         "teams", personal_chat(user).conversation_id, sent.activity_id)  # fmt: skip
-    assert sent.card["body"][0]["text"] == "Weekly digest" and sent.body["summary"] == "Weekly digest"
+    assert block_text(sent.card["body"][0]) == "Weekly digest" and sent.body["summary"] == "Weekly digest"
 
 
 def test_person_seen_only_in_a_channel_gets_a_new_personal_chat(teams_bot: TeamsBotUnderTest) -> None:
@@ -58,7 +58,7 @@ def test_channel_post_goes_to_the_channel_the_bot_was_added_to(teams_bot: TeamsB
     teams_bot.post(bot_added(teams_bot.user_for(ADMIN), CHANNEL, teams_bot.service_url))
     delivered = port.send_to_channel(CHANNEL.conversation_id, NOTICE)
     assert delivered.conversation == CHANNEL.conversation_id
-    assert teams_bot.connector.sent()[-1].card["body"][0]["text"] == "Weekly digest"
+    assert block_text(teams_bot.connector.sent()[-1].card["body"][0]) == "Weekly digest"
 
 
 def test_throttled_connector_is_retried_until_it_accepts(teams_bot: TeamsBotUnderTest) -> None:
@@ -69,7 +69,7 @@ def test_throttled_connector_is_retried_until_it_accepts(teams_bot: TeamsBotUnde
     assert delivered.message_id == teams_bot.connector.sent()[-1].activity_id
     teams_bot.connector.fail_next(502)
     assert teams_bot.post(message(user, personal_chat(user), "mine", teams_bot.service_url)).status_code == 200
-    assert teams_bot.connector.sent()[-1].card["body"][0]["text"]
+    assert block_text(teams_bot.connector.sent()[-1].card["body"][0])
 
 
 def test_connector_failures_go_back_to_the_outbox(teams_bot: TeamsBotUnderTest) -> None:

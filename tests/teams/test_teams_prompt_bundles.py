@@ -20,7 +20,7 @@ from scheduler.sender import Sender
 from scheduler.status_prompts import decide_status_prompts
 from tests.scheduler.scenario import weekly_overdue_for
 from tests.scheduler.test_prompt_bundles import BUSY, DAY
-from tests.teams.activities import card_buttons
+from tests.teams.activities import block_text, card_buttons
 from tests.teams.conftest import TeamsBotUnderTest
 from tests.teams.test_teams_prompts import answered, installed
 
@@ -44,7 +44,7 @@ def test_29_dec_over_teams_one_card_each_and_a_click_records_once(
     Sender(teams_bot.database, [teams_bot.port()], clock, settings, worker="test").drain()
     cards = teams_bot.connector.sent()[before:]
     assert len(cards) == len(emails) and len({card.conversation for card in cards}) == len(emails)
-    sent = next(card for card in cards if card.card["body"][0]["text"] == "How are these 24 actions going?")
+    sent = next(card for card in cards if block_text(card.card["body"][0]) == "How are these 24 actions going?")
     assert len(json.dumps(sent.body).encode()) < TEAMS_MESSAGE_LIMIT
     buttons = card_buttons(sent.card)
     assert len(buttons) == 10 * 5 + 1 and buttons[-1]["title"] == "Show the next 10"
@@ -54,10 +54,10 @@ def test_29_dec_over_teams_one_card_each_and_a_click_records_once(
     first = answered(teams_bot, users[BUSY], sent, click)
     redrawn = first["value"]
     label = _label(teams_bot, int(done["subject"].rpartition(":")[2]))
-    assert redrawn["body"][0]["text"] == f"Recorded: {label}: Done — “signed off at the board”"
+    assert block_text(redrawn["body"][0]) == f"Recorded: {label}: Done — “signed off at the board”"
     assert len(card_buttons(redrawn)) == 9 * 5 + 1
     again = answered(teams_bot, users[BUSY], sent, click)["value"]  # the bundle as it stands, nothing recorded
-    assert again["body"][0]["text"] == "How are these 24 actions going?" and len(card_buttons(again)) == 9 * 5 + 1
+    assert block_text(again["body"][0]) == "How are these 24 actions going?" and len(card_buttons(again)) == 9 * 5 + 1
     with teams_bot.database.unit_of_work() as session:
         action_id = int(done["subject"].rpartition(":")[2])
         target = session.get_one(Action, action_id)

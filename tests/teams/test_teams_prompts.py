@@ -15,7 +15,7 @@ from commands.replies import Reply
 from tests.bundles import queue_bundle
 from tests.helpers import action, reporter_of
 from tests.stand_ins.teams_connector import Call
-from tests.teams.activities import TeamsUser, bot_added, card_buttons, card_click
+from tests.teams.activities import TeamsUser, block_text, bot_added, card_buttons, card_click
 from tests.teams.conftest import CHANNEL, TeamsBotUnderTest, personal_chat
 
 
@@ -57,10 +57,10 @@ def test_status_prompt_click_is_recorded_once_and_replaces_the_card(teams_bot: T
     first = answered(teams_bot, user, sent, data)
     assert first["type"] == "application/vnd.microsoft.card.adaptive"
     receipt = first["value"]["body"]
-    assert receipt[0]["text"] == "Recorded: esr/1.a: At risk — “waiting on the LMC”"
+    assert block_text(receipt[0]) == "Recorded: esr/1.a: At risk — “waiting on the LMC”"
     assert [run["text"] for run in receipt[1]["inlines"]][:2] == ["by ", user.name]
     again = answered(teams_bot, user, sent, buttons["Done"])
-    assert "already answered" in again["value"]["body"][0]["text"]
+    assert "already answered" in block_text(again["value"]["body"][0])
     with teams_bot.database.unit_of_work() as session:
         target = action(session, "esr/1.a")
         count = session.scalar(select(func.count(StatusUpdate.id)).where(StatusUpdate.action_id == target.id))
@@ -79,8 +79,8 @@ def test_escalation_checkin_records_the_chosen_level_once(teams_bot: TeamsBotUnd
     sent = teams_bot.connector.sent()[-1]
     (choice_set,) = [e for e in sent.card["body"] if e["type"] == "Input.ChoiceSet"]
     assert [c["title"] for c in choice_set["choices"]] == [level.label for level in levels]
-    (facts,) = [e for e in sent.card["body"] if e["type"] == "FactSet"]
-    assert [f["value"] for f in facts["facts"]] == [level.definition for level in levels]
+    (definitions,) = [e for e in sent.card["body"] if e["type"] == "Container"]
+    assert [block_text(line) for line in definitions["items"]] == [f"{lv.label} — {lv.definition}" for lv in levels]
     (submit,) = sent.card["actions"]
     click = submit["data"] | {"level": "3", "note": "two GPs off sick"}
     assert answered(teams_bot, user, sent, click)["type"] == "application/vnd.microsoft.card.adaptive"
@@ -123,4 +123,4 @@ def test_card_answered_in_a_channel_is_replaced_for_everyone(teams_bot: TeamsBot
     body = teams_bot.post(click).json()
     (update,) = teams_bot.connector.sent("PUT")
     assert update.activity_id == delivered.message_id and update.conversation == CHANNEL.conversation_id
-    assert update.card == body["value"] and body["value"]["body"][0]["text"].startswith("Recorded: esr/1.a")
+    assert update.card == body["value"] and block_text(body["value"]["body"][0]).startswith("Recorded: esr/1.a")

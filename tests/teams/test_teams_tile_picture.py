@@ -17,7 +17,7 @@ from bot.storage.database import Database
 from tests.helpers import ADMIN, say
 from tests.live_server import ServerThread, free_port
 from tests.stand_ins.teams_connector import StandInConnector
-from tests.teams.activities import message
+from tests.teams.activities import block_text, message
 from tests.teams.conftest import TeamsBotUnderTest, personal_chat, teams_settings
 
 
@@ -59,8 +59,9 @@ def test_the_card_adds_the_tile_picture_the_server_serves(teams_with_dashboard: 
     assert Image.open(io.BytesIO(fetched.content)).format == "PNG"
     with teams_with_dashboard.database.unit_of_work() as session:
         text = say(session, teams_with_dashboard.runtime.clock, "/escalation today org:cvuhb", None)
-    headings = [e["text"] for e in card["body"] if e["type"] == "TextBlock" and e.get("weight") == "Bolder"]
-    assert [s.heading for s in text.sections] == headings[1:]  # the title first, then every section as before
+    # Section headings are the text blocks spaced apart from what comes before (the title is not).
+    headings = [block_text(e) for e in card["body"] if e["type"] == "RichTextBlock" and e.get("spacing") == "Medium"]
+    assert [s.heading for s in text.sections] == headings
 
 
 def test_no_picture_when_the_dashboard_is_off(teams_bot: TeamsBotUnderTest) -> None:
