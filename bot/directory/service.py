@@ -25,6 +25,10 @@ def get_person_by_teams_id(*, session: Session, teams_id: str) -> Person | None:
 def find_organisation(*, session: Session, text: str) -> Organisation | None:
     """By code (`cvuhb`) or by name, case-insensitively."""
     needle = text.strip().lower()
+    # Codes are written in lower case: the unique index answers the usual question without a scan.
+    by_code = session.scalar(select(Organisation).where(Organisation.code == needle))
+    if by_code is not None:
+        return by_code
     return session.scalar(
         select(Organisation)
         .where(or_(func.lower(Organisation.code) == needle, func.lower(Organisation.name) == needle))
