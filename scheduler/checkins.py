@@ -12,10 +12,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.calendar import is_working_day
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import EscalationReport, Service, ServiceReporter, Subscription
 from scheduler.away import away_on
-from scheduler.calendar import is_working_day
 from scheduler.outbox import Planned, person_recipient, queued_since
 
 CHECKIN = "checkin"

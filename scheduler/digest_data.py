@@ -9,11 +9,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.calendar import is_working_day
 from bot.directory.models import Organisation
 from bot.escalation.models import EscalationReport, Service, ServiceReporter
 from bot.plans.models import Action, Plan, StatusUpdate, open_part
 from bot.storage.membership import InSubquery
-from scheduler.calendar import is_working_day
 
 WEEK = 7
 STALE_DAYS = 30

@@ -11,12 +11,12 @@ from datetime import date, datetime, time
 
 from sqlalchemy.orm import Session
 
+from bot.calendar import london_instant
 from bot.clock import Clock, london_now
 from bot.config import Settings
 from bot.plans.occurrences import extend_occurrences
 from bot.storage.database import Database
 from scheduler.alerts import decide_level_alerts
-from scheduler.calendar import london_instant
 from scheduler.checkins import decide_chasers, decide_checkins, decide_missed_reports
 from scheduler.digest import decide_digests
 from scheduler.outbox import Planned, enqueue

@@ -16,12 +16,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from bot.clock import london_today
 from bot.dashboard.access import (
     BAD_LINK,
-    DOWNLOAD,
     NO_SESSION,
     SESSION_COOKIE,
     Grant,
     Refusal,
-    download_purpose,
     grant_from_cookie,
     grant_from_link,
     grant_from_proxy,
@@ -37,6 +35,7 @@ from bot.directory.models import Organisation
 from bot.escalation.models import Service
 from bot.escalation.service import list_levels
 from bot.plans.listing import ActionFilter, overdue_actions
+from bot.signed_links import DOWNLOAD, download_purpose
 
 if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
     from bot.server.app import Runtime

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.calendar import is_working_day, working_day_on_or_after, working_days_before
 from bot.config import Settings
-from scheduler.calendar import is_working_day, working_day_on_or_after, working_days_before
 from scheduler.status_prompts import prompt_milestone
 
 SETTINGS = Settings()

@@ -67,7 +67,7 @@ def test_a_report_stops_the_chaser_and_the_note_to_the_manager(sim: Simulation) 
     notes = [d for d in sim.deliveries("missed_reports") if d.to == manager]
     assert len(notes) == 1 and notes[0].at.time() == time(12, 0)
     with sim.database.unit_of_work() as session:
-        from scheduler.models import OutboxMessage
+        from bot.storage.outbox import OutboxMessage
 
         note = session.scalars(
             select(OutboxMessage).where(
