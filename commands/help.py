@@ -11,6 +11,7 @@ MILESTONE_HELP: dict[str, tuple[str, str]] = {
                 "the answer to the channel."),
     "due": ("due [14d] [page:N]", "Actions due from today to the given number of days (or weeks: `2w`) ahead."),
     "mine": ("mine [page:N]", "Your actions: overdue first, then open, then closed."),
+    "home": ("home", "Your actions, the services you report for with today's level, and your team."),
     "show": ("show esr/1.a",
              "One action in full, with its status history; `show esr/1.c` lists every board's delivery."),
     "plan": ("plan esr", "A plan's recommendations and actions, each with where it stands."),

@@ -24,7 +24,7 @@ from commands.dispatch import answer
 from scheduler.checkins import decide_chasers, decide_checkins, decide_missed_reports
 from scheduler.digest_data import missed_checkins
 from scheduler.outbox import enqueue
-from tests.helpers import reporter_of
+from tests.helpers import reporter_of, say, text_of
 
 SATURDAY = date(2021, 5, 8)
 EASTER_MONDAY = date(2021, 4, 5)
@@ -140,3 +140,14 @@ def test_the_digest_counts_missed_check_ins_on_working_days_only(seeded_db: Data
     assert missed
     assert {m.days for m in missed if m.service in resting} == {4}
     assert {m.days for m in missed if m.service not in resting} == {7}
+
+
+@pytest.mark.parametrize("day", NOT_WORKING)
+def test_the_home_of_a_weekday_reporter_says_not_expected_today(seeded_db: Database, day: date) -> None:
+    with seeded_db.unit_of_work() as session:
+        reporter = reporter_of(session, "dental").person
+        clock = FixedClock(datetime.combine(day, time(10), tzinfo=LONDON))
+        resting = say(session, clock, "home", reporter)
+        working = say(session, FixedClock(datetime.combine(TUESDAY, time(10), tzinfo=LONDON)), "home", reporter)
+    assert "Dental" in text_of(resting) and "not expected today" in text_of(resting)
+    assert "not reported yet today" in text_of(working) and "not expected today" not in text_of(working)
