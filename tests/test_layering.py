@@ -1,6 +1,6 @@
 """The house's layers, read from the import statements themselves (every `import` and `from … import`,
 including those inside functions and under TYPE_CHECKING): the domain never reaches up to the command
-language, the scheduler or a surface, and the scheduler reaches no surface."""
+language, the scheduler or a surface, and neither the scheduler nor the command language reaches a surface."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ def test_the_domain_imports_nothing_above_it(folder: str) -> None:
 
 def test_the_scheduler_imports_no_surface() -> None:
     assert violations(("scheduler",), SURFACES) == []
+
+
+def test_the_command_language_imports_no_surface() -> None:
+    assert violations(("commands",), SURFACES) == []
 
 
 def test_the_walk_sees_imports_inside_functions_under_type_checking_and_relative_ones() -> None:

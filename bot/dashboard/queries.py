@@ -130,11 +130,14 @@ def _reporting(group: ColumnElement[Any] | InstrumentedAttribute[Any], member: A
 
 def _expected_and_missing(session: Session, reporting: Select[Any]) -> dict[Any, tuple[int, list[str]]]:
     """By grouping key: how many organisations are expected to report, and the names of those that have not."""
-    found: dict[Any, tuple[int, list[str]]] = {}
+    expected: dict[Any, int] = {}
+    missing: dict[Any, list[str]] = {}
     for key, _id, name, has_reported in session.execute(reporting):
-        expected, missing = found.get(key, (0, []))
-        found[key] = (expected + 1, missing if has_reported else [*missing, name])
-    return found
+        expected[key] = expected.get(key, 0) + 1
+        names = missing.setdefault(key, [])
+        if not has_reported:
+            names.append(name)
+    return {key: (count, missing[key]) for key, count in expected.items()}
 
 
 @dataclass
