@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation
-from bot.i18n import _, ngettext
+from bot.i18n import _, format_day, ngettext
 from bot.plans.fan_out import short_name
 from bot.plans.models import CLOSED_STATUSES, Action
 
@@ -112,7 +112,7 @@ def _part(child: Any, late_parents: set[int], today: date) -> Part:
         and child.due_end < today
     )
     if _kind(child) == "occurrence" and child.due_end is not None:
-        label = child.due_end.strftime("%-d %b %Y")
+        label = format_day(child.due_end)
     else:
         label = short_name(child.Organisation) if child.Organisation else child.ref
     return Part(label, child.status in CLOSED_STATUSES, own_deadline_passed or child.id in late_parents)
