@@ -16,6 +16,7 @@ from bot.escalation.service import (
     reporter_assignments,
     service_day,
 )
+from bot.i18n import _
 from commands.context import CommandContext
 from commands.grammar import is_number
 from commands.milestones import UNKNOWN_PERSON
@@ -73,8 +74,10 @@ def today(command: EscalationToday, ctx: CommandContext) -> Reply:
     if not sections:
         return Reply(title=f"No reporters are set up under {root.name}.", public=command.public)
     missing_total = sum(len(day.missing) for day in days)
-    resting = [day.service.name for day in days if not day.expected]
-    not_expected = f"Not expected today (weekdays only): {', '.join(resting)}. " if resting else ""
+    resting = ", ".join(day.service.local_name for day in days if not day.expected)
+    not_expected = (
+        _("Not expected today (weekdays only): {services}.").format(services=resting) + " " if resting else ""
+    )
     return Reply(
         title=f"Escalation levels today ({format_date(ctx.today)}) — {root.name}",
         sections=sections,
@@ -102,7 +105,7 @@ def _service_section(day: ServiceDay, levels: dict[int, Level]) -> Section | Non
 
 def _tile_summary(day: ServiceDay) -> str:
     if not day.expected and not day.reports:
-        return f"{day.service.name}: not expected today"
+        return _("{service}: not expected today").format(service=day.service.local_name)
     level = f"worst level {day.worst}" if day.worst is not None else "no reports"
     return f"{day.service.name}: {level}, {len(day.reports)} of {len(day.reports) + len(day.missing)} reported"
 

@@ -8,6 +8,7 @@ from bot.directory.models import Person
 from bot.directory.service import direct_reports
 from bot.escalation.models import Level
 from bot.escalation.service import ServiceDay, list_levels, reporter_assignments, service_day
+from bot.i18n import _
 from bot.plans.service import actions_owned_by
 from commands.context import CommandContext
 from commands.escalation import level_badge
@@ -33,8 +34,8 @@ def home(_command: Home, ctx: CommandContext) -> Reply:
     for part in home_parts(ctx, ctx.actor):
         hint = [line(Text(part.footer, "muted"))] if part.footer else []
         sections.extend([Section(heading=part.title, lines=hint), *part.sections])
-    return Reply(title=f"Home for {ctx.actor.name}: your actions, your services, your team", sections=sections,
-                 footer="Type `help` for everything I understand.")  # fmt: skip
+    title = _("Home for {name}: your actions, your services, your team").format(name=ctx.actor.name)
+    return Reply(title=title, sections=sections, footer=_("Type `help` for everything I understand."))
 
 
 def services_reply(ctx: CommandContext, person: Person) -> Reply | None:
@@ -57,7 +58,7 @@ def _today_status(day: ServiceDay, level: int | None, levels: dict[int, Level]) 
     if level is not None:
         return level_badge(level, levels)
     if not day.expected:  # a weekday-only service at a weekend or on a bank holiday
-        return Text("not expected today", "muted")
+        return Text(_("not expected today"), "muted")
     return Text("not reported yet today", "bold")
 
 

@@ -14,6 +14,7 @@ from bot.directory.models import Organisation
 from bot.escalation.latest import expected_on, latest_between, reporter_has_reported, runs_on
 from bot.escalation.models import EscalationReport, Service, ServiceReporter
 from bot.escalation.service import list_services
+from bot.i18n import _
 
 SPARKLINE_DAYS = 14
 MISSING_SHOWN = 8
@@ -50,8 +51,10 @@ class ServiceTile(LevelCounts):
     @property
     def reported_text(self) -> str:
         if self.runs_today:
-            return f"{self.reported} of {self.expected} reported"
-        return f"{self.reported} reported, not expected today" if self.reported else "Not expected today"
+            return _("{reported} of {expected} reported").format(reported=self.reported, expected=self.expected)
+        if self.reported:
+            return _("{reported} reported, not expected today").format(reported=self.reported)
+        return _("Not expected today")
 
 
 @dataclass
@@ -86,7 +89,9 @@ def escalation_picture(*, session: Session, root: Organisation, today: date) -> 
     since = today - timedelta(days=SPARKLINE_DAYS - 1)
     days = [since + timedelta(days=n) for n in range(SPARKLINE_DAYS)]
     tiles = {
-        s.id: ServiceTile(s.key, s.name, trend=[None] * SPARKLINE_DAYS, runs_today=runs_on(s.runs_every_day, today))
+        s.id: ServiceTile(
+            s.key, s.local_name, trend=[None] * SPARKLINE_DAYS, runs_today=runs_on(s.runs_every_day, today)
+        )
         for s in list_services(session=session)
     }
     recent = _recent_reports(since, today)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bot.i18n import _
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
 from bot.teams.turn import TeamsBot, unknown_person
@@ -46,7 +47,7 @@ def _remember(bot: TeamsBot, origin: Origin) -> Reply:
         # The welcome is the person's home: what is theirs to do, right away.
         ctx = CommandContext(session=session, actor=person, clock=bot.runtime.clock, source="teams")
         welcome = home(Home(), ctx)
-        welcome.title = (
-            f"Hello {person.name}: I'll send your prompts here. This is your home: type `home` to see it again."
-        )
+        welcome.title = _(
+            "Hello {name}: I'll send your prompts here. This is your home: type `home` to see it again."
+        ).format(name=person.name)
         return welcome
