@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.governance.identifiers import redacted
-from commands import admin, deadlines, escalation, lists, milestones, plans
+from commands import admin, deadlines, escalation, home, lists, milestones, plans
 from commands.access import STRANGER, identifier_refusal
 from commands.context import CommandContext
 from commands.grammar import parse
@@ -21,6 +21,7 @@ from commands.model import (
     EscalationHistory,
     EscalationToday,
     Help,
+    Home,
     Mine,
     Overdue,
     ParseProblem,
@@ -38,6 +39,7 @@ HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
     Overdue: lists.overdue,
     DueSoon: lists.due,
     Mine: lists.mine,
+    Home: home.home,
     Show: milestones.show,
     PlanOutline: plans.outline,
     Update: milestones.update,

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from bot.clock import LONDON, Clock, FixedClock, SystemClock
 from bot.config import get_settings
 from bot.console.session import DEMO_ADMIN, ConsoleChat, UnknownPerson
-from bot.dashboard.links import download_maker, picture_maker
 from bot.directory.service import find_organisation, organisation_codes
 from bot.plans.importer import import_plan
 from bot.plans.reading import PlanFile, PlanFileError, read_plan_file
 from bot.runtime import configure_logging, open_database
 from bot.shipped_data import load_shipped_data
+from bot.signed_links import download_maker, picture_maker
 
 USAGE_ERROR = 2
 

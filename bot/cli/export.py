@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from bot.cli.core import parse_now
 from bot.clock import FixedClock, SystemClock, london_today
 from bot.config import get_settings
-from bot.dashboard.access import access_link
 from bot.directory.models import Organisation
 from bot.directory.service import top_organisation
 from bot.exports.actions import MAX_DAYS, ONLY, ActionSelection, actions_table
@@ -22,6 +21,7 @@ from bot.exports.escalation import escalation_table
 from bot.exports.table import FORMATS, Table, write_csv, xlsx_bytes
 from bot.plans.service import PlanNotFound, find_plan_key
 from bot.runtime import configure_logging, open_database
+from bot.signed_links import access_link
 
 USAGE_ERROR = 2
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
-from bot.dashboard.links import download_maker, picture_maker
 from bot.governance.identifiers import redacted
+from bot.signed_links import download_maker, picture_maker
 from bot.slack.audience import kept_private, strangers_in_channel
 from bot.slack.identity import resolve_person
 from commands.context import CommandContext
