@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import REPO_DATA_DIR
+from bot.config import SHIPPED_DATA_DIR
 from bot.directory.models import Organisation, Person
 from bot.plans.models import Action, Plan, Recommendation
 from bot.shipped_data import load_shipped_data
@@ -65,7 +65,7 @@ def generate(
     database = Database.from_url(url)
     try:
         with database.unit_of_work() as session:
-            load_shipped_data(session=session, data_dir=REPO_DATA_DIR, now=LOADED_AT)
+            load_shipped_data(session=session, data_dir=SHIPPED_DATA_DIR, now=LOADED_AT)
         rng = random.Random(seed)
         with database.engine.begin() as connection:
             boards = _add_organisations(connection)

@@ -18,7 +18,7 @@ from bot.directory.service import find_organisation, organisation_codes
 from bot.plans.importer import import_plan
 from bot.plans.reading import PlanFile, PlanFileError, read_plan_file
 from bot.runtime import configure_logging, open_database
-from bot.shipped_data import load_shipped_data
+from bot.shipped_data import data_dir_problem, load_shipped_data
 
 USAGE_ERROR = 2
 
@@ -75,6 +75,10 @@ def _clock(now: datetime | None) -> Clock:
 def run_init(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings)
+    problem = data_dir_problem(settings.data_dir) if args.demo else None
+    if problem:
+        print(f"Cannot load the demo data: {problem}", file=sys.stderr)
+        return USAGE_ERROR
     database = open_database(settings)
     print(f"Schema is up to date on {database.engine.url.render_as_string(hide_password=True)}.")
     if args.demo:
@@ -100,7 +104,9 @@ def run_say(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    run_init(argparse.Namespace(demo=True, now=args.now))
+    initialised = run_init(argparse.Namespace(demo=True, now=args.now))
+    if initialised != 0:
+        return initialised
     from bot.console.repl import chat_loop
 
     settings = get_settings()
