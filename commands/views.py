@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from bot.clock import LONDON
 from bot.directory.models import Person
+from bot.i18n import _, format_day, ngettext
 from bot.plans.listing import ActionRow, PersonSummary
 from bot.plans.models import STATUS_LABELS, Action
 from commands.replies import Line, Mention, Status, Text
@@ -29,26 +30,26 @@ def status_badge(status: str) -> Status:
 
 
 def format_date(day: date | None) -> str:
-    return day.strftime("%-d %b %Y") if day else "no date"
+    return format_day(day) if day else _("no date")
 
 
 def due_words(action: Action) -> str:
     """An action's deadline with the timeline as written: `30 Sep 2020 (“September 2020”)`."""
     if action.open_ended:
-        return f"ongoing from {format_date(action.due_start)} (“{action.due_raw}”)"
+        return _("ongoing from {day} (“{timeline}”)").format(day=format_date(action.due_start), timeline=action.due_raw)
     if action.due_end is None:
-        return f"no date (“{action.due_raw}”)" if action.due_raw else "no date"
+        return f"{format_date(None)} (“{action.due_raw}”)" if action.due_raw else format_date(None)
     return f"{format_date(action.due_end)} (“{action.due_raw}”)"
 
 
 def age(since: datetime | None, today: date) -> str:
     """How long ago, counted in calendar days in Europe/London (so a reply depends on the date, not the hour)."""
     if since is None:
-        return "never updated"
+        return _("never updated")
     days = (today - since.astimezone(LONDON).date()).days
     if days <= 0:
-        return "today"
-    return "1 day ago" if days == 1 else f"{days} days ago"
+        return _("today")
+    return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
 
 
 def plural(count: int, noun: str) -> str:
