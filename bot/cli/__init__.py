@@ -7,9 +7,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import core, export, purge, schedule, serve
+from bot.cli import apps, core, export, purge, schedule, serve
 
-COMMAND_MODULES = (core, serve, export, schedule, purge)
+COMMAND_MODULES = (core, serve, export, schedule, purge, apps)
 
 
 def build_parser() -> argparse.ArgumentParser:
