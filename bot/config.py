@@ -7,6 +7,7 @@ from datetime import time
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,12 @@ class Settings(BaseSettings):
         "(default: the data shipped with the package).",
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log records as one line of text, or as one JSON object a line (for collectors)."
+    )
+    metrics_enabled: bool = Field(
+        default=True, description="Serve Prometheus metrics at /metrics (counts and timings only, no names or texts)."
+    )
 
     slack_bot_token: str | None = Field(default=None, description="Bot token (xoxb-…) of the Slack app.")
     slack_signing_secret: str | None = Field(default=None, description="Signing secret of the Slack app.")
