@@ -11,12 +11,14 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("bot", "commands", "scheduler", "data", "pyproject.toml", "setup.py", "README.md")
+# What the package build reads (setup.py maps data/, teams/ and slack/ to packages of their own).
+SOURCES = ("bot", "commands", "scheduler", "data", "teams", "slack", "pyproject.toml", "setup.py", "README.md")
 
 
 def copy_sources(into: Path) -> Path:
@@ -77,6 +79,16 @@ def test_the_wheel_carries_its_data_and_the_installed_script_runs(installed: Pat
     overdue = run(installed, tmp_path, "say", "overdue plan:esr", "--now", "2021-01-15", DATABASE_URL=database)
     assert overdue.returncode == 0, overdue.stderr
     assert "esr/1.a" in overdue.stdout and "107 days overdue" in overdue.stdout
+
+
+def test_the_installed_app_definitions_are_there(installed: Path, tmp_path: Path) -> None:
+    client = "0b9f3a52-7c1d-4e8a-9f00-5d2c6b7a8e41"
+    package = run(installed, tmp_path, "teams", "package", "--host", "bot.nhs.wales", "--client-id", client,
+                  "--out", str(tmp_path / "app.zip"))  # fmt: skip
+    assert package.returncode == 0, package.stderr
+    assert zipfile.ZipFile(tmp_path / "app.zip").namelist() == ["manifest.json", "color.png", "outline.png"]
+    manifest = run(installed, tmp_path, "slack", "manifest", "--url", "https://bot.nhs.wales")
+    assert manifest.returncode == 0 and "url: https://bot.nhs.wales/slack/events" in manifest.stdout
 
 
 def test_a_missing_data_folder_is_one_clear_line(installed: Path, tmp_path: Path) -> None:
