@@ -18,7 +18,6 @@ from bot.dashboard.surface import dashboard
 from bot.delivery.port import ChatPort
 from bot.server.guards import Guards
 from bot.server.health import healthz, readyz
-from bot.server.metrics import AppMetrics
 from bot.slack.surface import slack
 from bot.storage.database import Database
 from bot.teams import surface as teams
@@ -73,6 +72,9 @@ async def scheduler_lifespan(app: Starlette) -> AsyncIterator[None]:
 def build_app(runtime: Runtime) -> Starlette:
     routes: list[BaseRoute] = [Route("/healthz", healthz), Route("/readyz", readyz)]
     if runtime.settings.metrics_enabled:
+        # Imported here: prometheus-client is for the server only, not every command-line run that imports this.
+        from bot.server.metrics import AppMetrics
+
         metrics = AppMetrics(runtime.database, runtime.clock, leader_held=lambda: _leads(app))
         runtime = replace(runtime, command_observer=metrics)
         routes.append(Route("/metrics", metrics.endpoint))
