@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, String, Table, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.i18n import local
 from bot.storage.base import Base
 
 ORGANISATION_KINDS = (
@@ -37,6 +38,10 @@ class Organisation(Base):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def local_name(self) -> str:
+        return local(self.name, getattr(self, "name_cy", None))
 
 
 class Person(Base):

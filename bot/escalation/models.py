@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.directory.models import Organisation, Person
+from bot.i18n import local
 from bot.storage.base import Base, UtcDateTime
 
 
@@ -23,6 +24,10 @@ class Service(Base):
     reported_by: Mapped[str] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
+    @property
+    def local_name(self) -> str:
+        return local(self.name, getattr(self, "name_cy", None))
+
 
 class Level(Base):
     __tablename__ = "levels"
@@ -33,6 +38,14 @@ class Level(Base):
     colour: Mapped[str] = mapped_column(String(16))
     definition: Mapped[str] = mapped_column(Text)
     expected_actions: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    @property
+    def local_label(self) -> str:
+        return local(self.label, getattr(self, "label_cy", None))
+
+    @property
+    def local_definition(self) -> str:
+        return local(self.definition, getattr(self, "definition_cy", None))
 
 
 class ServiceReporter(Base):

@@ -13,10 +13,14 @@ renderers just call `_()`.
 
 Each `.po` file holds one area's messages (commands, chat surfaces, scheduler, dashboard, exports, data); a
 message id may live in only one of them. `scripts/catalogs check` (and the test suite) fails when a message in
-the code has no Welsh translation."""
+the code has no Welsh translation.
+
+Data carries its own Welsh (`name_cy`, `label_cy`… columns filled from `data/` and from imported `*_cy`
+columns): show it through the models' `local_*` properties (`organisation.local_name`), never `.name`, in
+anything a person reads."""
 
 from bot.i18n.formatting import format_day, format_number
-from bot.i18n.language import LANGUAGES, Language, current_language, is_language, speaking
+from bot.i18n.language import LANGUAGES, Language, current_language, is_language, local, speaking
 from bot.i18n.translate import N_, _, ngettext, pgettext
 
 __all__ = [
@@ -28,6 +32,7 @@ __all__ = [
     "format_day",
     "format_number",
     "is_language",
+    "local",
     "ngettext",
     "pgettext",
     "speaking",

@@ -30,3 +30,9 @@ def speaking(language: Language) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def local(english: str, welsh: str | None) -> str:
+    """Shipped or imported text that carries its own Welsh (an organisation's name, a level's definition): the
+    Welsh when the current language is Welsh and a translation exists, else the English."""
+    return welsh if welsh and current_language() == "cy" else english

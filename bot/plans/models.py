@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.directory.models import Organisation, Person
+from bot.i18n import local
 from bot.storage.base import Base, UtcDateTime
 
 STATUSES = ("not_started", "on_track", "at_risk", "blocked", "done", "dropped")
@@ -88,6 +89,10 @@ class Plan(Base):
     recommendations: Mapped[list[Recommendation]] = relationship(back_populates="plan")
     actions: Mapped[list[Action]] = relationship(back_populates="plan")
 
+    @property
+    def local_name(self) -> str:
+        return local(self.name, getattr(self, "name_cy", None))
+
 
 class Recommendation(Base):
     """A recommendation, priority or stage of a plan: the heading its actions sit under."""
@@ -103,6 +108,10 @@ class Recommendation(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     plan: Mapped[Plan] = relationship(back_populates="recommendations")
+
+    @property
+    def local_title(self) -> str:
+        return local(self.title, getattr(self, "title_cy", None))
 
 
 action_dependencies = Table(
@@ -223,6 +232,14 @@ class Action(Base):
         if session is None:
             return []
         return list(session.scalars(select(Action).where(Action.parent_id == self.id).order_by(Action.ref)))
+
+    @property
+    def local_title(self) -> str:
+        return local(self.title, getattr(self, "title_cy", None))
+
+    @property
+    def local_expected_output(self) -> str:
+        return local(self.expected_output, getattr(self, "expected_output_cy", None))
 
 
 def _closed_statuses() -> BindParameter[list[str]]:
