@@ -41,7 +41,8 @@ def answer_command(
             actor = resolve_person(session=session, client=client, user_id=user_id)
             ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack",
                                  picture_link=picture_maker(runtime.settings),
-                                 download_link=download_maker(runtime.settings))  # fmt: skip
+                                 download_link=download_maker(runtime.settings),
+                                 observer=runtime.command_observer)  # fmt: skip
             reply = answer(f"{command} {text}".strip(), ctx)
             if channel is None or not (reply.public or to_channel):
                 return reply
