@@ -1,13 +1,26 @@
-"""Wiring shared by every entry point: settings → database (schema upgraded) → clock."""
+"""Wiring shared by every entry point: settings → database (schema upgraded) → clock, held together as the
+Runtime every surface is given. Surfaces import it from here; the server (bot/server/app.py) imports the
+surfaces, never the reverse."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.server.log_records import AccessLogSignatures, SingleLineFormatter
 from bot.storage.database import Database
 from bot.storage.migrate import upgrade_to_head
+
+
+@dataclass
+class Runtime:
+    """What every surface needs: settings, storage and the clock."""
+
+    settings: Settings
+    database: Database
+    clock: Clock
 
 
 def open_database(settings: Settings, *, upgrade: bool = True) -> Database:

@@ -10,8 +10,8 @@ from bot.cli.core import parse_now
 from bot.clock import LONDON, Clock, FixedClock, SystemClock
 from bot.config import get_settings
 from bot.console.port import RecordingPort
-from bot.runtime import configure_logging, open_database
-from bot.server.app import Runtime, chat_ports
+from bot.runtime import Runtime, configure_logging, open_database
+from bot.server.app import chat_ports
 from scheduler.jobs import alert_scan, catch_up, run_decision
 from scheduler.preview import preview
 from scheduler.sender import Sender

@@ -12,10 +12,9 @@ from bot.cli.core import USAGE_ERROR
 from bot.clock import SystemClock
 from bot.config import get_settings
 from bot.dashboard.access import MIN_SECRET_BYTES as SECRET_BYTES
-from bot.dashboard.surface import DashboardSettingsError
-from bot.runtime import configure_logging, open_database
-from bot.server.app import Runtime, build_app
-from bot.slack.socket_mode import start_socket_mode
+from bot.dashboard.access import DashboardSettingsError
+from bot.runtime import Runtime, configure_logging, open_database
+from bot.server.app import build_app
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,7 +35,10 @@ def run_serve(args: argparse.Namespace) -> int:
     except DashboardSettingsError as problem:
         print(f"Not serving: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    start_socket_mode(runtime)  # only when SLACK_APP_TOKEN is set; uvicorn keeps the process alive
+    if settings.slack_configured:  # importing Slack's SDK only when Slack is in use keeps the start fast
+        from bot.slack.socket_mode import start_socket_mode
+
+        start_socket_mode(runtime)  # only when SLACK_APP_TOKEN is set; uvicorn keeps the process alive
     # log_config=None: uvicorn's records go through configure_logging's handler (one line each, no signatures).
     uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
                 log_level=settings.log_level.lower(), log_config=None)  # fmt: skip

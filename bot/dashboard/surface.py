@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from starlette.routing import BaseRoute, Route
 
-from bot.dashboard.access import DOWNLOAD, PICTURE, secret_problem
+from bot.dashboard.access import DOWNLOAD, PICTURE, DashboardSettingsError, secret_problem
 from bot.dashboard.downloads import download
 from bot.dashboard.pages import DashboardPages
 from bot.delivery.port import ChatPort
-
-if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
-    from bot.server.app import Runtime
-
-
-class DashboardSettingsError(ValueError):
-    """The dashboard is enabled but could not check anyone's access."""
+from bot.runtime import Runtime
 
 
 class DashboardSurface:

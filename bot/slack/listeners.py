@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.runtime import Runtime
 from bot.slack.answers import Click, record_click, replace_prompt
 from bot.slack.blocks import fallback_text, reply_blocks
 from bot.slack.events import first_delivery, publish_home
@@ -21,9 +22,6 @@ from bot.slack.payloads import BlockAction, ClickedElement, NoteMetadata, SlashC
 from bot.slack.prompts import ANSWER_ACTION, NOTE_ACTION, NOTE_VIEW, message_blocks, note_modal, options_in_message
 from bot.slack.slash import answer_command
 from commands.replies import Reply
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ from bot.config import Settings
 from bot.dashboard.access import access_link
 from bot.escalation.models import ServiceReporter
 from bot.escalation.service import record_report
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.storage.database import Database
 from tests.live_server import ServerThread, free_port
 

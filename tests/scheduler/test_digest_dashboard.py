@@ -19,7 +19,8 @@ from bot.dashboard.access import PICTURE, grant_from_link
 from bot.dashboard.links import LINK_DAYS, dashboard_links
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.storage.database import Database
 from bot.teams.cards import render_card
 from commands.replies import Link, Reply
