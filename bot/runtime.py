@@ -11,7 +11,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.server.log_records import AccessLogSignatures, SingleLineFormatter
 from bot.storage.database import Database
-from bot.storage.migrate import upgrade_to_head
+from bot.storage.migrate import upgrade_unless_current
 
 
 @dataclass
@@ -24,9 +24,10 @@ class Runtime:
 
 
 def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
+    database = Database.from_url(settings.database_url)
     if upgrade:
-        upgrade_to_head(settings.database_url)
-    return Database.from_url(settings.database_url)
+        upgrade_unless_current(database.engine, settings.database_url)
+    return database
 
 
 def configure_logging(settings: Settings) -> None:

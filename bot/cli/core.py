@@ -1,4 +1,7 @@
-"""init, demo, say and import: the commands that need no chat platform."""
+"""init, demo, say and import: the commands that need no chat platform.
+
+What only `init` and `import` use (the plan readers, YAML) is imported when they run: `say` starts in a
+fresh process for every message, so it imports no more than answering needs."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import difflib
 import sys
 from datetime import datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -15,10 +19,10 @@ from bot.config import get_settings
 from bot.console.session import DEMO_ADMIN, ConsoleChat, UnknownPerson
 from bot.dashboard.links import download_maker, picture_maker
 from bot.directory.service import find_organisation, organisation_codes
-from bot.plans.importer import import_plan
-from bot.plans.reading import PlanFile, PlanFileError, read_plan_file
 from bot.runtime import configure_logging, open_database
-from bot.shipped_data import load_shipped_data
+
+if TYPE_CHECKING:
+    from bot.plans.reading import PlanFile
 
 USAGE_ERROR = 2
 
@@ -73,6 +77,8 @@ def _clock(now: datetime | None) -> Clock:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from bot.shipped_data import load_shipped_data
+
     settings = get_settings()
     configure_logging(settings)
     database = open_database(settings)
@@ -119,6 +125,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from bot.plans.importer import import_plan
+    from bot.plans.reading import PlanFileError, read_plan_file
+
     settings = get_settings()
     configure_logging(settings)
     overrides = dict(pair.split("=", 1) for pair in args.column if "=" in pair)

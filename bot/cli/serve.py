@@ -1,4 +1,7 @@
-"""`milestones-bot serve`: the HTTP server for whichever chat platforms are configured."""
+"""`milestones-bot serve`: the HTTP server for whichever chat platforms are configured.
+
+The server's own modules (uvicorn, Starlette, the scheduler) are imported when it runs, not when the command
+line is built: every `milestones-bot` command builds it, and `say` should not pay for a server."""
 
 from __future__ import annotations
 
@@ -6,15 +9,12 @@ import argparse
 import secrets
 import sys
 
-import uvicorn
-
 from bot.cli.core import USAGE_ERROR
 from bot.clock import SystemClock
 from bot.config import get_settings
 from bot.dashboard.access import MIN_SECRET_BYTES as SECRET_BYTES
 from bot.dashboard.access import DashboardSettingsError
 from bot.runtime import Runtime, configure_logging, open_database
-from bot.server.app import build_app
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,6 +27,10 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.server.app import build_app
+
     settings = get_settings()
     configure_logging(settings)
     runtime = Runtime(settings=settings, database=open_database(settings), clock=SystemClock())

@@ -18,7 +18,6 @@ from bot.delivery.port import ChatPort
 from bot.runtime import Runtime
 from bot.server.guards import Guards
 from bot.server.health import healthz, readyz
-from scheduler.service import SchedulerService
 
 
 class Surface(Protocol):
@@ -80,6 +79,8 @@ async def scheduler_lifespan(app: Starlette) -> AsyncIterator[None]:
     if not runtime.settings.scheduler_enabled:
         yield
         return
+    from scheduler.service import SchedulerService  # APScheduler and the holiday calendars: only when enabled
+
     service = SchedulerService(runtime.database, runtime.clock, runtime.settings, chat_ports(runtime))
     service.start()
     try:
