@@ -217,6 +217,9 @@ def _params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
 def _handler_for(stand_in: SlackApiStandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # connections stay open between calls, as Slack's do
+        # Headers and body leave in one write: two small writes on a kept-alive connection wait for the
+        # client's delayed ACK (Nagle), 40 ms that Slack's servers do not add.
+        wbufsize = -1
 
         def do_GET(self) -> None:
             self._handle()
