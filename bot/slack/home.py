@@ -8,6 +8,7 @@ from typing import Any
 from bot.directory.models import Person
 from bot.directory.service import direct_reports
 from bot.escalation.service import list_levels, reporter_assignments, service_day
+from bot.i18n import _, ngettext
 from bot.plans.service import actions_owned_by
 from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, reply_blocks
 from commands.access import STRANGER
@@ -16,7 +17,7 @@ from commands.escalation import level_badge
 from commands.lists import mine
 from commands.model import Mine
 from commands.replies import Line, Reply, Section, Text, line
-from commands.views import mention, plural
+from commands.views import mention
 
 # Enough room for each part to show a useful page without the whole view passing Slack's 100 blocks.
 ACTIONS_BLOCKS = 50
@@ -34,11 +35,13 @@ def services_reply(ctx: CommandContext, person: Person) -> Reply | None:
         day = service_day(session=ctx.session, service=assignment.service, root=assignment.organisation,
                           day=ctx.today)  # fmt: skip
         current = next((r for r in day.reports if r.organisation.id == assignment.organisation_id), None)
-        where = f"{assignment.service.name} at {assignment.organisation.name}: "
-        status = level_badge(current.level, levels) if current else Text("not reported yet today", "bold")
+        where = _("{service} at {organisation}: ").format(
+            service=assignment.service.local_name, organisation=assignment.organisation.local_name
+        )
+        status = level_badge(current.level, levels) if current else Text(_("not reported yet today"), "bold")
         lines.append(line(where, status))
-    return Reply(title="Services you report for", sections=[Section(lines=lines)],
-                 footer='Report with `/escalation report <service> <level> "note"`.')  # fmt: skip
+    return Reply(title=_("Services you report for"), sections=[Section(lines=lines)],
+                 footer=_('Report with `/escalation report <service> <level> "note"`.'))  # fmt: skip
 
 
 def team_reply(ctx: CommandContext, person: Person) -> Reply | None:
@@ -50,10 +53,13 @@ def team_reply(ctx: CommandContext, person: Person) -> Reply | None:
         owned = actions_owned_by(session=ctx.session, person=report)
         open_actions = [a for a in owned if a.is_open and not a.is_rollup]
         overdue = sum(1 for a in open_actions if (a.deadline() or ctx.today) < ctx.today)
-        lines.append(line(mention(report), f" · {plural(len(open_actions), 'open action')} · ",
-                          Text(f"{overdue} overdue", "bold" if overdue else "plain")))  # fmt: skip
-    return Reply(title="Your team", sections=[Section(lines=lines)],
-                 footer="See one person's actions with `/milestones overdue lead:<name>`.")  # fmt: skip
+        counted = ngettext(" · {n} open action · ", " · {n} open actions · ", len(open_actions))
+        late = ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue)
+        lines.append(
+            line(mention(report), counted.format(n=len(open_actions)), Text(late, "bold" if overdue else "plain"))
+        )
+    return Reply(title=_("Your team"), sections=[Section(lines=lines)],
+                 footer=_("See one person's actions with `/milestones overdue lead:<name>`."))  # fmt: skip
 
 
 def home_blocks(ctx: CommandContext) -> list[Block]:

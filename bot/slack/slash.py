@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.dashboard.links import download_maker, picture_maker
 from bot.governance.identifiers import redacted
+from bot.i18n import _, pgettext
 from bot.slack.audience import kept_private, strangers_in_channel
 from bot.slack.identity import resolve_person
 from commands.context import CommandContext
@@ -50,4 +51,5 @@ def answer_command(
     except Exception:
         # dispatch.answer already turns faults inside a command into a reply; this catches storage outages.
         log.exception("slash command failed: %s %r", command, redacted(text))
-        return error("Sorry, something went wrong on my side and nothing was changed.", "Please try again in a minute.")
+        return error(pgettext("slack", "Sorry, something went wrong on my side and nothing was changed."),
+                     _("Please try again in a minute."))  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from bot.i18n import _
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
 from bot.teams.turn import TeamsBot, unknown_person
@@ -42,5 +43,7 @@ def _remember(bot: TeamsBot, origin: Origin) -> Reply:
         if person is None:
             return unknown_person(origin)
         welcome = help_reply(Help(topic=None))
-        welcome.title = f"Hello {person.name}: I'll send your prompts here. " + welcome.title
+        welcome.title = _("Hello {name}: I'll send your prompts here. {title}").format(
+            name=person.name, title=welcome.title
+        )
         return welcome
