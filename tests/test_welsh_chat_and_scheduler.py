@@ -1,5 +1,5 @@
-"""Welsh on the chat surfaces and in what the scheduler sends: Slack blocks, Teams cards, the console, the
-identifier refusal, a status prompt bundle, a chaser, a manager's note, a level alert and the weekly digest,
+"""Welsh on the chat surfaces and in what the scheduler sends: Slack blocks, Teams cards, the console, a
+status prompt bundle, a chaser, a manager's note, a level alert and the weekly digest,
 each rendered under `speaking("cy")`. None of the English of chat.po and scheduler.po may be left in them:
 every literal run of an English message (the text between its placeholders) longer than a few words is
 looked for in the rendered JSON or text."""
@@ -22,7 +22,6 @@ from bot.dashboard.links import dashboard_links
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import EscalationReport, Service
 from bot.escalation.service import list_levels
-from bot.governance.identifiers import explanation
 from bot.i18n import speaking
 from bot.i18n.extraction import _catalogs_by_file
 from bot.slack.answers import already_answered
@@ -36,7 +35,7 @@ from bot.teams.references import Origin
 from bot.teams.turn import unknown_person
 from commands.context import CommandContext
 from commands.prompts import checkin_prompt
-from commands.replies import Picture, Reply, Section, line, refusal
+from commands.replies import Picture, Reply, Section, line
 from scheduler.alerts import LEVEL_ALERT
 from scheduler.checkins import CHASER, MISSED_REPORTS
 from scheduler.digest import build_digest
@@ -126,12 +125,11 @@ def test_teams_cards_in_welsh(seeded_db: Database, clock: FixedClock) -> None:
         assert_welsh(notice.title, "nid yw 3 pherson yma")
 
 
-def test_console_and_the_identifier_refusal_in_welsh() -> None:
+def test_the_console_in_welsh() -> None:
     with speaking("cy"):
-        refused = refusal(*explanation(["nhs_number", "date_of_birth", "hospital_number"]))
         with_picture = Reply(title="Teitl", picture=Picture("https://example.test/p.png", "teils"))
-        rendered = "\n".join([render_text(refused), render_text(with_picture), banner("Siân", "sian@example.test")])
-    assert_welsh(rendered, "rhif GIG, dyddiad geni a rhif ysbyty", "Llun: teils", "chi yw Siân")
+        rendered = "\n".join([render_text(with_picture), banner("Siân", "sian@example.test")])
+    assert_welsh(rendered, "Llun: teils", "chi yw Siân")
 
 
 def test_a_status_prompt_bundle_in_welsh_has_no_english_from_these_catalogs(

@@ -28,14 +28,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from bot.i18n import N_, _
-
 Kind = Literal["nhs_number", "date_of_birth", "hospital_number"]
-# Marked for translation: refusals show them with _(), while logs (`redacted`) keep the English.
 KIND_WORDS: dict[str, str] = {
-    "nhs_number": N_("an NHS number"),
-    "date_of_birth": N_("a date of birth"),
-    "hospital_number": N_("a hospital number"),
+    "nhs_number": "an NHS number",
+    "date_of_birth": "a date of birth",
+    "hospital_number": "a hospital number",
 }
 
 _NHS = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){9}(?![0-9])")
@@ -136,22 +133,10 @@ def kinds_in(text: str, *, today: date | None = None) -> list[Kind]:
 
 def explanation(kinds: list[Kind]) -> tuple[str, str]:
     """The refusal's sentence (what was found, that nothing was kept) and what to write instead."""
+    what = " and ".join(KIND_WORDS[kind] for kind in kinds) or "a patient identifier"
     return (
-        _("That text looks like it contains {what}, so I have not recorded or shown it.").format(what=_listed(kinds)),
-        _(
-            "Patient-identifiable details must not go in milestones-bot: refer to the Datix or the case by its "
-            "internal reference instead (for example “see Datix 12345”), and keep the patient's details in the "
-            "clinical record."
-        ),
+        f"That text looks like it contains {what}, so I have not recorded or shown it.",
+        "Patient-identifiable details must not go in milestones-bot: refer to the Datix or the case by its "
+        "internal reference instead (for example “see Datix 12345”), and keep the patient's details in the "
+        "clinical record.",
     )
-
-
-def _listed(kinds: list[Kind]) -> str:
-    """ "an NHS number, a date of birth and a hospital number" in the reader's language."""
-    names = [_(KIND_WORDS[kind]) for kind in kinds] or [_("a patient identifier")]
-    listed = names[0]
-    for name in names[1:-1]:
-        listed = _("{list}, {item}").format(list=listed, item=name)
-    if len(names) > 1:
-        listed = _("{list} and {item}").format(list=listed, item=names[-1])
-    return listed

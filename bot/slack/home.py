@@ -8,7 +8,7 @@ from typing import Any
 from bot.directory.models import Person
 from bot.directory.service import direct_reports
 from bot.escalation.service import list_levels, reporter_assignments, service_day
-from bot.i18n import _, ngettext
+from bot.i18n import _, ngettext, pgettext
 from bot.plans.service import actions_owned_by
 from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, reply_blocks
 from commands.access import STRANGER
@@ -41,7 +41,7 @@ def services_reply(ctx: CommandContext, person: Person) -> Reply | None:
         status = level_badge(current.level, levels) if current else Text(_("not reported yet today"), "bold")
         lines.append(line(where, status))
     return Reply(title=_("Services you report for"), sections=[Section(lines=lines)],
-                 footer=_('Report with `/escalation report <service> <level> "note"`.'))  # fmt: skip
+                 footer=pgettext("app home", 'Report with `/escalation report <service> <level> "note"`.'))  # fmt: skip
 
 
 def team_reply(ctx: CommandContext, person: Person) -> Reply | None:
