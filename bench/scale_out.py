@@ -37,7 +37,7 @@ from typing import Any
 
 from bench.checkin_workload import Workload, clear_outbox, outbox_counts, prepare
 from bench.limited_stand_ins import StandIns, running
-from bench.throwaway import POSTGRES_URL, fresh_database
+from bench.overdue import POSTGRES_URL, postgres_database
 from bot.delivery.pacing import SLACK_LIMITS, TEAMS_LIMITS, PublishedLimits
 from bot.storage.database import Database
 from tests.live_server import free_port
@@ -141,7 +141,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, nargs="+", default=[2, 4])
     parser.add_argument("--postgres-url", default=POSTGRES_URL, help="the server; a fresh database is made on it")
     args = parser.parse_args()
-    with fresh_database(args.postgres_url, "bench_scale_out") as url, running() as stand_ins:
+    with postgres_database(args.postgres_url) as url, running() as stand_ins:
         began = time.monotonic()
         workload = prepare(url, checkins=args.checkins, per_reporter=args.per_reporter)
         print(f"{workload.checkins:,} check-ins ({workload.teams:,} on Teams, {workload.slack:,} on Slack, "

@@ -39,7 +39,7 @@ import uvicorn
 
 from bench.generate import generate
 from bench.noop_bolt import build_noop_app
-from bench.throwaway import POSTGRES_URL, fresh_database
+from bench.overdue import POSTGRES_URL, postgres_database
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.server.app import Runtime, build_app
@@ -171,7 +171,7 @@ def main() -> None:
     parser.add_argument("--postgres-url", default=POSTGRES_URL)
     args = parser.parse_args()
     if args.postgres:
-        with fresh_database(args.postgres_url, "bench_slack_overdue") as url:
+        with postgres_database(args.postgres_url) as url:
             print("PostgreSQL")
             run(url, args.actions, args.rounds)
         return
