@@ -10,15 +10,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, func, insert, select, update
 
-from bot.config import REPO_DATA_DIR
+from bot.config import SHIPPED_DATA_DIR
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Service, ServiceReporter
 from bot.shipped_data import load_shipped_data
 from bot.storage.database import Database
 from bot.storage.delivery import ConversationReference
 from bot.storage.migrate import upgrade_to_head
+from bot.storage.outbox import OutboxMessage
 from bot.teams.references import PERSONAL, Origin
-from scheduler.models import OutboxMessage
 
 LOADED_AT = datetime(2021, 6, 1, 9, 0, tzinfo=UTC)
 TENANT = "tenant-nhs-wales"
@@ -40,7 +40,7 @@ def prepare(url: str, *, checkins: int, per_reporter: int) -> Workload:
     upgrade_to_head(url)
     database = Database.from_url(url)
     with database.unit_of_work() as session:
-        load_shipped_data(session=session, data_dir=REPO_DATA_DIR, now=LOADED_AT)
+        load_shipped_data(session=session, data_dir=SHIPPED_DATA_DIR, now=LOADED_AT)
     try:
         return add_reporters(database, checkins=checkins, per_reporter=per_reporter)
     finally:

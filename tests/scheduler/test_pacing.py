@@ -16,8 +16,8 @@ from bot.delivery.pacing import APP_HEADROOM, CONVERSATION_MARGIN, SLACK_LIMITS,
 from bot.directory.models import Organisation
 from bot.escalation.models import Service
 from bot.storage.database import Database
+from bot.storage.outbox import OutboxMessage
 from scheduler.checkins import CHECKIN
-from scheduler.models import OutboxMessage
 from scheduler.outbox import Planned, enqueue, spread_by_recipient
 from scheduler.sender import MAX_PACING_WAIT_SECONDS, Sender, claim_due
 from tests.helpers import person

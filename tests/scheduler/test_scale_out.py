@@ -14,9 +14,10 @@ from bench.checkin_workload import add_reporters
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.delivery.pacing import SLACK_LIMITS, TEAMS_LIMITS
-from bot.server.app import Runtime, chat_ports
+from bot.runtime import Runtime
+from bot.server.app import chat_ports
 from bot.storage.database import Database
-from scheduler.models import OutboxMessage
+from bot.storage.outbox import OutboxMessage
 from scheduler.service import SchedulerService
 from tests.conftest import PostgresCluster
 from tests.stand_ins.slack_api import SlackApiStandIn
