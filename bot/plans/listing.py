@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation, Person
@@ -116,8 +116,14 @@ def overdue_actions(
     `plans_from` skips that many plans and `rows_from` that many lines of each plan (later pages)."""
     connection = session.connection()
     values = {**flt.parameters(), "today": today}
-    # `.all()` fetches the rows in one call; iterating a result fetches them one by one, which costs more
-    # than the query itself for a few hundred plans.
+    if flt.shape != WALES:
+        page_values = {**values, "plans_from": plans_from, "plans_to": plans_from + max_plans,
+                       "rows_from": rows_from, "rows_to": rows_from + per_plan}  # fmt: skip
+        # `.all()` fetches the rows in one call; iterating a result fetches them one by one.
+        found = connection.execute(_overdue_page_statement(flt.shape), page_values).all()
+        if found:
+            return _report_from_page(session, [tuple(r) for r in found], today, flt)
+        # Nothing overdue, or a page past the last plan: the counts say which.
     counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values).all() if r[3]]
     counts.sort(key=lambda r: (r[4] or date.max, r[1]))
     shown = counts[plans_from : plans_from + max_plans]
@@ -135,6 +141,23 @@ def overdue_actions(
     ]
     return OverdueReport(
         groups=groups, total=sum(r[3] for r in counts), plans_total=len(counts), lines=sum(r[5] for r in counts)
+    )
+
+
+def _report_from_page(session: Session, found: list[tuple[Any, ...]], today: date, flt: ActionFilter) -> OverdueReport:
+    """The report from the rows of `_overdue_page_statement`: each carries its plan's counts and the totals
+    of every plan; a shown plan with no line on this page comes as one row without an action."""
+    rows = _with_rollups(session, [_to_row(r[:PAGE_ROW_WIDTH]) for r in found if r[0] is not None], today, flt)
+    lines_of = {row.id: row for row in rows}
+    groups: dict[str, PlanGroup] = {}
+    for values in found:
+        key, name, total, lines = values[PAGE_ROW_WIDTH : PAGE_ROW_WIDTH + 4]
+        group = groups.setdefault(key, PlanGroup(key, name, int(total), [], int(lines)))
+        if values[0] is not None:
+            group.rows.append(lines_of[values[0]])
+    plans_total, all_total, all_lines = found[0][-3:]
+    return OverdueReport(
+        groups=list(groups.values()), total=int(all_total), plans_total=int(plans_total), lines=int(all_lines)
     )
 
 
@@ -157,6 +180,76 @@ def due_soon(
     total = connection.execute(count_statement, values).scalar_one()
     rows = [_to_row(tuple(v)) for v in connection.execute(rows_statement, values)]
     return _with_rollups(session, rows, today, flt), total
+
+
+WALES = FilterShape(by_plan=False, by_organisation=False, by_lead=False)
+# Columns of a line in `_overdue_page_statement`'s rows before its plan's: `_row_columns`, parts, oldest.
+PAGE_ROW_WIDTH = 17
+
+
+@cache
+def _overdue_page_statement(shape: FilterShape) -> Select[Any]:
+    """`_overdue_counts_statement` and `_oldest_overdue_statement` in one round trip: the plans counted, ranked
+    oldest first (with the totals over every plan as window sums), and the lines of the plans on the page
+    ranked within their plan, their full rows read by primary key."""
+    owner = aliased(Person)
+    counts = _overdue_counts_statement(shape).subquery()
+    plans = select(
+        counts.c.id.label("plan_id"),
+        counts.c.key,
+        counts.c.name,
+        counts.c.total,
+        counts.c.lines,
+        func.row_number().over(order_by=(counts.c.oldest, counts.c.key)).label("plan_rank"),
+        func.count().over().label("plans_total"),
+        func.sum(counts.c.total).over().label("all_total"),
+        func.sum(counts.c.lines).over().label("all_lines"),
+    ).subquery()
+    shown_plans = (
+        select(plans).where(plans.c.plan_rank > bindparam("plans_from"), plans.c.plan_rank <= bindparam("plans_to"))
+    ).cte("shown_plans")
+    lines = _line_groups(owner, shape).where(Action.plan_id.in_(select(shown_plans.c.plan_id))).subquery()
+    rank = func.row_number().over(partition_by=lines.c.plan_id, order_by=(lines.c.oldest, lines.c.first_ref))
+    ranked_lines = select(lines, rank.label("rank")).subquery()
+    shown_id = case((ranked_lines.c.parts == 1, ranked_lines.c.first_id), else_=ranked_lines.c.line_id)
+    on_page = and_(
+        ranked_lines.c.plan_id == shown_plans.c.plan_id,
+        ranked_lines.c.rank > bindparam("rows_from"),
+        ranked_lines.c.rank <= bindparam("rows_to"),
+    )
+    plan_columns = (shown_plans.c.key, shown_plans.c.name, shown_plans.c.total, shown_plans.c.lines)
+    totals = (shown_plans.c.plans_total, shown_plans.c.all_total, shown_plans.c.all_lines)
+    statement: Select[Any] = (
+        select(  # type: ignore[call-overload]
+            *_row_columns(owner, shown_plans.c.key, shown_plans.c.name),
+            ranked_lines.c.parts,
+            ranked_lines.c.oldest,
+            *plan_columns,
+            *totals,
+        )
+        .select_from(shown_plans)
+        .outerjoin(ranked_lines, on_page)
+        .outerjoin(Action, Action.id == shown_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .order_by(shown_plans.c.plan_rank, ranked_lines.c.rank)
+    )
+    return statement
+
+
+def _line_groups(owner: type[Person], shape: FilterShape) -> Select[Any]:
+    """The matching overdue parts grouped into lines: per line its plan, oldest deadline, first reference,
+    first id and how many parts."""
+    line_id = _line_id(shape).label("line_id")
+    return _overdue_query(
+        owner,
+        shape,
+        Action.plan_id,
+        line_id,
+        func.min(Action.due_end).label("oldest"),
+        func.min(Action.ref).label("first_ref"),
+        func.min(Action.id).label("first_id"),
+        func.count().label("parts"),
+    ).group_by(Action.plan_id, line_id)
 
 
 @cache
@@ -202,22 +295,7 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
     they belong to, rank the groups (read from the overdue indexes), then fetch the full rows for the
     winners only: the part itself when it is alone, else the action it belongs to."""
     owner = aliased(Person)
-    line_id = _line_id(shape).label("line_id")
-    groups = (
-        _overdue_query(
-            owner,
-            shape,
-            Action.plan_id,
-            line_id,
-            func.min(Action.due_end).label("oldest"),
-            func.min(Action.ref).label("first_ref"),
-            func.min(Action.id).label("first_id"),
-            func.count().label("parts"),
-        )
-        .where(Action.plan_id.in_(bindparam("plan_ids", expanding=True)))
-        .group_by(Action.plan_id, line_id)
-        .subquery()
-    )
+    groups = _line_groups(owner, shape).where(Action.plan_id.in_(bindparam("plan_ids", expanding=True))).subquery()
     rank = (
         func.row_number()
         .over(partition_by=groups.c.plan_id, order_by=(groups.c.oldest, groups.c.first_ref))
@@ -317,11 +395,11 @@ def _apply_filter(query: AnySelect, owner: type[Person], shape: FilterShape) -> 
     return query
 
 
-def _row_columns(owner: type[Person]) -> tuple[object, ...]:
+def _row_columns(owner: type[Person], plan_key: object = Plan.key, plan_name: object = Plan.name) -> tuple[object, ...]:
     return (
         Action.id,
-        Plan.key,
-        Plan.name,
+        plan_key,
+        plan_name,
         Action.ref,
         Action.title,
         Action.lead_text,
