@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.dashboard.links import DashboardLinks
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
-from bot.plans.listing import ActionFilter, due_soon, overdue_actions
+from bot.plans.listing import ActionFilter, due_soon, oldest_overdue
 from bot.plans.models import STATUS_LABELS
 from commands.replies import Line, Link, Picture, Reply, Section, Text, line
 from commands.views import due_line, format_date, overdue_line, plural, shorten, status_badge
@@ -75,11 +75,9 @@ def build_digest(
 
 
 def _overdue(session: Session, root: Organisation, today: date) -> Section:
-    report = overdue_actions(session=session, today=today, flt=ActionFilter(organisation=root), per_plan=TOP_ITEMS)
-    rows = sorted((r for g in report.groups for r in g.rows), key=lambda r: (r.deadline or today, r.label))
-    shown = [overdue_line(r, today) for r in rows[:TOP_ITEMS]]
-    more = f"… and {report.total - len(shown)} more" if report.total > len(shown) else None
-    return Section(heading=f"Overdue: {report.total:,}", lines=shown, more=more)
+    rows, total = oldest_overdue(session=session, today=today, flt=ActionFilter(organisation=root), limit=TOP_ITEMS)
+    more = f"… and {total - len(rows)} more" if total > len(rows) else None
+    return Section(heading=f"Overdue: {total:,}", lines=[overdue_line(r, today) for r in rows], more=more)
 
 
 def _due(session: Session, root: Organisation, today: date) -> Section:

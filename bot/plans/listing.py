@@ -161,6 +161,16 @@ def _report_from_page(session: Session, found: list[tuple[Any, ...]], today: dat
     )
 
 
+def oldest_overdue(*, session: Session, today: date, flt: ActionFilter, limit: int) -> tuple[list[ActionRow], int]:
+    """The `limit` oldest overdue lines whatever their plan, and how many parts are overdue: what a digest
+    shows, without counting every plan's lines."""
+    values = {**flt.parameters(), "today": today, "limit": limit}
+    found = session.connection().execute(_oldest_lines_statement(flt.shape), values).all()
+    rows = _with_rollups(session, [_to_row(tuple(r)[:PAGE_ROW_WIDTH]) for r in found], today, flt)
+    # No line means no overdue part: the count rides on the rows.
+    return rows, int(found[0][-1]) if found else 0
+
+
 def _with_rollups(session: Session, rows: list[ActionRow], today: date, flt: ActionFilter) -> list[ActionRow]:
     whole_ids = [row.id for row in rows if row.parts_matched > 1]
     subtree = flt.organisation.path if flt.organisation is not None else None
@@ -232,6 +242,23 @@ def _overdue_page_statement(shape: FilterShape) -> Select[Any]:
         .outerjoin(Action, Action.id == shown_id)
         .outerjoin(owner, owner.id == Action.owner_id)
         .order_by(shown_plans.c.plan_rank, ranked_lines.c.rank)
+    )
+    return statement
+
+
+@cache
+def _oldest_lines_statement(shape: FilterShape) -> Select[Any]:
+    owner = aliased(Person)
+    lines = _line_groups(owner, shape).order_by("oldest", "first_ref").limit(bindparam("limit")).subquery()
+    parts = _overdue_query(aliased(Person), shape, func.count()).scalar_subquery()
+    shown_id = case((lines.c.parts == 1, lines.c.first_id), else_=lines.c.line_id)
+    statement: Select[Any] = (
+        select(*_row_columns(owner), lines.c.parts, lines.c.oldest, parts)  # type: ignore[call-overload]
+        .select_from(lines)
+        .join(Action, Action.id == shown_id)
+        .join(Plan, Plan.id == Action.plan_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .order_by(lines.c.oldest, lines.c.first_ref)
     )
     return statement
 
