@@ -187,8 +187,10 @@ def due_soon(
     values = {**flt.parameters(), "today": today, "until": today + timedelta(days=days), "limit": limit,
               "offset": offset}  # fmt: skip
     connection = session.connection()
-    total = connection.execute(count_statement, values).scalar_one()
-    rows = [_to_row(tuple(v)) for v in connection.execute(rows_statement, values)]
+    found = connection.execute(rows_statement, values).all()
+    # Each row carries the total; an empty page past the first needs the count to say how far the list goes.
+    total = int(found[0][-1]) if found else connection.execute(count_statement, values).scalar_one() if offset else 0
+    rows = [_to_row(tuple(v)[:PAGE_ROW_WIDTH]) for v in found]
     return _with_rollups(session, rows, today, flt), total
 
 
@@ -375,16 +377,23 @@ def _due_soon_statements(shape: FilterShape) -> tuple[Select[Any], Select[Any]]:
         .subquery()
     )
     count = select(func.count()).select_from(groups)
-    shown_id = case((groups.c.parts == 1, groups.c.first_id), else_=groups.c.line_id)
+    # The page is cut before the full rows are joined, so only its lines are read by primary key.
+    order = (groups.c.oldest, groups.c.plan_key, groups.c.first_ref)
+    page = (
+        select(groups, func.count().over().label("total"))
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery()
+    )
+    shown_id = case((page.c.parts == 1, page.c.first_id), else_=page.c.line_id)
     rows = (
-        select(*_row_columns(owner), groups.c.parts, groups.c.oldest)  # type: ignore[call-overload]
-        .select_from(groups)
+        select(*_row_columns(owner), page.c.parts, page.c.oldest, page.c.total)  # type: ignore[call-overload]
+        .select_from(page)
         .join(Action, Action.id == shown_id)
         .join(Plan, Plan.id == Action.plan_id)
         .outerjoin(owner, owner.id == Action.owner_id)
-        .order_by(groups.c.oldest, groups.c.plan_key, groups.c.first_ref)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
+        .order_by(page.c.oldest, page.c.plan_key, page.c.first_ref)
     )
     return count, rows
 
