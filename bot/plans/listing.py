@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
@@ -17,42 +17,12 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, 
 from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation, Person
+from bot.plans.action_rows import ActionRow, row_columns, to_row
 from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate
-from bot.plans.rollup import Rollup, rollups
+from bot.plans.rollup import rollups
 from bot.storage.membership import InSubquery
 
 AnySelect = TypeVar("AnySelect", bound=Select[Any])
-
-
-@dataclass(frozen=True)
-class PersonSummary:
-    name: str
-    email: str
-    slack_user_id: str | None
-    teams_id: str | None
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    id: int
-    plan_key: str
-    plan_name: str
-    ref: str
-    title: str
-    lead_text: str
-    owner: PersonSummary | None
-    deadline: date | None
-    due_raw: str
-    status: str
-    status_changed_at: datetime | None
-    # A line standing for several parts of one action (its deliveries, its occurrences): how many of them
-    # the listing matched, and how all of them stand.
-    parts_matched: int = 1
-    rollup: Rollup | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.plan_key}/{self.ref}"
 
 
 @dataclass(frozen=True)
@@ -133,7 +103,7 @@ def overdue_actions(
         rank_values = {**values, "plan_ids": [r[0] for r in shown], "per_plan": rows_from + per_plan,
                        "rows_from": rows_from}  # fmt: skip
         found = connection.execute(statement, rank_values).all()
-        rows = _with_rollups(session, [_to_row(tuple(c)) for c in found], today, flt)
+        rows = _with_rollups(session, [to_row(tuple(c)) for c in found], today, flt)
         for row in rows:
             rows_by_plan.setdefault(row.plan_key, []).append(row)
     groups = [
@@ -147,7 +117,7 @@ def overdue_actions(
 def _report_from_page(session: Session, found: list[tuple[Any, ...]], today: date, flt: ActionFilter) -> OverdueReport:
     """The report from the rows of `_overdue_page_statement`: each carries its plan's counts and the totals
     of every plan; a shown plan with no line on this page comes as one row without an action."""
-    rows = _with_rollups(session, [_to_row(r[:PAGE_ROW_WIDTH]) for r in found if r[0] is not None], today, flt)
+    rows = _with_rollups(session, [to_row(r[:PAGE_ROW_WIDTH]) for r in found if r[0] is not None], today, flt)
     lines_of = {row.id: row for row in rows}
     groups: dict[str, PlanGroup] = {}
     for values in found:
@@ -166,7 +136,7 @@ def oldest_overdue(*, session: Session, today: date, flt: ActionFilter, limit: i
     shows, without counting every plan's lines."""
     values = {**flt.parameters(), "today": today, "limit": limit}
     found = session.connection().execute(_oldest_lines_statement(flt.shape), values).all()
-    rows = _with_rollups(session, [_to_row(tuple(r)[:PAGE_ROW_WIDTH]) for r in found], today, flt)
+    rows = _with_rollups(session, [to_row(tuple(r)[:PAGE_ROW_WIDTH]) for r in found], today, flt)
     # No line means no overdue part: the count rides on the rows.
     return rows, int(found[0][-1]) if found else 0
 
@@ -190,7 +160,7 @@ def due_soon(
     found = connection.execute(rows_statement, values).all()
     # Each row carries the total; an empty page past the first needs the count to say how far the list goes.
     total = int(found[0][-1]) if found else connection.execute(count_statement, values).scalar_one() if offset else 0
-    rows = [_to_row(tuple(v)[:PAGE_ROW_WIDTH]) for v in found]
+    rows = [to_row(tuple(v)[:PAGE_ROW_WIDTH]) for v in found]
     return _with_rollups(session, rows, today, flt), total
 
 
@@ -233,7 +203,7 @@ def _overdue_page_statement(shape: FilterShape) -> Select[Any]:
     totals = (shown_plans.c.plans_total, shown_plans.c.all_total, shown_plans.c.all_lines)
     statement: Select[Any] = (
         select(  # type: ignore[call-overload]
-            *_row_columns(owner, shown_plans.c.key, shown_plans.c.name),
+            *row_columns(owner, shown_plans.c.key, shown_plans.c.name),
             ranked_lines.c.parts,
             ranked_lines.c.oldest,
             *plan_columns,
@@ -255,7 +225,7 @@ def _oldest_lines_statement(shape: FilterShape) -> Select[Any]:
     parts = _overdue_query(aliased(Person), shape, func.count()).scalar_subquery()
     shown_id = case((lines.c.parts == 1, lines.c.first_id), else_=lines.c.line_id)
     statement: Select[Any] = (
-        select(*_row_columns(owner), lines.c.parts, lines.c.oldest, parts)  # type: ignore[call-overload]
+        select(*row_columns(owner), lines.c.parts, lines.c.oldest, parts)  # type: ignore[call-overload]
         .select_from(lines)
         .join(Action, Action.id == shown_id)
         .join(Plan, Plan.id == Action.plan_id)
@@ -333,7 +303,7 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
     shown_id = case((groups.c.parts == 1, groups.c.first_id), else_=groups.c.line_id).label("shown_id")
     ranked = select(shown_id, groups.c.parts, groups.c.oldest, groups.c.first_ref, rank).subquery()
     statement: Select[Any] = (
-        select(*_row_columns(owner), ranked.c.parts, ranked.c.oldest)  # type: ignore[call-overload]
+        select(*row_columns(owner), ranked.c.parts, ranked.c.oldest)  # type: ignore[call-overload]
         .select_from(ranked)
         .join(Action, Action.id == ranked.c.shown_id)
         .join(Plan, Plan.id == Action.plan_id)
@@ -388,7 +358,7 @@ def _due_soon_statements(shape: FilterShape) -> tuple[Select[Any], Select[Any]]:
     )
     shown_id = case((page.c.parts == 1, page.c.first_id), else_=page.c.line_id)
     rows = (
-        select(*_row_columns(owner), page.c.parts, page.c.oldest, page.c.total)  # type: ignore[call-overload]
+        select(*row_columns(owner), page.c.parts, page.c.oldest, page.c.total)  # type: ignore[call-overload]
         .select_from(page)
         .join(Action, Action.id == shown_id)
         .join(Plan, Plan.id == Action.plan_id)
@@ -431,47 +401,6 @@ def _apply_filter(query: AnySelect, owner: type[Person], shape: FilterShape) -> 
     return query
 
 
-def _row_columns(owner: type[Person], plan_key: object = Plan.key, plan_name: object = Plan.name) -> tuple[object, ...]:
-    return (
-        Action.id,
-        plan_key,
-        plan_name,
-        Action.ref,
-        Action.title,
-        Action.lead_text,
-        owner.name,
-        owner.email,
-        owner.slack_user_id,
-        owner.teams_id,
-        Action.due_end,
-        Action.open_ended,
-        Action.due_raw,
-        Action.status,
-        Action.status_changed_at,
-    )
-
-
-def _to_row(values: tuple[object, ...]) -> ActionRow:
-    (id_, plan_key, plan_name, ref, title, lead, o_name, o_email, o_slack, o_teams, due_end, open_ended,
-     due_raw, status, changed_at, *parts) = values  # fmt: skip
-    owner = PersonSummary(str(o_name), str(o_email), o_slack, o_teams) if o_email else None  # type: ignore[arg-type]
-    return ActionRow(
-        id=id_,  # type: ignore[arg-type]
-        plan_key=plan_key,  # type: ignore[arg-type]
-        plan_name=plan_name,  # type: ignore[arg-type]
-        ref=ref,  # type: ignore[arg-type]
-        title=title,  # type: ignore[arg-type]
-        lead_text=lead,  # type: ignore[arg-type]
-        owner=owner,
-        # A line standing for several overdue parts is as late as its oldest.
-        deadline=parts[1] if len(parts) > 1 and parts[0] > 1 else None if open_ended else due_end,  # type: ignore[arg-type,operator]
-        due_raw=due_raw,  # type: ignore[arg-type]
-        status=status,  # type: ignore[arg-type]
-        status_changed_at=changed_at,  # type: ignore[arg-type]
-        parts_matched=parts[0] if parts else 1,  # type: ignore[arg-type]
-    )
-
-
 def unowned_actions(*, session: Session, limit: int, offset: int = 0) -> tuple[list[ActionRow], int]:
     """Actions nobody owns yet (their lead matched no role at import), by plan and reference: `limit` of
     them after the first `offset`, and how many there are."""
@@ -479,7 +408,7 @@ def unowned_actions(*, session: Session, limit: int, offset: int = 0) -> tuple[l
     unowned = Action.owner_id.is_(None)
     total = session.scalar(select(func.count()).select_from(Action).where(unowned)) or 0
     query = (
-        select(*_row_columns(owner))  # type: ignore[call-overload]
+        select(*row_columns(owner))  # type: ignore[call-overload]
         .select_from(Action)
         .join(Plan, Plan.id == Action.plan_id)
         .outerjoin(owner, owner.id == Action.owner_id)
@@ -488,4 +417,4 @@ def unowned_actions(*, session: Session, limit: int, offset: int = 0) -> tuple[l
         .limit(limit)
         .offset(offset)
     )
-    return [_to_row(tuple(v)) for v in session.execute(query)], total
+    return [to_row(tuple(v)) for v in session.execute(query)], total
