@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cli.core import parse_now
+from bot.cli.progress import shown
 from bot.clock import FixedClock, SystemClock, london_today
 from bot.config import get_settings
 from bot.directory.models import Organisation
@@ -101,7 +102,8 @@ def _table(session: Session, args: argparse.Namespace, today: date) -> Table | s
     return actions_table(session=session, root=root, today=today, selection=selection)
 
 
-def _write(table: Table, fmt: str, out: Path | None) -> None:
+def _write(whole: Table, fmt: str, out: Path | None) -> None:
+    table = Table(whole.title, whole.headings, shown(whole.rows, what="rows"))
     if fmt == "xlsx" and out is not None:
         out.write_bytes(xlsx_bytes(table))
     elif out is None:

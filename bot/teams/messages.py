@@ -62,5 +62,6 @@ def _answer(bot: TeamsBot, origin: Origin, activity_id: str, text: str) -> Reply
             source="teams",
             picture_link=picture_maker(runtime.settings),
             download_link=download_maker(runtime.settings),
+            observer=runtime.command_observer,
         )
         return answer(text, ctx)
