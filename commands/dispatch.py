@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.governance.identifiers import redacted
+from bot.i18n import _
 from commands import admin, deadlines, escalation, lists, milestones, plans
-from commands.access import STRANGER, identifier_refusal
+from commands.access import identifier_refusal, stranger
 from commands.context import CommandContext
 from commands.grammar import parse
 from commands.help import help_reply
@@ -65,11 +66,11 @@ def answer(text: str, ctx: CommandContext) -> Reply:
     database). A text with a patient identifier is refused before anything reads it, so it is never stored,
     shown or logged."""
     if ctx.actor is None and ctx.source != "console":
-        return STRANGER
+        return stranger()
     try:
         with ctx.session.begin_nested():
             return identifier_refusal([text], ctx) or handle(parse(text), ctx)
     except Exception:
         log.exception("command failed: %r", redacted(text, today=ctx.today))
-        return error("Sorry, something went wrong on my side and nothing was changed.",
-                     "The problem has been logged; please try again in a minute.")  # fmt: skip
+        return error(_("Sorry, something went wrong on my side and nothing was changed."),
+                     _("The problem has been logged; please try again in a minute."))  # fmt: skip

@@ -10,7 +10,7 @@ from bot.directory.service import direct_reports
 from bot.escalation.service import list_levels, reporter_assignments, service_day
 from bot.plans.service import actions_owned_by
 from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, reply_blocks
-from commands.access import STRANGER
+from commands.access import stranger
 from commands.context import CommandContext
 from commands.escalation import level_badge
 from commands.lists import mine
@@ -58,7 +58,7 @@ def team_reply(ctx: CommandContext, person: Person) -> Reply | None:
 
 def home_blocks(ctx: CommandContext) -> list[Block]:
     if ctx.actor is None:
-        return reply_blocks(STRANGER)
+        return reply_blocks(stranger())
     parts: list[tuple[Reply | None, int]] = [
         (mine(Mine(), ctx), ACTIONS_BLOCKS),
         (services_reply(ctx, ctx.actor), SERVICES_BLOCKS),
