@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation
-from bot.i18n import _, ngettext
 from bot.plans.fan_out import short_name
 from bot.plans.models import CLOSED_STATUSES, Action
 
@@ -44,28 +43,14 @@ class Rollup:
         return tuple(part for part in self.parts if part.overdue)
 
     def summary(self) -> str:
-        """In the reader's language: "4 of 7 boards done · 3 overdue: AB, BCU, HD"."""
-        text = _done_of(self.noun, self.done, len(self.parts))
+        text = f"{self.done} of {len(self.parts)} {self.noun} done"
         if self.overdue:
             named = [part.label for part in self.overdue]
             if len(named) > NAMED_IN_SUMMARY:
                 # A line stays a line; `show` lists every part.
-                named = [*named[: NAMED_IN_SUMMARY - 1], _("and {n} more").format(n=len(named) - NAMED_IN_SUMMARY + 1)]
-            text += " · " + _("{n} overdue: {parts}").format(n=len(self.overdue), parts=", ".join(named))
+                named = [*named[: NAMED_IN_SUMMARY - 1], f"and {len(named) - NAMED_IN_SUMMARY + 1} more"]
+            text += f" · {len(self.overdue)} overdue: " + ", ".join(named)
         return text
-
-
-def _done_of(noun: str, done: int, total: int) -> str:
-    # English keeps the plural noun even for one part ("0 of 1 boards done"), as replies always have.
-    if noun == "boards":
-        text = ngettext("{done} of {n} boards done", "{done} of {n} boards done", total)
-    elif noun == "clusters":
-        text = ngettext("{done} of {n} clusters done", "{done} of {n} clusters done", total)
-    elif noun == "occurrences":
-        text = ngettext("{done} of {n} occurrences done", "{done} of {n} occurrences done", total)
-    else:
-        text = ngettext("{done} of {n} organisations done", "{done} of {n} organisations done", total)
-    return text.format(done=done, n=total)
 
 
 def rollups(
