@@ -84,7 +84,9 @@ def test_overdue_lists_and_their_pages(session: Session, clock: FixedClock) -> N
         "Gweithredoedd hwyr ar gyfer cynllun esr",
         "`/milestones hwyr cynllun:esr tudalen:2`",
     )
-    assert_welsh(say(session, clock, "hwyr cynllun:esr tudalen:2", None), "tudalen 2 o 2", "Y rhestr gyfan fel un ffeil:")
+    assert_welsh(
+        say(session, clock, "hwyr cynllun:esr tudalen:2", None), "tudalen 2 o 2", "Y rhestr gyfan fel un ffeil:"
+    )
     assert_welsh(say(session, clock, "hwyr tudalen:999", None), "Nid oes tudalen 999", "Dechreuwch eto")
     early = FixedClock(clock.instant.replace(year=2017, month=1))
     assert_welsh(say(session, early, "hwyr cynllun:esr", None), "Nid oes dim yn hwyr ar gyfer cynllun esr heddiw")
