@@ -12,6 +12,7 @@ from bot.i18n import _, ngettext
 from bot.plans.models import Action, Plan, Recommendation
 from bot.plans.rollup import Rollup, rollups
 from bot.plans.service import PlanNotFound, find_plan_key
+from commands import welsh_words as cy
 from commands.context import CommandContext
 from commands.model import PlanOutline
 from commands.replies import Line, Reply, Section, Text, line, refusal
@@ -21,7 +22,8 @@ from commands.views import did_you_mean, format_date, mention, plans_are, shorte
 def outline(command: PlanOutline, ctx: CommandContext) -> Reply:
     key = find_plan_key(session=ctx.session, key=command.key)
     if isinstance(key, PlanNotFound):
-        hint = did_you_mean(f"`plan {s}`" for s in key.suggestions) if key.suggestions else plans_are(key.known)
+        verb = cy.readers_word("plan", cy.MILESTONE_VERBS)
+        hint = did_you_mean(f"`{verb} {s}`" for s in key.suggestions) if key.suggestions else plans_are(key.known)
         return refusal(_("There is no plan `{key}`.").format(key=command.key), hint)
     plan = ctx.session.scalars(select(Plan).where(Plan.key == key)).one()
     actions = _top_level_actions(ctx.session, plan)

@@ -21,7 +21,7 @@ from bot.storage.row_lock import lock_for_change
 from commands.access import identifier_refusal, stranger
 from commands.context import CommandContext
 from commands.replies import Choice, Prompt, Receipt, Reply, Section, line, refusal
-from commands.status_bundle import MINE, PROMPT_STATUSES, SNOOZE_CHOICE, status_bundle
+from commands.status_bundle import PROMPT_STATUSES, SNOOZE_CHOICE, mine_command, status_bundle
 from commands.views import format_date, mention, status_label, with_person
 from scheduler.prompt_bundles import find_bundle
 
@@ -118,7 +118,8 @@ def _turn_page(person_id: int, answer: PromptAnswer, ctx: CommandContext) -> Rep
     bundle = find_bundle(session=ctx.session, recipient_id=person_id, day=answer.asked_on)
     page = answer.value.partition(":")[2]
     if bundle is None or not _is_number(page):
-        return refusal(_("That prompt is no longer available."), _("`{mine}` lists your actions.").format(mine=MINE))
+        lists = _("`{mine}` lists your actions.").format(mine=mine_command())
+        return refusal(_("That prompt is no longer available."), lists)
     return status_bundle(bundle, page=int(page), redraw=True)
 
 

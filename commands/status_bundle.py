@@ -12,6 +12,7 @@ from datetime import date
 from bot.clock import LONDON
 from bot.i18n import _, ngettext
 from bot.plans.models import Action
+from commands import welsh_words as cy
 from commands.replies import Choice, Inline, Line, Prompt, Reply, Section, Text, line
 from commands.views import (
     STATUS_COLOURS,
@@ -28,13 +29,17 @@ from scheduler.prompt_bundles import Answered, Bundle, BundleEntry
 
 PROMPT_STATUSES = ("on_track", "at_risk", "blocked", "done")
 SNOOZE_CHOICE = "snooze:7"
-MINE = "/milestones mine"
 
 
 def status_choices() -> tuple[Choice, ...]:
     """The buttons under each action, in the reader's language."""
     statuses = (Choice(s, status_label(s), colour=STATUS_COLOURS[s]) for s in PROMPT_STATUSES)
     return (*statuses, Choice(SNOOZE_CHOICE, _("Snooze a week")))
+
+
+def mine_command() -> str:
+    """`/milestones mine`, or `/milestones fy-rhai` for a reader answered in Welsh."""
+    return f"/milestones {cy.readers_word('mine', cy.MILESTONE_VERBS)}"
 
 
 def bundle_subject(recipient_id: int) -> str:
@@ -66,7 +71,7 @@ def status_bundle(bundle: Bundle, *, page: int = 1, head: Reply | None = None, r
         sections=sections,
         footer=_(
             "Most urgent first. Each button records that action's status; `{mine}` lists all your actions."
-        ).format(mine=MINE),
+        ).format(mine=mine_command()),
         tone=head.tone if head else "info",
         receipt=head.receipt if head else None,
         redraws_prompt=redraw or head is not None,
@@ -124,7 +129,7 @@ def _more_section(bundle: Bundle, page: int, rest: int) -> Section:
     if rest > 0:
         choices.append(Choice(f"page:{page + 1}", _("Show the next {n}").format(n=min(rest, size))))
     if rest > 0:
-        summary = line(_("… and {n} more:").format(n=rest) + " ", Text(MINE, "code"))
+        summary = line(_("… and {n} more:").format(n=rest) + " ", Text(mine_command(), "code"))
     else:
         last = len(bundle.entries) - (page - 1) * size
         counted = ngettext("The last {n} action of {total}.", "The last {n} actions of {total}.", last)

@@ -5,6 +5,8 @@ assign, `gohirio` snooze, `uwchgyfeirio` escalation…"""
 
 from __future__ import annotations
 
+from bot.i18n import current_language
+
 NAMESPACES = {"cerrig-milltir": "milestones", "uwchgyfeirio": "escalation"}
 
 MILESTONE_VERBS = {
@@ -56,3 +58,8 @@ def in_english(word: str, welsh: dict[str, str]) -> str:
 def in_welsh(english: str, welsh: dict[str, str]) -> str:
     """The (first) Welsh form of an English word; the English word when it has none."""
     return next((cy for cy, en in welsh.items() if en == english), english)
+
+
+def readers_word(english: str, welsh: dict[str, str]) -> str:
+    """A command word as the current reader would type it: Welsh for a reader answered in Welsh."""
+    return in_welsh(english, welsh) if current_language() == "cy" else english

@@ -90,7 +90,11 @@ def test_overdue_lists_and_their_pages(session: Session, clock: FixedClock) -> N
     assert_welsh(say(session, clock, "hwyr tudalen:999", None), "Nid oes tudalen 999", "Dechreuwch eto")
     early = FixedClock(clock.instant.replace(year=2017, month=1))
     assert_welsh(say(session, early, "hwyr cynllun:esr", None), "Nid oes dim yn hwyr ar gyfer cynllun esr heddiw")
-    assert_welsh(say(session, clock, "hwyr cynllun:esrr", None), "Nid oes cynllun `esrr`", "Oeddech chi'n golygu")
+    assert_welsh(
+        say(session, clock, "hwyr cynllun:esrr", None),
+        "Nid oes cynllun `esrr`",
+        "Oeddech chi'n golygu `/milestones hwyr cynllun:esr`",
+    )
     assert_welsh(say(session, clock, "hwyr sefydliad:atlantis", None), "Nid oes sefydliad `atlantis`")
 
 
@@ -107,6 +111,7 @@ def test_show_plan_parts_and_recurring(session: Session, clock: FixedClock) -> N
     assert_welsh(say(session, clock, "dangos pacesetter/3.3.4", None), "Achlysuron", "Yn ailadrodd:")
     assert_welsh(say(session, clock, "cynllun esr", None), "Gweler un gyda `/milestones dangos esr/<ref>`")
     assert_welsh(say(session, clock, "dangos esr/99.z", None), "Nid oes gweithred `esr/99.z`")
+    assert_welsh(say(session, clock, "cynllun esrr", None), "Oeddech chi'n golygu `cynllun esr`?")
 
 
 def test_update_assign_snooze_and_their_refusals(session: Session, clock: FixedClock) -> None:
@@ -182,7 +187,14 @@ def test_prompts_and_their_receipts(session: Session, clock: FixedClock) -> None
     target = action(session, "esr/1.a")
     assert target.owner is not None
     bundle = queue_bundle(session, recipient=target.owner, actions=[target], day=london_today(clock), now=clock.now())
-    assert_welsh(bundle, "Sut mae esr/1.a yn mynd?", "Gohirio am wythnos", "Ar y trywydd iawn", "Statws diwethaf:")
+    assert_welsh(
+        bundle,
+        "Sut mae esr/1.a yn mynd?",
+        "Gohirio am wythnos",
+        "Ar y trywydd iawn",
+        "Statws diwethaf:",
+        "`/milestones fy-rhai`",
+    )
     (prompt,) = [section.prompt for section in bundle.sections if section.prompt is not None]
     ctx = CommandContext(session=session, actor=target.owner, clock=clock, source="slack")
     click = PromptAnswer(prompt.subject, "at_risk", prompt.asked_on, "slack:C1:1", "hwyr")
