@@ -69,7 +69,7 @@ def _identifier_refusals(ctx: CommandContext) -> Reply:
     counted = _(" from {source}: {week} in the last 7 days, {month} in the last 30 days, {all} in all")
     lines = [
         line(
-            Text(KIND_WORDS.get(c.kind, c.kind), "bold"),
+            Text(_(KIND_WORDS[c.kind]) if c.kind in KIND_WORDS else c.kind, "bold"),
             counted.format(source=c.source, week=c.last_7_days, month=c.last_30_days, all=c.all_time),
         )
         for c in counts

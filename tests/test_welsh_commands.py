@@ -178,6 +178,13 @@ def test_parse_problems_and_the_apology(session: Session, clock: FixedClock, mon
     assert_welsh(say(session, clock, "cymorth", None), "Mae'n ddrwg gennyf")
 
 
+def test_patient_identifiers_are_refused_in_welsh(session: Session, clock: FixedClock) -> None:
+    refused = say(session, clock, 'diweddaru esr/1.a mewn-perygl "NHS 943 476 5919"', None)
+    assert_welsh(refused, "Mae'n ymddangos bod rhif GIG yn y testun hwnnw", "cofnod clinigol")
+    counted = say(session, clock, "gweinyddu dynodwyr", person(session, ADMIN))
+    assert_welsh(counted, "rhif GIG o console: 1 yn y 7 diwrnod diwethaf")
+
+
 def test_strangers_are_refused_in_welsh(session: Session, clock: FixedClock) -> None:
     reply = answer("hwyr", CommandContext(session=session, actor=None, clock=clock, source="slack"))
     assert_welsh(reply, "Dim ond pobl yng nghyfeiriadur milestones")
