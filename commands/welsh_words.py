@@ -21,6 +21,8 @@ MILESTONE_VERBS = {
     "gohirio": "snooze",
     "gweinyddu": "admin",
     "cymorth": "help",
+    # `language` itself (and its handler) comes with the language picker (cy-people's branch).
+    "iaith": "language",
 }
 
 ESCALATION_VERBS = {"adrodd": "report", "heddiw": "today", "hanes": "history", "cymorth": "help"}

@@ -268,6 +268,7 @@ def test_shared_words_and_free_text_are_not_welsh(text: str) -> None:
 
 def test_written_in_welsh_sees_a_welsh_key_in_an_english_command() -> None:
     assert written_in_welsh("overdue sefydliad:bcuhb") and written_in_welsh("UPDATE esr/1.a Mewn-Perygl")
+    assert written_in_welsh("iaith cymraeg") and written_in_welsh("/milestones iaith")
 
 
 def test_the_next_page_is_written_in_welsh_and_parses_back() -> None:
