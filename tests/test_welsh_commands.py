@@ -215,9 +215,12 @@ def test_prompts_and_their_receipts(session: Session, clock: FixedClock) -> None
     assert_welsh(answer_prompt(lost, ctx), "nad wyf yn ei deall mwyach")
 
 
-def test_english_stays_the_default(session: Session, clock: FixedClock) -> None:
+def test_english_stays_and_the_kept_overdue_reply_is_kept_per_language(session: Session, clock: FixedClock) -> None:
     with speaking("en"):
         assert say(session, clock, "hwyr", None).title.startswith("Overdue actions")
+    assert say(session, clock, "overdue", None).title.startswith("Gweithredoedd hwyr")
+    with speaking("en"):
+        assert say(session, clock, "overdue", None).title.startswith("Overdue actions")
 
 
 BOTH_WAYS = [
