@@ -256,7 +256,7 @@ def _owed_words(action: Action) -> str:
     if "#" in action.ref and action.due_end:
         return _("the occurrence due {day}").format(day=format_date(action.due_end))
     if action.organisation:
-        return _("the delivery of {organisation}").format(organisation=action.organisation.local_name)
+        return _("{organisation}'s delivery").format(organisation=action.organisation.local_name)
     return _("one part")
 
 
