@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.delivery.failures import failed_messages, unreachable_people
 from bot.exports.actions import ActionSelection
 from bot.governance.guard import refusal_counts
 from bot.governance.identifiers import KIND_WORDS
-from bot.i18n import _, format_number, ngettext
+from bot.i18n import _, format_number, ngettext, pgettext
 from bot.plans.listing import unowned_actions
 from commands.context import CommandContext
 from commands.deadlines import undated
@@ -16,7 +17,6 @@ from commands.model import Admin
 from commands.paging import Page, more_line, page_words, past_the_end
 from commands.replies import Reply, Section, Text, line, refusal
 from commands.views import format_date, mention, shorten
-from scheduler.failures import failed_messages, unreachable_people
 
 SHOWN = 20
 UNOWNED_PAGE = 20
@@ -96,7 +96,7 @@ def _failed(command: Admin, ctx: CommandContext) -> Reply:
     lines = [
         line(
             Text(f.kind, "code"),
-            " " + _("to") + " ",
+            " " + pgettext("message sent", "to") + " ",
             mention(f.person) if f.person else Text(f.recipient, "code"),
             " "
             + ngettext("for {day} · {n} attempt · ", "for {day} · {n} attempts · ", f.attempts).format(

@@ -6,6 +6,7 @@ from bot.directory.models import Organisation, Person
 from bot.directory.service import find_organisation
 from bot.escalation.models import Level, Service
 from bot.escalation.service import (
+    ServiceDay,
     ServiceNotFound,
     find_service,
     level_history,
@@ -70,29 +71,19 @@ def today(command: EscalationToday, ctx: CommandContext) -> Reply:
     if isinstance(root, Reply):
         return root
     levels = {level.number: level for level in list_levels(session=ctx.session)}
-    sections = []
-    summaries = []
-    missing_total = 0
-    for service in list_services(session=ctx.session):
-        day = service_day(session=ctx.session, service=service, root=root, day=ctx.today)
-        missing_total += len(day.missing)
-        summaries.append(_tile_summary(service, day.worst, len(day.reports), len(day.reports) + len(day.missing)))
-        lines: list[Line] = [
-            line(
-                level_badge(r.level, levels),
-                f" {r.organisation.local_name}",
-                Text(f" — {r.note}", "muted") if r.note else "",
-            )
-            for r in day.reports
-        ]
-        if day.missing:
-            lines.append(_not_reported(day.missing))
-        if lines:
-            worst = _(" — worst: level {number}").format(number=day.worst) if day.worst is not None else ""
-            sections.append(Section(heading=f"{service.local_name}{worst}", lines=lines))
+    days = [
+        service_day(session=ctx.session, service=s, root=root, day=ctx.today)
+        for s in list_services(session=ctx.session)
+    ]
+    sections = [section for day in days if (section := _service_section(day, levels))]
     if not sections:
         title = _("No reporters are set up under {organisation}.").format(organisation=root.local_name)
         return Reply(title=title, public=command.public)
+    missing_total = sum(len(day.missing) for day in days)
+    resting = ", ".join(day.service.local_name for day in days if not day.expected)
+    not_expected = (
+        _("Not expected today (weekdays only): {services}.").format(services=resting) + " " if resting else ""
+    )
     still = ngettext("{n} organisation still to report.", "{n} organisations still to report.", missing_total)
     title = _("Escalation levels today ({day}) — {organisation}")
     return Reply(
@@ -100,10 +91,28 @@ def today(command: EscalationToday, ctx: CommandContext) -> Reply:
         sections=sections,
         footer=still.format(n=format_number(missing_total))
         + " "
+        + not_expected
         + _('Report with `/escalation report <service> <level> "note"`.'),
         public=command.public,
-        picture=_tiles(root, summaries, ctx),
+        picture=_tiles(root, [_tile_summary(day) for day in days], ctx),
     )
+
+
+def _service_section(day: ServiceDay, levels: dict[int, Level]) -> Section | None:
+    lines: list[Line] = [
+        line(
+            level_badge(r.level, levels),
+            f" {r.organisation.local_name}",
+            Text(f" — {r.note}", "muted") if r.note else "",
+        )
+        for r in day.reports
+    ]
+    if day.missing:
+        lines.append(_not_reported(day.missing))
+    if not lines:
+        return None
+    worst = _(" — worst: level {number}").format(number=day.worst) if day.worst is not None else ""
+    return Section(heading=f"{day.service.local_name}{worst}", lines=lines)
 
 
 def _not_reported(missing: list[tuple[Organisation, list[Person]]]) -> Line:
@@ -113,12 +122,15 @@ def _not_reported(missing: list[tuple[Organisation, list[Person]]]) -> Line:
     return line(Text(_("Not reported yet:") + " ", "bold"), names)
 
 
-def _tile_summary(service: Service, worst: int | None, reported: int, expected: int) -> str:
-    if worst is None:
+def _tile_summary(day: ServiceDay) -> str:
+    if not day.expected and not day.reports:
+        return _("{service}: not expected today").format(service=day.service.local_name)
+    reported, expected = len(day.reports), len(day.reports) + len(day.missing)
+    if day.worst is None:
         summary = _("{service}: no reports, {reported} of {expected} reported")
     else:
         summary = _("{service}: worst level {worst}, {reported} of {expected} reported")
-    return summary.format(service=service.local_name, worst=worst, reported=reported, expected=expected)
+    return summary.format(service=day.service.local_name, worst=day.worst, reported=reported, expected=expected)
 
 
 def _tiles(root: Organisation, summaries: list[str], ctx: CommandContext) -> Picture | None:

@@ -27,6 +27,7 @@ from commands.model import (
     EscalationHistory,
     EscalationToday,
     Help,
+    Home,
     Mine,
     Overdue,
     ParseProblem,
@@ -209,6 +210,10 @@ def _mine(words: Words) -> Command | ParseProblem:
     return _extra(words, 0, "mine") or Mine(page=page)
 
 
+def _home(words: Words) -> Command | ParseProblem:
+    return _extra(words, 0, "home") or Home()
+
+
 def _show(words: Words) -> Command | ParseProblem:
     if len(words.positional) != 1:
         return ParseProblem(_("Say which action to show, for example `show esr/1.a`."), topic="show")
@@ -343,6 +348,7 @@ MILESTONE_VERBS: dict[str, Builder] = {
     "overdue": _overdue,
     "due": _due,
     "mine": _mine,
+    "home": _home,
     "show": _show,
     "plan": _plan,
     "update": _update,

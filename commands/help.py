@@ -16,6 +16,7 @@ MILESTONE_HELP: dict[str, tuple[str, str, str]] = {
     "due": ("due [14d] [page:N]", N_("Actions due from today to the given number of days (or weeks: `2w`) ahead."),
             "dyledus [14d] [tudalen:N]"),
     "mine": ("mine [page:N]", N_("Your actions: overdue first, then open, then closed."), "fy-rhai [tudalen:N]"),
+    "home": ("home", N_("Your actions, the services you report for with today's level, and your team."), "cartref"),
     "show": ("show esr/1.a",
              N_("One action in full, with its status history; `show esr/1.c` lists every board's delivery."),
              "dangos esr/1.a"),

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from bot.directory.models import Organisation
 from bot.directory.service import find_organisation, top_organisation
 from bot.exports.actions import ActionSelection
-from bot.i18n import _, current_language, format_number, ngettext
+from bot.i18n import N_, _, current_language, format_number, ngettext
 from bot.plans.listing import ActionFilter, OverdueReport, PlanGroup, due_soon, overdue_actions
 from bot.plans.models import Action
+from bot.plans.personal import CLOSED, OPEN, OVERDUE, WHOLE, personal_counts, personal_page
 from bot.plans.rollup import Rollup, rollups
-from bot.plans.service import PlanNotFound, actions_owned_by, find_plan_key
+from bot.plans.service import PlanNotFound, find_plan_key
 from bot.storage.answer_cache import cached
 from bot.storage.versions import PLANS
 from commands.context import CommandContext
@@ -186,40 +187,43 @@ def due(command: DueSoon, ctx: CommandContext) -> Reply:
 def mine(command: Mine, ctx: CommandContext) -> Reply:
     if ctx.actor is None:
         return unknown_person()
-    owned = actions_owned_by(session=ctx.session, person=ctx.actor)
-    if not owned:
+    counts = personal_counts(session=ctx.session, person=ctx.actor, today=ctx.today)
+    if counts.total == 0:
         return Reply(title=_("You have no actions assigned."), footer=_("Ask your manager to `assign` you one."))
-    actions = [a for a in owned if not a.is_rollup]
-    open_actions = [a for a in actions if a.is_open]
-    overdue_now = [a for a in open_actions if (a.deadline() or ctx.today) < ctx.today]
-    later = [a for a in open_actions if a not in overdue_now]
-    closed = [a for a in actions if not a.is_open]
-    # Actions delivered in parts by others (you lead the whole) come last, each with its roll-up.
-    wholes = [a for a in owned if a.is_rollup]
     page = Page(command.page, MINE_PAGE)
-    if page.is_past_end(len(owned)):
-        return past_the_end(command, page, len(owned), actions_counted(len(owned)))
+    if page.is_past_end(counts.total):
+        return past_the_end(command, page, counts.total, actions_counted(counts.total))
     # One list in reading order (overdue, open, closed, wholes), cut into pages; each page keeps its headings.
-    wholes_heading = _("You lead the whole (each part has its own owner)")
-    groups = ((_("Overdue"), overdue_now), (_("Open"), later), (_("Closed"), closed), (wholes_heading, wholes))
-    ordered = [(heading, a) for heading, group in groups for a in group]
-    on_page = ordered[page.offset : page.offset + page.size]
+    on_page = personal_page(session=ctx.session, person=ctx.actor, today=ctx.today, limit=page.size,
+                            offset=page.offset)  # fmt: skip
     found = rollups(session=ctx.session, whole_ids=[a.id for _, a in on_page if a.is_rollup], today=ctx.today)
     sections: dict[str, Section] = {}
-    for heading, action in on_page:
+    for category, action in on_page:
         entry = _whole_line(action, found) if action.is_rollup else _action_line(action)
+        heading = _(MINE_HEADINGS[category])
         sections.setdefault(heading, Section(heading=heading)).lines.append(entry)
     listed = list(sections.values())
-    listed[-1].more = more_line(command, len(owned) - page.offset - len(on_page))
-    footer = ngettext("{n} open action, {overdue} overdue.", "{n} open actions, {overdue} overdue.", len(open_actions))
-    footer = footer.format(n=format_number(len(open_actions)), overdue=len(overdue_now))
-    if wholes:
+    listed[-1].more = more_line(command, counts.total - page.offset - len(on_page))
+    open_count = counts[OPEN] + counts[OVERDUE]
+    footer = ngettext("{n} open action, {overdue} overdue.", "{n} open actions, {overdue} overdue.", open_count)
+    footer = footer.format(n=format_number(open_count), overdue=counts[OVERDUE])
+    if counts[WHOLE]:
         led = ngettext("You also lead {n} action delivered in parts by others.",
-                       "You also lead {n} actions delivered in parts by others.", len(wholes))  # fmt: skip
-        footer += " " + led.format(n=format_number(len(wholes)))
-    title = _("Your actions, {name}").format(name=ctx.actor.name) + page_words(page, len(owned))
+                       "You also lead {n} actions delivered in parts by others.", counts[WHOLE])  # fmt: skip
+        footer += " " + led.format(n=format_number(counts[WHOLE]))
+    title = _("Your actions, {name}").format(name=ctx.actor.name) + page_words(page, counts.total)
     reply = Reply(title=title, sections=listed, footer=footer)
-    return with_download(reply, ctx, None, ActionSelection(person=ctx.actor.email), len(owned) - len(on_page))
+    left = counts.total - len(on_page)
+    return with_download(reply, ctx, None, ActionSelection(person=ctx.actor.email), left)
+
+
+# Marked here, shown with _() in the reader's language.
+MINE_HEADINGS = {
+    OVERDUE: N_("Overdue"),
+    OPEN: N_("Open"),
+    CLOSED: N_("Closed"),
+    WHOLE: N_("You lead the whole (each part has its own owner)"),
+}
 
 
 def _whole_line(action: Action, found: dict[int, Rollup]) -> Line:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from bot.clock import LONDON
 from bot.directory.models import Person
 from bot.i18n import _, format_day, format_number, ngettext
-from bot.plans.listing import ActionRow, PersonSummary
+from bot.plans.action_rows import ActionRow, PersonSummary
 from bot.plans.models import STATUS_LABELS, Action
 from commands.replies import Line, Mention, Reply, Status, Text, line, refusal
 
@@ -56,11 +56,6 @@ def age(since: datetime | None, today: date) -> str:
     if days <= 0:
         return _("today")
     return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
-
-
-def plural(count: int, noun: str) -> str:
-    """English only; kept for the callers outside commands/ until they use ngettext."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def overdue_line(row: ActionRow, today: date) -> Line:

@@ -13,6 +13,7 @@ MILESTONE_VERBS = {
     "hwyr": "overdue",
     "dyledus": "due",
     "fy-rhai": "mine",
+    "cartref": "home",
     "dangos": "show",
     "cynllun": "plan",
     "diweddaru": "update",

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation
+from bot.escalation.latest import latest_between, reported_days, runs_on
 from bot.escalation.models import EscalationReport, Service, ServiceReporter
 from bot.plans.models import Action, Plan, StatusUpdate, open_part
 from bot.storage.membership import InSubquery
-from scheduler.calendar import is_working_day
 
 WEEK = 7
 STALE_DAYS = 30
@@ -68,28 +68,31 @@ def status_changes(
         .join(Organisation, Organisation.id == Action.organisation_id)
         .where(StatusUpdate.recorded_at >= now - timedelta(days=WEEK), _in_subtree(root))
     )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(StatusUpdate.recorded_at.desc()).limit(limit))
-    return [StatusChange(f"{k}/{r}", t, p, s, at) for k, r, t, p, s, at in rows], total
+    # The count rides on the rows (a window over every change before the limit): one round trip.
+    rows = session.execute(
+        query.add_columns(func.count().over()).order_by(StatusUpdate.recorded_at.desc()).limit(limit)
+    ).all()
+    total = int(rows[0][-1]) if rows else 0
+    return [StatusChange(f"{k}/{r}", t, p, s, at) for k, r, t, p, s, at, _ in rows], total
 
 
 def stale_count(*, session: Session, root: Organisation, now: datetime) -> int:
     """Open actions whose status has not been recorded for 30 days (or ever)."""
     cutoff = now - timedelta(days=STALE_DAYS)
-    return (
-        session.scalar(
+
+    def open_parts(recorded: ColumnElement[bool]) -> ScalarSelect[int]:
+        # An id list, not a join on the path: the database walks the open parts' index for each organisation
+        # of the subtree, and never visits the table. The two conditions are counted apart because each is a
+        # range of that index, where `IS NULL OR < cutoff` would be a filter on every open part of the subtree.
+        return (
             select(func.count())
             .select_from(Action)
-            .where(
-                # An id list, not a join on the path: the database walks the open parts' index for each
-                # organisation of the subtree, and never visits the table.
-                InSubquery(Action.organisation_id, _subtree_ids(root)),
-                *open_part(),
-                or_(Action.status_changed_at.is_(None), Action.status_changed_at < cutoff),
-            )
+            .where(InSubquery(Action.organisation_id, _subtree_ids(root)), *open_part(), recorded)
+            .scalar_subquery()
         )
-        or 0
-    )
+
+    never, long_ago = open_parts(Action.status_changed_at.is_(None)), open_parts(Action.status_changed_at < cutoff)
+    return session.scalar(select(never + long_ago)) or 0
 
 
 def week_days(today: date) -> list[date]:
@@ -103,9 +106,7 @@ def level_trends(*, session: Session, root: Organisation, today: date) -> list[S
         select(Service.name, Service.position, EscalationReport.day, func.max(EscalationReport.level))
         .join(Service, Service.id == EscalationReport.service_id)
         .where(
-            EscalationReport.day >= days[0],
-            EscalationReport.day <= days[-1],
-            EscalationReport.superseded_at.is_(None),
+            *latest_between(days[0], days[-1]),
             EscalationReport.organisation_id.in_(_subtree_ids(root)),
         )
         .group_by(Service.name, Service.position, EscalationReport.day)
@@ -126,17 +127,10 @@ def missed_checkins(*, session: Session, root: Organisation, today: date) -> lis
         .where(_in_subtree(root))
         .distinct()
     ).all()
-    rows = session.execute(
-        select(EscalationReport.organisation_id, EscalationReport.service_id, EscalationReport.day).where(
-            EscalationReport.day >= days[0],
-            EscalationReport.day <= days[-1],
-            EscalationReport.organisation_id.in_(_subtree_ids(root)),
-        )
-    )
-    reported = {(org_id, service_id, day) for org_id, service_id, day in rows}
+    reported = reported_days(session=session, day_from=days[0], day_to=days[-1], organisation_ids=_subtree_ids(root))
     missed = []
     for org_id, org_name, service_id, service_name, every_day in expected:
-        due = [d for d in days if every_day or is_working_day(d)]
+        due = [d for d in days if runs_on(every_day, d)]
         count = sum((org_id, service_id, d) not in reported for d in due)
         if count:
             missed.append(MissedCheckins(org_name, service_name, count))

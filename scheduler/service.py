@@ -14,16 +14,17 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import LONDON, Clock
+from bot.clock import LONDON, Clock, london_today
 from bot.config import Settings
+from bot.delivery.pacing import Pacer
 from bot.delivery.port import ChatPort
 from bot.storage.database import Database
-from scheduler.jobs import Decide, alert_scan, catch_up, daily_jobs, run_decision
+from scheduler.jobs import DailyJob, Decide, alert_scan, catch_up, daily_jobs, run_decision
 from scheduler.leader import LeaderLock
+from scheduler.presence import SenderPresence
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def build_scheduler(*, database: Database, clock: Clock, settings: Settings) -> BackgroundScheduler:
@@ -33,11 +34,14 @@ def build_scheduler(*, database: Database, clock: Clock, settings: Settings) -> 
         with database.unit_of_work() as session:
             run_decision(session=session, decide=decide, clock=clock, settings=settings)
 
+    def run_if_due(job: DailyJob) -> None:
+        if job.runs_on(london_today(clock)):  # a weekly job may move off a bank holiday
+            run(job.decide)
+
     for job in daily_jobs(settings):
-        days = _DAYS[job.weekday] if job.weekday is not None else "*"
-        trigger = CronTrigger(day_of_week=days, hour=job.at.hour, minute=job.at.minute, timezone=LONDON)
+        trigger = CronTrigger(hour=job.at.hour, minute=job.at.minute, timezone=LONDON)
         # A job late by under an hour (a busy or paused process) still runs; longer gaps are the catch-up's.
-        scheduler.add_job(run, trigger, args=[job.decide], id=job.name, coalesce=True, misfire_grace_time=3600)
+        scheduler.add_job(run_if_due, trigger, args=[job], id=job.name, coalesce=True, misfire_grace_time=3600)
     scheduler.add_job(
         run,
         IntervalTrigger(seconds=settings.alert_scan_seconds, timezone=LONDON),
@@ -63,10 +67,13 @@ class SchedulerService:
 
     def __post_init__(self) -> None:
         self.lock = LeaderLock(self.database)
-        self.sender = Sender(self.database, self.ports, self.clock, self.settings, worker=self.worker)
+        self.presence = SenderPresence(self.database)
+        pacer = Pacer(senders=self.presence.senders)
+        self.sender = Sender(self.database, self.ports, self.clock, self.settings, worker=self.worker, pacer=pacer)
         self.scheduler: BackgroundScheduler | None = None
 
     def start(self) -> None:
+        self.presence.join()
         for target, name in ((self._lead, "scheduler-leader"), (self.sender.run_forever, "outbox-sender")):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
@@ -78,6 +85,7 @@ class SchedulerService:
         for thread in self._threads:
             thread.join(timeout=10)
         self._threads.clear()
+        self.presence.leave()
 
     @property
     def is_leader(self) -> bool:

@@ -4,16 +4,15 @@ change not yet committed is never shared."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from bot.clock import FixedClock
+from bot.i18n import current_language, speaking
 from bot.plans.models import Action
+from bot.storage.answer_cache import cached
 from bot.storage.database import Database
 from bot.storage.versions import PLANS, current_version
-from tests.helpers import action, say
+from tests.helpers import action, counting_queries, say
 
 ADMIN_QUESTION = "overdue plan:esr"
 
@@ -22,20 +21,6 @@ def esr_overdue(database: Database, clock: FixedClock) -> str:
     with database.unit_of_work() as session:
         reply = say(session, clock, ADMIN_QUESTION, None)
     return reply.footer or reply.title
-
-
-@contextmanager
-def counting_queries(database: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
 
 
 def test_a_repeated_question_is_answered_without_listing_queries(seeded_db: Database, clock: FixedClock) -> None:
@@ -101,3 +86,12 @@ def test_a_kept_reply_is_handed_out_as_a_copy(seeded_db: Database, clock: FixedC
         say(session, clock, ADMIN_QUESTION, None).title = "changed by a surface"
     with seeded_db.unit_of_work() as session:
         assert say(session, clock, ADMIN_QUESTION, None).title == "Overdue actions for plan esr, page 1 of 2"
+
+
+def test_an_answer_kept_in_english_is_not_handed_to_a_welsh_reader(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session:
+        english = cached(session, PLANS, "question", current_language)
+        with speaking("cy"):
+            welsh = cached(session, PLANS, "question", current_language)
+        assert (english, welsh) == ("en", "cy")
+        assert cached(session, PLANS, "question", lambda: "computed again") == "en"

@@ -230,6 +230,7 @@ BOTH_WAYS = [
     ("cerrig-milltir hwyr", "/milestones overdue"),
     ("dyledus 2w", "due 2w"),
     ("fy-rhai tudalen:3", "mine page:3"),
+    ("cartref", "home"),
     ("dangos esr/1.a", "show esr/1.a"),
     ("cynllun esr", "plan esr"),
     ('diweddaru esr/1.a heb-ddechrau "nodyn"', 'update esr/1.a not_started "nodyn"'),

@@ -4,18 +4,15 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
+from bot.runtime import Runtime
 from bot.slack.home import home_view
 from bot.slack.identity import resolve_person
 from bot.storage.delivery import ProcessedDelivery
 from commands.context import CommandContext
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 log = logging.getLogger(__name__)
 

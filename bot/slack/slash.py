@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
-from bot.dashboard.links import download_maker, picture_maker
 from bot.governance.identifiers import redacted
+from bot.i18n import _, pgettext
+from bot.runtime import Runtime
+from bot.signed_links import download_maker, picture_maker
 from bot.slack.audience import kept_private, strangers_in_channel
 from bot.slack.identity import resolve_person
 from commands.context import CommandContext
 from commands.dispatch import answer
 from commands.replies import Reply, error
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +39,8 @@ def answer_command(
             actor = resolve_person(session=session, client=client, user_id=user_id)
             ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack",
                                  picture_link=picture_maker(runtime.settings),
-                                 download_link=download_maker(runtime.settings))  # fmt: skip
+                                 download_link=download_maker(runtime.settings),
+                                 observer=runtime.command_observer)  # fmt: skip
             reply = answer(f"{command} {text}".strip(), ctx)
             if channel is None or not (reply.public or to_channel):
                 return reply
@@ -50,4 +49,5 @@ def answer_command(
     except Exception:
         # dispatch.answer already turns faults inside a command into a reply; this catches storage outages.
         log.exception("slash command failed: %s %r", command, redacted(text))
-        return error("Sorry, something went wrong on my side and nothing was changed.", "Please try again in a minute.")
+        return error(pgettext("slack", "Sorry, something went wrong on my side and nothing was changed."),
+                     _("Please try again in a minute."))  # fmt: skip

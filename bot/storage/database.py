@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.answer_cache import SESSION_KEY, AnswerCache
+from bot.storage.answer_cache import PEOPLE_KEY, SESSION_KEY, AnswerCache
+
+# Platform users remembered per process (bot/directory/known_people.py): a few MB at most.
+PEOPLE_KEPT = 5_000
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -39,19 +42,25 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # JIT compilation pays off for long analytic queries; on the bot's short indexed ones a misestimated row count
+    # crosses its threshold and compiling costs more than the query (hundreds of milliseconds for `mine`). A
+    # board's overdue lines at a million actions (64,000 parts) are grouped in memory above the default 4 MB,
+    # which spilled them to disk and tripled the time.
+    connect_args = {"options": "-c jit=off -c work_mem=32MB"} if url.startswith("postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args=connect_args)
 
 
 @dataclass
 class Database:
-    """`cache_answers`: keep listing answers in memory until the data changes (off to measure the queries)."""
+    """`cache_answers`: keep listing answers, and who platform users are, in memory until the data changes
+    (off to measure the queries)."""
 
     engine: Engine
     cache_answers: bool = True
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
-        info = {SESSION_KEY: AnswerCache()} if self.cache_answers else {}
+        info = {SESSION_KEY: AnswerCache(), PEOPLE_KEY: AnswerCache(PEOPLE_KEPT)} if self.cache_answers else {}
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, info=info)
 
     @classmethod

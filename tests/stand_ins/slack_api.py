@@ -4,6 +4,7 @@
     settings = Settings(slack_api_base_url=slack.url, ...)      # the bot's WebClient talks to it
     slack.add_user("U1", "someone@example.nhs.wales")            # users.info / users.lookupByEmail know them
     slack.fail_next(429, retry_after=1)                           # the next call is rate limited
+    slack.enforce(SLACK_LIMITS)                                   # chat.postMessage kept to Slack's limits
     ... exercise the bot ...
     slack.wait_for("chat.postMessage")                            # calls made so far (blocks until one arrives)
     slack.stop()
@@ -30,6 +31,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from bot.delivery.pacing import PublishedLimits
+from tests.stand_ins.rate_limits import Enforcer
+
 MESSAGE_METHODS = {"chat.postMessage": 50, "chat.update": 50, "chat.postEphemeral": 50}
 VIEW_METHODS = {"views.open": 100, "views.publish": 100, "views.update": 100}
 
@@ -40,6 +44,7 @@ class Call:
     params: dict[str, Any]
     status: int = 200
     at: float = field(default_factory=time.monotonic)
+    connection: int = 0  # the caller's port: calls over one kept-alive connection share it
 
     @property
     def blocks(self) -> list[dict[str, Any]]:
@@ -87,6 +92,8 @@ class SlackApiStandIn:
         self._lock = threading.Condition()
         self._ts = 1_700_000_000
         self._server: ThreadingHTTPServer | None = None
+        self.enforcer: Enforcer | None = None
+        self.keep_calls = True
 
     # -- control -------------------------------------------------------------------------------------------
     def start(self) -> SlackApiStandIn:
@@ -119,6 +126,12 @@ class SlackApiStandIn:
         """Who conversations.members lists for the channel; unset, a channel holds every user added and the bot."""
         self.channel_members[channel] = members
 
+    def enforce(self, limits: PublishedLimits, *, keep_calls: bool = True) -> Enforcer:
+        """From now on chat.postMessage is refused over `limits` (tests/stand_ins/rate_limits.py).
+        `keep_calls=False` stops recording calls, for benchmarks sending tens of thousands."""
+        self.enforcer, self.keep_calls = Enforcer(limits), keep_calls
+        return self.enforcer
+
     def fail_next(self, status: int, retry_after: float | None = None) -> None:
         """The next request (any method) is answered with `status`; queue several for several failures."""
         with self._lock:
@@ -142,14 +155,23 @@ class SlackApiStandIn:
             self.calls.clear()
 
     # -- answering -----------------------------------------------------------------------------------------
-    def record(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | str]:
+    def record(
+        self, method: str, params: dict[str, Any], connection: int = 0
+    ) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         download = image_problem(_blocks(params))  # outside the lock: the picture comes from the bot's server
         with self._lock:
-            failure = self._failures.pop(0) if self._failures else None
+            failure = self._failures.pop(0) if self._failures else self._over_limit(method, params)
             status, headers, body = self._failure(failure) if failure else self._answer(method, params, download)
-            self.calls.append(Call(method, params, status))
+            if self.keep_calls:
+                self.calls.append(Call(method, params, status, connection=connection))
             self._lock.notify_all()
         return status, headers, body
+
+    def _over_limit(self, method: str, params: dict[str, Any]) -> tuple[int, float | None] | None:
+        if self.enforcer is None or method != "chat.postMessage":
+            return None
+        retry_after = self.enforcer.admit(str(params.get("channel")), _blocks(params) or params.get("text"))
+        return None if retry_after is None else (429, retry_after)
 
     @staticmethod
     def _failure(failure: tuple[int, float | None]) -> tuple[int, dict[str, str], dict[str, Any]]:
@@ -213,6 +235,11 @@ def _params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
 
 def _handler_for(stand_in: SlackApiStandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # connections stay open between calls, as Slack's do
+        # Headers and body leave in one write: two small writes on a kept-alive connection wait for the
+        # client's delayed ACK (Nagle), 40 ms that Slack's servers do not add.
+        wbufsize = -1
+
         def do_GET(self) -> None:
             self._handle()
 
@@ -227,7 +254,7 @@ def _handler_for(stand_in: SlackApiStandIn) -> type[BaseHTTPRequestHandler]:
                 method = "response:" + parts.path.removeprefix("/respond/")
             else:
                 method = parts.path.removeprefix("/api/")
-            status, headers, answer = stand_in.record(method, params)
+            status, headers, answer = stand_in.record(method, params, connection=self.client_address[1])
             payload = answer if isinstance(answer, str) else json.dumps(answer)
             self.send_response(status)
             for name, value in headers.items():
