@@ -103,6 +103,7 @@ def test_due_and_mine(session: Session, clock: FixedClock) -> None:
     owner = action(session, "esr/1.a").owner
     assert_welsh(say(session, clock, "fy-rhai", owner), "Eich gweithredoedd", "Yn hwyr", "agored")
     assert_welsh(say(session, clock, "fy-rhai", None), "Nid wyf yn gwybod pwy ydych chi eto")
+    assert_welsh(say(session, clock, "cartref", owner), "Eich gweithredoedd")
 
 
 def test_show_plan_parts_and_recurring(session: Session, clock: FixedClock) -> None:
