@@ -29,7 +29,7 @@ from bot.storage.base import Base, UtcDateTime
 
 STATUSES = ("not_started", "on_track", "at_risk", "blocked", "done", "dropped")
 CLOSED_STATUSES = ("done", "dropped")
-# English, as logs and exports keep them; shown through commands.views.status_label in the reader's language.
+# English in logs; shown with _() in the reader's language (commands.views.status_label, the dashboard, exports).
 STATUS_LABELS = {
     "not_started": N_("Not started"),
     "on_track": N_("On track"),
