@@ -58,6 +58,8 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     link = tools.add_parser("link", help="print a signed access link to one organisation's dashboard")
     link.add_argument("--org", required=True, help="organisation code; the link shows its whole subtree")
     link.add_argument("--days", type=int, default=30, help="days until the link expires (default: 30)")
+    link.add_argument("--port", type=int, help="the port `serve --port` listens on (default: PORT setting)")
+    link.add_argument("--now", type=parse_now, help="sign as at this date, as `serve --now` does")
     link.set_defaults(run=run_link)
 
 
@@ -116,7 +118,7 @@ def _write(whole: Table, fmt: str, out: Path | None) -> None:
 
 
 def run_link(args: argparse.Namespace) -> int:
-    settings = get_settings()
+    settings = get_settings().served_on(args.port)
     configure_logging(settings)
     if not settings.dashboard_secret:
         print("Set DASHBOARD_SECRET first: it signs the links.", file=sys.stderr)
@@ -125,5 +127,6 @@ def run_link(args: argparse.Namespace) -> int:
         if _root(session, args.org) is None:
             print(f"There is no organisation `{args.org}`.", file=sys.stderr)
             return USAGE_ERROR
-    print(access_link(settings, args.org, now=SystemClock().now(), days=args.days))
+    now = (FixedClock(args.now) if args.now else SystemClock()).now()
+    print(access_link(settings, args.org, now=now, days=args.days))
     return 0
