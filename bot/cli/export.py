@@ -20,6 +20,7 @@ from bot.directory.service import top_organisation
 from bot.exports.actions import MAX_DAYS, ONLY, ActionSelection, actions_table
 from bot.exports.escalation import escalation_table
 from bot.exports.table import FORMATS, Table, write_csv, xlsx_bytes
+from bot.i18n import _
 from bot.plans.service import PlanNotFound, find_plan_key
 from bot.runtime import configure_logging, open_database
 from bot.signed_links import access_link
@@ -69,7 +70,21 @@ def _root(session: Session, code: str | None) -> Organisation | None:
     return session.scalars(select(Organisation).where(Organisation.code == code)).first()
 
 
+def _format_problem(fmt: str | None, out: Path | None) -> str | None:
+    """Why `--out`/`--format` cannot be written, in one line, or None: a file named .pdf is not made a CSV."""
+    suffix = out.suffix.lower().lstrip(".") if out else ""
+    if out is not None and suffix not in FORMATS:
+        return _("Cannot export to {file}: the formats are CSV (.csv) and Excel (.xlsx).").format(file=out.name)
+    if fmt and suffix and fmt != suffix:
+        return _("--format {format} does not match {file}.").format(format=fmt, file=out.name if out else "")
+    return None
+
+
 def run_export(args: argparse.Namespace) -> int:
+    problem = _format_problem(args.format, args.out)
+    if problem:
+        print(problem, file=sys.stderr)
+        return USAGE_ERROR
     fmt = args.format or ("xlsx" if args.out and args.out.suffix.lower() == ".xlsx" else "csv")
     if fmt == "xlsx" and args.out is None:
         print("An Excel export needs --out FILE.xlsx.", file=sys.stderr)
@@ -80,6 +95,10 @@ def run_export(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings)
     today = london_today(FixedClock(args.now) if args.now else SystemClock())
+    if args.table == "escalation" and args.day_from > (args.day_to or today):
+        print(_("--from {first} is after --to {last}: nothing to export.").format(
+            first=args.day_from.isoformat(), last=(args.day_to or today).isoformat()), file=sys.stderr)  # fmt: skip
+        return USAGE_ERROR
     with open_database(settings).unit_of_work() as session:
         table = _table(session, args, today)
         if isinstance(table, str):
@@ -95,7 +114,9 @@ def _table(session: Session, args: argparse.Namespace, today: date) -> Table | s
     if root is None:
         return f"There is no organisation `{args.org}`."
     if args.table == "escalation":
-        return escalation_table(session=session, root=root, day_from=args.day_from, day_to=args.day_to or today)
+        return escalation_table(
+            session=session, root=root, day_from=args.day_from, day_to=args.day_to or today, today=today
+        )
     plan_key = args.plan and find_plan_key(session=session, key=args.plan)
     if isinstance(plan_key, PlanNotFound):
         return f"There is no plan `{args.plan}`." + (

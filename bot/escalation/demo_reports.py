@@ -42,7 +42,7 @@ def level_4_week(today: date) -> tuple[date, date]:
 
 def _level(rng: random.Random, day: date) -> int:
     pressure = winter_pressure(day)
-    return max(1, min(3, round(1 + 1.6 * pressure + rng.gauss(0, 0.55))))
+    return max(1, min(3, round(1 + 1.3 * pressure + rng.gauss(0, 0.5))))
 
 
 def _reported_at(rng: random.Random, day: date) -> datetime:
