@@ -52,6 +52,8 @@ class ServiceTile(LevelCounts):
 
     @property
     def reported_text(self) -> str:
+        if self.runs_today and not (self.expected or self.reported):
+            return _("No one here reports this service.")
         if self.runs_today:
             return reported_of(self.reported_by, self.reported, self.expected)
         if self.reported:

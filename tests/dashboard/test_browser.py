@@ -19,6 +19,7 @@ from bot.directory.models import Organisation
 from bot.escalation.demo_reports import seed_demo_reports
 from bot.escalation.models import EscalationReport, Service
 from bot.escalation.service import list_levels, list_services, service_day
+from bot.plans.demo_history import seed_demo_history
 from bot.storage.database import Database
 from tests.dashboard.live import LiveDashboard, start_dashboard
 
@@ -131,9 +132,11 @@ def test_the_language_switch_shows_the_board_in_welsh_and_back(live: LiveDashboa
 
 @pytest.fixture
 def demo(seeded_db: Database, clock: FixedClock) -> Iterator[LiveDashboard]:
-    """The dashboard over `init --demo`'s year of reports, on the README's day (15 January 2021)."""
+    """The dashboard over what `init --demo` adds (a year of reports, some status history), on the README's
+    day (15 January 2021)."""
     with seeded_db.unit_of_work() as session:
         seed_demo_reports(session=session, today=london_today(clock), now=clock.now())
+        seed_demo_history(session=session, now=clock.now())
     dashboard = start_dashboard(seeded_db, clock)
     yield dashboard
     dashboard.stop()
