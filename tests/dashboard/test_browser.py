@@ -5,21 +5,27 @@ artifacts/ for a reviewer. Without Chromium these skip with a reason, except und
 from __future__ import annotations
 
 import csv
+import io
 import os
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from bot.clock import FixedClock, london_today
+from bot.dashboard.tile_picture import tile_box
 from bot.directory.models import Organisation
 from bot.escalation.demo_reports import seed_demo_reports
 from bot.escalation.models import EscalationReport, Service
 from bot.escalation.service import list_levels, list_services, service_day
 from bot.plans.demo_history import seed_demo_history
+from bot.signed_links import picture_link
 from bot.storage.database import Database
 from tests.dashboard.live import LiveDashboard, start_dashboard
 
@@ -163,3 +169,15 @@ def test_the_demo_dashboard_for_wales_a_board_and_a_cluster(demo: LiveDashboard,
     chip = chrome.find_element(By.CSS_SELECTOR, "p .chip")
     assert "Level 4" in chip.text
     chrome.save_screenshot(str(ARTIFACTS / f"demo-dashboard-board-level4-day-{suffix}.png"))
+    # The same day as the tile picture chat messages carry: that day's levels, not "No reports today".
+    chrome.get(f"{demo.url}/dashboard/tiles.png?org=cvuhb&day=2021-01-06")
+    chrome.save_screenshot(str(ARTIFACTS / f"demo-tiles-board-level4-day-{suffix}.png"))
+    picture = Image.open(io.BytesIO(httpx.get(picture_link(demo.settings, "cvuhb", now=demo.clock.now(), days=1,
+                                                           day=date(2021, 1, 6))).content)).convert("RGB")  # fmt: skip
+    left, top, _right, _bottom = tile_box(1)  # GP out of hours, the second tile
+    assert picture.getpixel((left + 3, top + 3)) == (0x21, 0x21, 0x21)  # level 4's colour
+    # The printed page: the plain stylesheet, without the forms.
+    chrome.get(f"{demo.url}/dashboard/org/cvuhb")
+    chrome.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not chrome.find_element(By.CSS_SELECTOR, "form.day-picker").is_displayed()
+    chrome.save_screenshot(str(ARTIFACTS / f"demo-dashboard-board-print-{suffix}.png"))
