@@ -181,3 +181,8 @@ def test_the_demo_dashboard_for_wales_a_board_and_a_cluster(demo: LiveDashboard,
     chrome.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     assert not chrome.find_element(By.CSS_SELECTOR, "form.day-picker").is_displayed()
     chrome.save_screenshot(str(ARTIFACTS / f"demo-dashboard-board-print-{suffix}.png"))
+    # A past day in Welsh.
+    chrome.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    chrome.get(f"{demo.url}/dashboard/org/cvuhb?day=2021-01-06&lang=cy")
+    assert "Lefelau uwchgyfeirio ar" in chrome.find_elements(By.TAG_NAME, "h2")[0].text
+    chrome.save_screenshot(str(ARTIFACTS / f"demo-dashboard-board-cy-day-{suffix}.png"))

@@ -76,3 +76,5 @@ def test_the_new_wording_is_welsh_in_a_welsh_page(live: LiveDashboard) -> None:
     assert "Lefelau uwchgyfeirio ar " in page and "Dangos diwrnod arall" in page and "Yn ôl i heddiw" in page
     assert "Beth mae'r lefelau" in page or "Beth mae&#39;r lefelau" in page
     assert "heb adrodd" in workbook
+    # the language switch keeps the day shown
+    assert f'href="?lang=en&amp;day={yesterday.isoformat()}"' in page
