@@ -7,6 +7,7 @@ expected at weekends or on Welsh bank holidays, so nobody counts or chases them 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -68,18 +69,23 @@ def expected_reporting(*, session: Session, organisation_ids: Select[Any]) -> li
     return [(org_id, service_id, every_day) for org_id, service_id, every_day in session.execute(query)]
 
 
+MISSING_WINDOW_DAYS = 31
+
+
 def missing_reports(
     *, session: Session, day_from: date, day_to: date, organisation_ids: Select[Any]
-) -> list[tuple[int, int, date]]:
-    """(organisation id, service id, day) for each report that was expected and not made: the organisation has
-    a reporter for the service, the service runs that day (weekday-only services not at weekends or on Welsh
-    bank holidays), and no current report exists."""
-    made = reported_days(session=session, day_from=day_from, day_to=day_to, organisation_ids=organisation_ids)
+) -> Iterator[tuple[int, int, date]]:
+    """(organisation id, service id, day), day by day, for each report that was expected and not made: the
+    organisation has a reporter for the service, the service runs that day (weekday-only services not at
+    weekends or on Welsh bank holidays), and no current report exists. Reads a month of reports at a time,
+    so a year of Wales stays small in memory."""
     expected = expected_reporting(session=session, organisation_ids=organisation_ids)
-    days = [day_from + timedelta(days=n) for n in range((day_to - day_from).days + 1)]
-    return [
-        (org_id, service_id, day)
-        for day in days
-        for org_id, service_id, every_day in expected
-        if runs_on(every_day, day) and (org_id, service_id, day) not in made
-    ]
+    start = day_from
+    while start <= day_to:
+        end = min(day_to, start + timedelta(days=MISSING_WINDOW_DAYS - 1))
+        made = reported_days(session=session, day_from=start, day_to=end, organisation_ids=organisation_ids)
+        for day in (start + timedelta(days=n) for n in range((end - start).days + 1)):
+            for org_id, service_id, every_day in expected:
+                if runs_on(every_day, day) and (org_id, service_id, day) not in made:
+                    yield org_id, service_id, day
+        start = end + timedelta(days=1)

@@ -6,6 +6,7 @@ notes are left out."""
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterator, Sequence
 from datetime import date
 
@@ -60,7 +61,7 @@ def _rows(
     """Reports made and reports expected but not made, in one order: by day, organisation, service."""
     names = _ancestor_names(session, root)
     made = _made(session, root, day_from, day_to, names)
-    missing = _missing(session, root, day_from, missing_to, names) if day_from <= missing_to else []
+    missing = _missing(session, root, day_from, missing_to, names) if day_from <= missing_to else iter(())
     for _key, row in heapq.merge(made, missing, key=lambda keyed: keyed[0]):
         yield row
 
@@ -109,18 +110,20 @@ def _made(
 
 def _missing(
     session: Session, root: Organisation, day_from: date, day_to: date, names: dict[tuple[str, str], str]
-) -> list[Keyed]:
-    """A row for each expected report not made (seed 003: compliance is monitored from this spreadsheet)."""
+) -> Iterator[Keyed]:
+    """A row for each expected report not made (seed 003: compliance is monitored from this spreadsheet),
+    in the export's order: the read model gives them day by day, each day is sorted here."""
     beneath = select(Organisation.id).where(Organisation.path.startswith(root.path))
     gaps = missing_reports(session=session, day_from=day_from, day_to=day_to, organisation_ids=beneath)
     organisations = {o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_(beneath)))}
     services = {s.id: s for s in session.scalars(select(Service))}
     not_reported = _(NOT_REPORTED)
-    rows: list[Keyed] = []
-    for org_id, service_id, day in gaps:
-        organisation, service = organisations[org_id], services[service_id]
-        board, cluster = _place(names, organisation.path)
-        row = (day, board, cluster, organisation.name, organisation.code, service.name, None, not_reported,
-               None, None)  # fmt: skip
-        rows.append(((day, organisation.path, service.position), row))
-    return sorted(rows, key=lambda keyed: keyed[0])
+    for _day, day_gaps in itertools.groupby(gaps, key=lambda gap: gap[2]):
+        rows: list[Keyed] = []
+        for org_id, service_id, day in day_gaps:
+            organisation, service = organisations[org_id], services[service_id]
+            board, cluster = _place(names, organisation.path)
+            row = (day, board, cluster, organisation.name, organisation.code, service.name, None, not_reported,
+                   None, None)  # fmt: skip
+            rows.append(((day, organisation.path, service.position), row))
+        yield from sorted(rows, key=lambda keyed: keyed[0])

@@ -8,7 +8,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -16,7 +16,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.directory.models import Organisation
+from bot.escalation.demo_reports import seed_demo_reports
 from bot.escalation.service import list_services, service_day
+from bot.exports.escalation import escalation_table
+from bot.storage.database import Database
 from tests.dashboard.live import LiveDashboard
 
 SCRIPT = str(Path(sys.executable).parent / "milestones-bot")
@@ -80,3 +83,23 @@ def test_export_refuses_an_unknown_format_and_a_backwards_range(tmp_path: Path) 
     assert backwards.stderr.strip() == "--from 2021-02-01 is after --to 2021-01-01: nothing to export."
     mismatch = run("actions", "--format", "csv", "--out", str(tmp_path / "x.xlsx"))
     assert mismatch.returncode == 2 and "does not match x.xlsx" in mismatch.stderr
+
+
+def test_not_reported_rows_over_several_months_of_the_demo_match_the_domain(seeded_db: Database) -> None:
+    """More than one of the read model's month windows, over the demo's year (about 3 % of days missed)."""
+    first, last = date(2020, 12, 1), date(2021, 1, 15)
+    with seeded_db.unit_of_work() as session:
+        seed_demo_reports(session=session, today=last, now=datetime(2021, 1, 15, 9, 0, tzinfo=UTC))
+    with seeded_db.unit_of_work() as session:
+        wales = session.scalars(select(Organisation).where(Organisation.code == "wales")).one()
+        table = escalation_table(session=session, root=wales, day_from=first, day_to=last, today=last)
+        rows = list(table.rows)
+        truth = set()
+        for service in list_services(session=session):
+            for n in range((last - first).days + 1):
+                day = first + timedelta(days=n)
+                picture = service_day(session=session, service=service, root=wales, day=day)
+                truth |= {(day, org.code, service.name) for org, _people in picture.missing}
+    missing = {(r[0], r[4], r[5]) for r in rows if r[7] == "not reported"}
+    assert missing == truth and len(missing) > 20
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows)
