@@ -9,7 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The shipped data is installed as a package of its own (see setup.py): the top-level data/ folder in a
@@ -119,7 +119,9 @@ class Settings(BaseSettings):
         default=None, description="Key that signs dashboard access links and session cookies (required to enable)."
     )
     dashboard_base_url: str = Field(
-        default="http://localhost:3000", description="Public address of the server, for dashboard links in digests."
+        default="",
+        description="Public address of the server, for dashboard links in digests "
+        "(default: http://localhost:PORT, the port `serve` listens on).",
     )
     dashboard_trust_proxy_header: str | None = Field(
         default=None,
@@ -127,6 +129,21 @@ class Settings(BaseSettings):
         "X-Forwarded-Email). Only set it when the proxy strips this header from clients' requests.",
     )
     dashboard_session_hours: int = Field(default=12, description="How long a dashboard session cookie lasts.")
+
+    @model_validator(mode="after")
+    def _local_dashboard_by_default(self) -> Settings:
+        if not self.dashboard_base_url:
+            self.dashboard_base_url = f"http://localhost:{self.port}"
+        return self
+
+    def served_on(self, port: int | None) -> Settings:
+        """These settings for a server on `port`: links follow the port unless DASHBOARD_BASE_URL was set."""
+        if port is None or port == self.port:
+            return self
+        own_url = self.dashboard_base_url == f"http://localhost:{self.port}"
+        return self.model_copy(
+            update={"port": port} | ({"dashboard_base_url": f"http://localhost:{port}"} if own_url else {})
+        )
 
     @property
     def slack_configured(self) -> bool:

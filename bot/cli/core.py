@@ -94,7 +94,18 @@ def run_init(args: argparse.Namespace) -> int:
             now = _clock(args.now).now()
             for summary_line in load_shipped_data(session=session, data_dir=settings.data_dir, now=now):
                 print(summary_line)
+            print(_seed_demo_activity(session, now))
     return 0
+
+
+def _seed_demo_activity(session: Session, now: datetime) -> str:
+    from bot.escalation.demo_reports import seed_demo_reports
+    from bot.plans.demo_history import seed_demo_history
+
+    reports = seed_demo_reports(session=session, today=now.astimezone(LONDON).date(), now=now)
+    updates = seed_demo_history(session=session, now=now)
+    return (f"Demo activity (marked as demo data): {reports} escalation reports over the year to "
+            f"{now.astimezone(LONDON).date().isoformat()}, {updates} status updates.")  # fmt: skip
 
 
 def run_say(args: argparse.Namespace) -> int:

@@ -20,6 +20,7 @@ from bot.directory.service import top_organisation
 from bot.exports.actions import MAX_DAYS, ONLY, ActionSelection, actions_table
 from bot.exports.escalation import escalation_table
 from bot.exports.table import FORMATS, Table, write_csv, xlsx_bytes
+from bot.i18n import _
 from bot.plans.service import PlanNotFound, find_plan_key
 from bot.runtime import configure_logging, open_database
 from bot.signed_links import access_link
@@ -58,6 +59,8 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     link = tools.add_parser("link", help="print a signed access link to one organisation's dashboard")
     link.add_argument("--org", required=True, help="organisation code; the link shows its whole subtree")
     link.add_argument("--days", type=int, default=30, help="days until the link expires (default: 30)")
+    link.add_argument("--port", type=int, help="the port `serve --port` listens on (default: PORT setting)")
+    link.add_argument("--now", type=parse_now, help="sign as at this date, as `serve --now` does")
     link.set_defaults(run=run_link)
 
 
@@ -67,7 +70,21 @@ def _root(session: Session, code: str | None) -> Organisation | None:
     return session.scalars(select(Organisation).where(Organisation.code == code)).first()
 
 
+def _format_problem(fmt: str | None, out: Path | None) -> str | None:
+    """Why `--out`/`--format` cannot be written, in one line, or None: a file named .pdf is not made a CSV."""
+    suffix = out.suffix.lower().lstrip(".") if out else ""
+    if out is not None and suffix not in FORMATS:
+        return _("Cannot export to {file}: the formats are CSV (.csv) and Excel (.xlsx).").format(file=out.name)
+    if fmt and suffix and fmt != suffix:
+        return _("--format {format} does not match {file}.").format(format=fmt, file=out.name if out else "")
+    return None
+
+
 def run_export(args: argparse.Namespace) -> int:
+    problem = _format_problem(args.format, args.out)
+    if problem:
+        print(problem, file=sys.stderr)
+        return USAGE_ERROR
     fmt = args.format or ("xlsx" if args.out and args.out.suffix.lower() == ".xlsx" else "csv")
     if fmt == "xlsx" and args.out is None:
         print("An Excel export needs --out FILE.xlsx.", file=sys.stderr)
@@ -78,6 +95,10 @@ def run_export(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings)
     today = london_today(FixedClock(args.now) if args.now else SystemClock())
+    if args.table == "escalation" and args.day_from > (args.day_to or today):
+        print(_("--from {first} is after --to {last}: nothing to export.").format(
+            first=args.day_from.isoformat(), last=(args.day_to or today).isoformat()), file=sys.stderr)  # fmt: skip
+        return USAGE_ERROR
     with open_database(settings).unit_of_work() as session:
         table = _table(session, args, today)
         if isinstance(table, str):
@@ -93,7 +114,9 @@ def _table(session: Session, args: argparse.Namespace, today: date) -> Table | s
     if root is None:
         return f"There is no organisation `{args.org}`."
     if args.table == "escalation":
-        return escalation_table(session=session, root=root, day_from=args.day_from, day_to=args.day_to or today)
+        return escalation_table(
+            session=session, root=root, day_from=args.day_from, day_to=args.day_to or today, today=today
+        )
     plan_key = args.plan and find_plan_key(session=session, key=args.plan)
     if isinstance(plan_key, PlanNotFound):
         return f"There is no plan `{args.plan}`." + (
@@ -116,7 +139,7 @@ def _write(whole: Table, fmt: str, out: Path | None) -> None:
 
 
 def run_link(args: argparse.Namespace) -> int:
-    settings = get_settings()
+    settings = get_settings().served_on(args.port)
     configure_logging(settings)
     if not settings.dashboard_secret:
         print("Set DASHBOARD_SECRET first: it signs the links.", file=sys.stderr)
@@ -125,5 +148,6 @@ def run_link(args: argparse.Namespace) -> int:
         if _root(session, args.org) is None:
             print(f"There is no organisation `{args.org}`.", file=sys.stderr)
             return USAGE_ERROR
-    print(access_link(settings, args.org, now=SystemClock().now(), days=args.days))
+    now = (FixedClock(args.now) if args.now else SystemClock()).now()
+    print(access_link(settings, args.org, now=now, days=args.days))
     return 0

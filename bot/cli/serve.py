@@ -9,8 +9,8 @@ import argparse
 import secrets
 import sys
 
-from bot.cli.core import USAGE_ERROR
-from bot.clock import SystemClock
+from bot.cli.core import USAGE_ERROR, parse_now
+from bot.clock import FixedClock, SystemClock
 from bot.config import get_settings
 from bot.dashboard.access import MIN_SECRET_BYTES as SECRET_BYTES
 from bot.dashboard.access import DashboardSettingsError
@@ -21,6 +21,7 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     serve = subcommands.add_parser("serve", help="run the bot server (Slack, Teams, dashboard, /healthz)")
     serve.add_argument("--host", help="address to listen on (default: HOST setting)")
     serve.add_argument("--port", type=int, help="port to listen on (default: PORT setting)")
+    serve.add_argument("--now", type=parse_now, help="pretend it is this date or time (ISO), as `demo --now` does")
     serve.set_defaults(run=run_serve)
     secret = subcommands.add_parser("secret", help="print a new random DASHBOARD_SECRET (32 bytes)")
     secret.set_defaults(run=run_secret)
@@ -31,9 +32,10 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from bot.server.app import build_app
 
-    settings = get_settings()
+    settings = get_settings().served_on(args.port)
     configure_logging(settings)
-    runtime = Runtime(settings=settings, database=open_database(settings), clock=SystemClock())
+    clock = FixedClock(args.now) if args.now else SystemClock()
+    runtime = Runtime(settings=settings, database=open_database(settings), clock=clock)
     try:
         app = build_app(runtime)
     except DashboardSettingsError as problem:
@@ -45,7 +47,7 @@ def run_serve(args: argparse.Namespace) -> int:
         # Only when SLACK_APP_TOKEN is set; the app's runtime carries its metrics; uvicorn keeps the process alive.
         start_socket_mode(app.state.runtime)
     # log_config=None: uvicorn's records go through configure_logging's handler (one line each, no signatures).
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
+    uvicorn.run(app, host=args.host or settings.host, port=settings.port,
                 log_level=settings.log_level.lower(), log_config=None)  # fmt: skip
     return 0
 

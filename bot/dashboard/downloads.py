@@ -38,7 +38,7 @@ def _table(request: Request, session: Session, organisation: Organisation, today
     if day_from is None or day_to is None or day_from > day_to:
         message = _("Give `from` and `to` as dates such as 2021-01-15 (from 2000 on), from first.")
         return Refusal(400, _("Dates not understood"), message)
-    return escalation_table(session=session, root=organisation, day_from=day_from, day_to=day_to)
+    return escalation_table(session=session, root=organisation, day_from=day_from, day_to=day_to, today=today)
 
 
 def download(clock: Clock) -> Callable[[Request, Session, Organisation], Response]:

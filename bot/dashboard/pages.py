@@ -117,6 +117,9 @@ class DashboardPages:
 
     def organisation(self, request: Request, session: Session, organisation: Organisation) -> Response:
         today = london_today(self.runtime.clock)
+        day = _picture_day(request.query_params.get("day"), today)
+        if day is None:
+            return refusal_page(bad_day())
         # Wales is every action, including those no organisation holds yet (see bot/plans/scope.py).
         scope = None if organisation.parent_id is None else organisation
         overdue = overdue_actions(session=session, today=today, flt=ActionFilter(organisation=scope))
@@ -125,8 +128,8 @@ class DashboardPages:
             request,
             session,
             organisation,
-            today,
-            picture=escalation_picture(session=session, root=organisation, today=today),
+            day,
+            picture=escalation_picture(session=session, root=organisation, today=day),
             plans=plan_progress(session=session, root=organisation, today=today),
             progress=organisation_progress(session=session, root=organisation),
             overdue=overdue,
@@ -140,17 +143,19 @@ class DashboardPages:
         if service is None:
             message = _("There is no escalation service `{key}`.").format(key=key)
             return refusal_page(Refusal(404, _("No such service"), message))
-        today = london_today(self.runtime.clock)
-        picture = escalation_picture(session=session, root=organisation, today=today)
+        day = _picture_day(request.query_params.get("day"), london_today(self.runtime.clock))
+        if day is None:
+            return refusal_page(bad_day())
+        picture = escalation_picture(session=session, root=organisation, today=day)
         return self._page(
             "service.html",
             request,
             session,
             organisation,
-            today,
+            day,
             tile=next(t for t in picture.tiles if t.key == key),
             picture=picture,
-            branches=service_branches(session=session, root=organisation, service_id=service.id, today=today),
+            branches=service_branches(session=session, root=organisation, service_id=service.id, today=day),
         )
 
     def tiles_picture(self, request: Request, session: Session, organisation: Organisation) -> Response:
@@ -159,21 +164,27 @@ class DashboardPages:
         if day is None:
             return refusal_page(bad_day())
         picture = escalation_picture(session=session, root=organisation, today=day)
-        png = tile_png(picture, level_styles(list_levels(session=session)), heading=organisation.local_name, day=day)
+        styles = level_styles(list_levels(session=session))
+        png = tile_png(picture, styles, heading=organisation.local_name, day=day, is_today=day == today)
         # Short-lived caching: today's picture changes as reports come in, and chat clients fetch it again.
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
 
     def _page(
-        self, template: str, request: Request, session: Session, organisation: Organisation, today: date, **context: Any
+        self, template: str, request: Request, session: Session, organisation: Organisation, day: date, **context: Any
     ) -> Response:
+        """`day` is the day the escalation part shows: today, or the `?day=` asked for."""
         grant: Grant = request.state.grant
+        today = london_today(self.runtime.clock)
         codes = organisation.path.strip("/").split("/")
         chain = {o.code: o for o in session.scalars(select(Organisation).where(Organisation.code.in_(codes)))}
         crumbs = [chain[c] for c in codes[codes.index(grant.org_code) :] if c in chain]
         html = render(
             template,
             organisation=organisation,
-            today=today,
+            today=day,
+            real_today=today,
+            is_today=day == today,
+            day_query="" if day == today else f"?day={day.isoformat()}",
             crumbs=crumbs,
             levels=level_styles(list_levels(session=session)),
             **context,

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import CTE, ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
+from bot.dashboard.wording import reported_of
 from bot.directory.models import Organisation
 from bot.escalation.latest import expected_on, latest_between, reporter_has_reported, runs_on
 from bot.escalation.models import EscalationReport, Service, ServiceReporter
@@ -47,11 +48,14 @@ class ServiceTile(LevelCounts):
     trend: list[int | None] = field(default_factory=list)
     # False for a weekday-only service at a weekend or on a bank holiday: nobody is expected to report it.
     runs_today: bool = True
+    reported_by: str = ""
 
     @property
     def reported_text(self) -> str:
+        if self.runs_today and not (self.expected or self.reported):
+            return _("No one here reports this service.")
         if self.runs_today:
-            return _("{reported} of {expected} reported").format(reported=self.reported, expected=self.expected)
+            return reported_of(self.reported_by, self.reported, self.expected)
         if self.reported:
             return _("{reported} reported, not expected today").format(reported=self.reported)
         return _("Not expected today")
@@ -90,7 +94,11 @@ def escalation_picture(*, session: Session, root: Organisation, today: date) -> 
     days = [since + timedelta(days=n) for n in range(SPARKLINE_DAYS)]
     tiles = {
         s.id: ServiceTile(
-            s.key, s.local_name, trend=[None] * SPARKLINE_DAYS, runs_today=runs_on(s.runs_every_day, today)
+            s.key,
+            s.local_name,
+            trend=[None] * SPARKLINE_DAYS,
+            runs_today=runs_on(s.runs_every_day, today),
+            reported_by=s.reported_by,
         )
         for s in list_services(session=session)
     }

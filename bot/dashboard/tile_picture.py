@@ -81,7 +81,9 @@ def _draw_tile(draw: ImageDraw.ImageDraw, box: Box, tile: ServiceTile, style: Le
     draw.text((x, y + 78), _fit(draw, tile.reported_text, _font(15), width), font=_font(15), fill=style.foreground)
 
 
-def tile_png(picture: EscalationPicture, styles: dict[int, LevelStyle], *, heading: str, day: date) -> bytes:
+def tile_png(
+    picture: EscalationPicture, styles: dict[int, LevelStyle], *, heading: str, day: date, is_today: bool = True
+) -> bytes:
     rows = max(1, -(-len(picture.tiles) // COLUMNS))
     width = 2 * MARGIN + COLUMNS * TILE_WIDTH + (COLUMNS - 1) * GAP
     height = HEADER_HEIGHT + rows * TILE_HEIGHT + (rows - 1) * GAP + MARGIN
@@ -90,7 +92,7 @@ def tile_png(picture: EscalationPicture, styles: dict[int, LevelStyle], *, headi
     title = _("Escalation levels: {organisation}").format(organisation=heading)
     draw.text((MARGIN, MARGIN), _fit(draw, title, _font(22), width - 2 * MARGIN), font=_font(22), fill=INK)
     draw.text((MARGIN, MARGIN + 28), long_date(day), font=_font(14), fill=MUTED)
-    no_reports = no_reports_style()
+    no_reports = no_reports_style(is_today)
     for index, tile in enumerate(picture.tiles):
         style = styles.get(tile.worst, no_reports) if tile.worst is not None else no_reports
         _draw_tile(draw, tile_box(index), tile, style)

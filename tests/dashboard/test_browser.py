@@ -5,20 +5,29 @@ artifacts/ for a reviewer. Without Chromium these skip with a reason, except und
 from __future__ import annotations
 
 import csv
+import io
 import os
 import shutil
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
-from bot.clock import london_today
+from bot.clock import FixedClock, london_today
+from bot.dashboard.tile_picture import tile_box
 from bot.directory.models import Organisation
+from bot.escalation.demo_reports import seed_demo_reports
 from bot.escalation.models import EscalationReport, Service
 from bot.escalation.service import list_levels, list_services, service_day
-from tests.dashboard.live import LiveDashboard
+from bot.plans.demo_history import seed_demo_history
+from bot.signed_links import picture_link
+from bot.storage.database import Database
+from tests.dashboard.live import LiveDashboard, start_dashboard
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -39,7 +48,7 @@ def chrome(tmp_path: Path) -> Iterator[object]:
     options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1800"):  # fmt: skip
+                 "--lang=en-GB", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1800"):  # fmt: skip
         options.add_argument(flag)
     options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads")})
     driver = webdriver.Chrome(options=options, service=DriverService(CHROMEDRIVER))
@@ -104,8 +113,10 @@ def test_csv_download_matches_the_database(live: LiveDashboard, chrome, tmp_path
             .where(EscalationReport.superseded_at.is_(None), Organisation.path.startswith(board.path))
         ).all()
     expected = sorted((d.isoformat(), code, name, str(level)) for d, code, name, level in truth)
-    got = sorted((r["Date"], r["Organisation code"], r["Service"], r["Level"]) for r in rows)
+    got = sorted((r["Date"], r["Organisation code"], r["Service"], r["Level"]) for r in rows if r["Level"])
     assert got == expected and len(got) > 10
+    # the rest are expected reports not made (tests/dashboard/test_huddle_exports.py checks which)
+    assert all(r["Level label"] == "not reported" for r in rows if not r["Level"])
 
 
 def test_the_language_switch_shows_the_board_in_welsh_and_back(live: LiveDashboard, chrome, request) -> None:  # type: ignore[no-untyped-def]
@@ -123,3 +134,55 @@ def test_the_language_switch_shows_the_board_in_welsh_and_back(live: LiveDashboa
     assert "Sefydliadau oddi tano" in chrome.page_source
     chrome.find_element(By.CSS_SELECTOR, "nav.language a[lang='en']").click()
     assert "Organisations beneath" in chrome.page_source
+
+
+@pytest.fixture
+def demo(seeded_db: Database, clock: FixedClock) -> Iterator[LiveDashboard]:
+    """The dashboard over what `init --demo` adds (a year of reports, some status history), on the README's
+    day (15 January 2021)."""
+    with seeded_db.unit_of_work() as session:
+        seed_demo_reports(session=session, today=london_today(clock), now=clock.now())
+        seed_demo_history(session=session, now=clock.now())
+    dashboard = start_dashboard(seeded_db, clock)
+    yield dashboard
+    dashboard.stop()
+
+
+def test_the_demo_dashboard_for_wales_a_board_and_a_cluster(demo: LiveDashboard, chrome, request) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    suffix = request.node.callspec.id
+    for code, name, shown in (("wales", "wales", "Wales"), ("cvuhb", "board", "Cardiff and Vale"),
+                              ("cardiff-north", "cluster", "Cardiff North")):  # fmt: skip
+        chrome.get(demo.link(code))
+        assert shown in chrome.find_element(By.TAG_NAME, "h1").text
+        tiles = chrome.find_elements(By.CSS_SELECTOR, "a.tile")
+        assert tiles and all(
+            t.get_attribute("data-reported") != "0" for t in tiles if t.get_attribute("data-expected") != "0"
+        )
+        assert chrome.find_elements(By.CSS_SELECTOR, ".levels-legend dt")
+        chrome.save_screenshot(str(ARTIFACTS / f"demo-dashboard-{name}-{suffix}.png"))
+    # The January week at level 4: the board's out-of-hours service that day, in words and in colour.
+    chrome.get(demo.link("cvuhb"))
+    chrome.get(f"{demo.url}/dashboard/org/cvuhb/service/gp_out_of_hours?day=2021-01-06")
+    chip = chrome.find_element(By.CSS_SELECTOR, "p .chip")
+    assert "Level 4" in chip.text
+    chrome.save_screenshot(str(ARTIFACTS / f"demo-dashboard-board-level4-day-{suffix}.png"))
+    # The same day as the tile picture chat messages carry: that day's levels, not "No reports today".
+    chrome.get(f"{demo.url}/dashboard/tiles.png?org=cvuhb&day=2021-01-06")
+    chrome.save_screenshot(str(ARTIFACTS / f"demo-tiles-board-level4-day-{suffix}.png"))
+    picture = Image.open(io.BytesIO(httpx.get(picture_link(demo.settings, "cvuhb", now=demo.clock.now(), days=1,
+                                                           day=date(2021, 1, 6))).content)).convert("RGB")  # fmt: skip
+    left, top, _right, _bottom = tile_box(1)  # GP out of hours, the second tile
+    assert picture.getpixel((left + 3, top + 3)) == (0x21, 0x21, 0x21)  # level 4's colour
+    # The printed page: the plain stylesheet, without the forms.
+    chrome.get(f"{demo.url}/dashboard/org/cvuhb")
+    chrome.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert not chrome.find_element(By.CSS_SELECTOR, "form.day-picker").is_displayed()
+    chrome.save_screenshot(str(ARTIFACTS / f"demo-dashboard-board-print-{suffix}.png"))
+    # A past day in Welsh.
+    chrome.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    chrome.get(f"{demo.url}/dashboard/org/cvuhb?day=2021-01-06&lang=cy")
+    assert "Lefelau uwchgyfeirio ar" in chrome.find_elements(By.TAG_NAME, "h2")[0].text
+    chrome.save_screenshot(str(ARTIFACTS / f"demo-dashboard-board-cy-day-{suffix}.png"))
