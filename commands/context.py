@@ -28,6 +28,8 @@ class CommandContext:
     source: str = "console"
     picture_link: PictureLink | None = None
     download_link: DownloadLink | None = None
+    # The Slack channel or Teams conversation the command was typed in, for `language channel …`.
+    channel: str | None = None
 
     @property
     def today(self) -> date:

@@ -12,6 +12,7 @@ from commands.access import STRANGER, identifier_refusal
 from commands.context import CommandContext
 from commands.grammar import parse
 from commands.help import help_reply
+from commands.language import language
 from commands.model import (
     Admin,
     Assign,
@@ -21,6 +22,7 @@ from commands.model import (
     EscalationHistory,
     EscalationToday,
     Help,
+    LanguageChoice,
     Mine,
     Overdue,
     ParseProblem,
@@ -49,6 +51,7 @@ HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
     EscalationToday: escalation.today,
     EscalationHistory: escalation.history,
     Admin: admin.admin,
+    LanguageChoice: language,
 }
 
 

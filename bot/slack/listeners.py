@@ -14,12 +14,14 @@ from pydantic import ValidationError
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.i18n import speaking
 from bot.slack.answers import Click, record_click, replace_prompt
 from bot.slack.blocks import fallback_text, reply_blocks
 from bot.slack.events import first_delivery, publish_home
 from bot.slack.payloads import BlockAction, ClickedElement, NoteMetadata, SlashCommand
 from bot.slack.prompts import ANSWER_ACTION, NOTE_ACTION, NOTE_VIEW, message_blocks, note_modal, options_in_message
 from bot.slack.slash import answer_command
+from commands.audience import rendering_language
 from commands.replies import Reply
 
 if TYPE_CHECKING:
@@ -39,8 +41,9 @@ def register(app: App, runtime: Runtime) -> None:
         reply = answer_command(runtime, client, user_id=slash.user_id, command=slash.command, text=slash.text,
                                channel=slash.channel_id, bot_user_id=context.bot_user_id)  # fmt: skip
         ack()
-        respond(blocks=message_blocks(reply), text=fallback_text(reply),
-                response_type="in_channel" if reply.public else "ephemeral")  # fmt: skip
+        with speaking(rendering_language(reply)):
+            respond(blocks=message_blocks(reply), text=fallback_text(reply),
+                    response_type="in_channel" if reply.public else "ephemeral")  # fmt: skip
 
     def on_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient) -> None:
         click = _click(body, action)
@@ -49,10 +52,11 @@ def register(app: App, runtime: Runtime) -> None:
             return
         reply = record_click(runtime, client, click)
         ack()
-        if reply.replaces_prompt:
-            replace_prompt(client, click, reply)
-        else:
-            _tell_clicker(respond, reply)
+        with speaking(rendering_language(reply)):
+            if reply.replaces_prompt:
+                replace_prompt(client, click, reply)
+            else:
+                _tell_clicker(respond, reply)
 
     def on_note(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -91,12 +95,8 @@ def register(app: App, runtime: Runtime) -> None:
         if reply is None:  # a redelivery of an event already answered
             return
         thread = event.get("thread_ts") or event["ts"]
-        if reply.public:
-            client.chat_postMessage(channel=event["channel"], thread_ts=thread, blocks=message_blocks(reply),
-                                    text=fallback_text(reply))  # fmt: skip
-        else:  # someone in the channel may not read it: only the asker sees the answer
-            client.chat_postEphemeral(channel=event["channel"], user=event["user"], thread_ts=thread,
-                                      blocks=message_blocks(reply), text=fallback_text(reply))  # fmt: skip
+        with speaking(rendering_language(reply)):
+            _post_mention_reply(client, event, thread, reply)
 
     for name in SLASH_COMMANDS:
         app.command(name)(on_command)
@@ -131,3 +131,12 @@ def _tell_clicker(respond: Respond, reply: Reply) -> None:
     """Only the person who clicked sees a refusal; the prompt stays for its rightful owner."""
     respond(blocks=reply_blocks(reply), text=fallback_text(reply), response_type="ephemeral",
             replace_original=False)  # fmt: skip
+
+
+def _post_mention_reply(client: WebClient, event: dict[str, Any], thread: str, reply: Reply) -> None:
+    if reply.public:
+        client.chat_postMessage(channel=event["channel"], thread_ts=thread, blocks=message_blocks(reply),
+                                text=fallback_text(reply))  # fmt: skip
+    else:  # someone in the channel may not read it: only the asker sees the answer
+        client.chat_postEphemeral(channel=event["channel"], user=event["user"], thread_ts=thread,
+                                  blocks=message_blocks(reply), text=fallback_text(reply))  # fmt: skip

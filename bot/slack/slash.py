@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 from bot.dashboard.links import download_maker, picture_maker
 from bot.governance.identifiers import redacted
 from bot.slack.audience import kept_private, strangers_in_channel
-from bot.slack.identity import resolve_person
+from bot.slack.identity import resolve_person, slack_locale
+from commands.audience import answer_asker, channel_audience, posted_in_channel
 from commands.context import CommandContext
-from commands.dispatch import answer
 from commands.replies import Reply, error
 
 if TYPE_CHECKING:
@@ -41,8 +41,12 @@ def answer_command(
             actor = resolve_person(session=session, client=client, user_id=user_id)
             ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack",
                                  picture_link=picture_maker(runtime.settings),
-                                 download_link=download_maker(runtime.settings))  # fmt: skip
-            reply = answer(f"{command} {text}".strip(), ctx)
+                                 download_link=download_maker(runtime.settings), channel=channel)  # fmt: skip
+            words = f"{command} {text}".strip()
+            in_channel = channel is not None and (to_channel or posted_in_channel(words))
+            reply = answer_asker(words, ctx, locale=lambda: slack_locale(client, user_id),
+                                 channel=channel_audience(session, platform="slack", channel=channel) if in_channel
+                                 else None)  # fmt: skip
             if channel is None or not (reply.public or to_channel):
                 return reply
             strangers = strangers_in_channel(session=session, client=client, channel=channel, bot_user_id=bot_user_id)

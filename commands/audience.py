@@ -1,0 +1,133 @@
+"""Which language a reply is written in, decided here for every surface and for the scheduler.
+
+A reply to one person: Welsh when they wrote to the bot in Welsh (the Welsh Language Standards: answer Welsh
+in Welsh); otherwise the language they chose (`language cymraeg`, the first-contact buttons, people.yaml);
+otherwise their platform's locale (Slack's `users.info`, the Teams activity's `locale`); otherwise English.
+A reply posted in a channel: the channel's setting (`language channel …`), or both languages, Welsh first,
+when the channel has none.
+
+Surfaces call `answer_in` (a command) or `reader_language` with `speaking()` (anything else they send)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from bot.directory.models import ChannelLanguage, Person
+from bot.i18n import Language, is_language, speaking
+from commands.context import CommandContext
+from commands.dispatch import answer
+from commands.grammar import parse
+from commands.language import LANGUAGE_SUBJECT
+from commands.prompts import PromptAnswer, answer_prompt
+from commands.replies import Choice, Prompt, Reply, Section, Text, line
+
+Audience = Language | Literal["both"]
+Locale = Callable[[], str | None]
+BOTH: Audience = "both"
+# Command words only a Welsh writer uses (English ones such as `help` say nothing). To be pointed at the
+# grammar's own table of Welsh verbs once it has one.
+WELSH_WORDS = frozenset({
+    "hwyr", "fy-rhai", "dyledus", "dangos", "diweddaru", "neilltuo", "gohirio", "cynllun", "cymorth", "iaith",
+    "uwchgyfeirio", "heddiw", "hanes", "gweinyddu", "tudalen",
+})  # fmt: skip
+NAMESPACES = ("milestones", "escalation")
+
+
+def written_in_welsh(text: str) -> bool:
+    words = [w.lstrip("/") for w in text.lower().split()]
+    if words and words[0] in NAMESPACES:
+        words = words[1:]
+    return bool(words) and words[0] in WELSH_WORDS
+
+
+def language_from_locale(locale: str | None) -> Language | None:
+    """`cy`, `cy-GB`, `cy_GB` → Welsh; `en-GB`, `en-US` → English; anything else says nothing."""
+    base = (locale or "").replace("_", "-").split("-")[0].lower()
+    return base if is_language(base) else None
+
+
+def reader_language(person: Person | None, *, text: str = "", locale: Locale = lambda: None) -> Language:
+    """`locale` is asked only when nothing else decides (Slack's costs a call to `users.info`)."""
+    if text and written_in_welsh(text):
+        return "cy"
+    if person is not None and is_language(person.language):
+        return person.language
+    return language_from_locale(locale()) or "en"
+
+
+def posted_in_channel(text: str) -> bool:
+    """Whether the command asks for its answer in the channel (`overdue public`)."""
+    return bool(getattr(parse(text), "public", False))
+
+
+def answer_asker(text: str, ctx: CommandContext, *, locale: Locale = lambda: None,
+                 channel: Audience | None = None) -> Reply:  # fmt: skip
+    """What a surface calls for a command: written for `channel` when the answer is posted in one (its
+    setting, or BOTH), otherwise in the asker's language and, the first time, offering the choice."""
+    if channel is not None and ctx.actor is not None:  # a stranger's refusal is never posted in the channel
+        return answer_in(text, ctx, channel)
+    reply = answer_in(text, ctx, reader_language(ctx.actor, text=text, locale=locale))
+    return offer_language(reply, ctx.actor, now=ctx.now, today=ctx.today)
+
+
+def channel_audience(session: Session, *, platform: str, channel: str | None) -> Audience:
+    row = session.get(ChannelLanguage, (platform, channel)) if channel else None
+    return row.language if row is not None and row.language in ("cy", "en", "both") else BOTH  # type: ignore[return-value]
+
+
+def answer_in(text: str, ctx: CommandContext, audience: Audience) -> Reply:
+    """The answer written for `audience`. Both languages answer twice against the same data: the English
+    inside a savepoint that is rolled back, so a command that changes something changes it once."""
+    if audience == "cy" or audience == "en":
+        with speaking(audience):
+            reply = answer(text, ctx)
+        return replace(reply, language=reply.language or audience)  # `language cymraeg` answers in its choice
+    with ctx.session.begin_nested() as rehearsal, speaking("en"):
+        english = answer(text, ctx)
+        rehearsal.rollback()
+    with speaking("cy"):
+        return replace(both_languages(answer(text, ctx), english), language=BOTH)
+
+
+def rendering_language(reply: Reply) -> Language:
+    """The language a surface renders its own words of the reply in (buttons, "… and 3 more"): the reply's,
+    Welsh for a reply in both."""
+    return "cy" if reply.language in ("cy", BOTH) else "en"
+
+
+def both_languages(welsh: Reply, english: Reply) -> Reply:
+    """One message, Welsh first: the Welsh reply, then the English one under its own title."""
+
+    def body(reply: Reply) -> list[Section]:
+        footer = [Section(lines=[line(Text(reply.footer, "muted"))])] if reply.footer else []
+        return [*reply.sections, *footer]
+
+    english_part = [Section(heading=english.title), *body(english)]
+    return replace(welsh, sections=[*body(welsh), *english_part], footer=None)
+
+
+def offer_language(reply: Reply, person: Person | None, *, now: datetime, today: date) -> Reply:
+    """The first message to someone who has not chosen a language carries the choice, once: two buttons on
+    Slack and Teams, the commands on the console."""
+    if person is None or person.language or person.language_offered_at is not None:
+        return reply
+    person.language_offered_at = now
+    commands = line("Cymraeg neu English? ", Text("/milestones iaith cymraeg", "code"), " · ",
+                    Text("/milestones language english", "code"))  # fmt: skip
+    choices = (Choice("cy", "Cymraeg"), Choice("en", "English"))
+    prompt = Prompt(kind="language", subject=f"{LANGUAGE_SUBJECT}:{person.id}", question="", choices=choices,
+                    asked_on=today, allow_note=False)  # fmt: skip
+    return replace(reply, sections=[*reply.sections, Section(lines=[commands], prompt=prompt)])
+
+
+def answer_prompt_in_language(answer: PromptAnswer, ctx: CommandContext) -> Reply:
+    """A click on a prompt, answered in the clicker's language (the language buttons answer in the one chosen)."""
+    language = reader_language(ctx.actor)
+    with speaking(language):
+        reply = answer_prompt(answer, ctx)
+    return replace(reply, language=reply.language or language)
