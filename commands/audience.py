@@ -83,15 +83,32 @@ def channel_audience(session: Session, *, platform: str, channel: str | None) ->
 def answer_in(text: str, ctx: CommandContext, audience: Audience) -> Reply:
     """The answer written for `audience`. Both languages answer twice against the same data: the English
     inside a savepoint that is rolled back, so a command that changes something changes it once."""
+    return written_for(audience, lambda: answer(text, ctx), rehearse_in=ctx.session)
+
+
+def written_for(audience: Audience, build: Callable[[], Reply], *, rehearse_in: Session | None = None) -> Reply:
+    """A message built for `audience`: once in its language, or twice and joined, Welsh first. With
+    `rehearse_in`, the English is built inside a savepoint of that session that is rolled back."""
     if audience == "cy" or audience == "en":
         with speaking(audience):
-            reply = answer(text, ctx)
+            reply = build()
         return replace(reply, language=reply.language or audience)  # `language cymraeg` answers in its choice
-    with ctx.session.begin_nested() as rehearsal, speaking("en"):
-        english = answer(text, ctx)
-        rehearsal.rollback()
+    with speaking("en"):
+        if rehearse_in is None:
+            english = build()
+        else:
+            with rehearse_in.begin_nested() as rehearsal:
+                english = build()
+                rehearsal.rollback()
     with speaking("cy"):
-        return replace(both_languages(answer(text, ctx), english), language=BOTH)
+        return replace(both_languages(build(), english), language=BOTH)
+
+
+def recipient_audience(session: Session, recipient: Person | None, channel: tuple[str, str] | None) -> Audience:
+    """Who a scheduled message is for: a person (their language) or a `(platform, channel)`."""
+    if channel is not None:
+        return channel_audience(session, platform=channel[0], channel=channel[1])
+    return reader_language(recipient)
 
 
 def rendering_language(reply: Reply) -> Language:

@@ -14,6 +14,7 @@ from bot.dashboard.links import DashboardLinks
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import EscalationReport, Level, Service
 from bot.escalation.service import list_levels, previous_level
+from bot.i18n import current_language
 from commands.escalation import level_badge
 from commands.prompts import checkin_prompt
 from commands.replies import Reply, Section, Text, line
@@ -149,7 +150,7 @@ def _digest(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetim
     if root is None:
         raise Obsolete("the organisation is gone")
     # Managers of one organisation, and its channels, get the same digest: build it once per batch.
-    key = ("digest", root.id, for_day)
+    key = ("digest", root.id, for_day, current_language())  # a Welsh reader's digest is built in Welsh
     if key not in lookup.built:
         lookup.built[key] = build_digest(session=lookup.session, root=root, today=for_day, now=now, links=lookup.links)
     return lookup.built[key]

@@ -25,7 +25,9 @@ from bot.dashboard.links import dashboard_links
 from bot.delivery.idempotency import delivery_key
 from bot.delivery.port import ChatPort, Delivered, DeliveryFailed
 from bot.directory.models import Person
+from bot.i18n import speaking
 from bot.storage.database import Database
+from commands.audience import Audience, recipient_audience, rendering_language, written_for
 from commands.replies import Reply
 from scheduler.messages import Lookup, Obsolete, build_message
 from scheduler.models import UNREACHABLE, OutboxMessage
@@ -146,11 +148,13 @@ class Sender:
         """Sends one message; returns what to record on its row."""
         now = self.clock.now()
         try:
-            reply = build_message(lookup=lookup, kind=row.kind, payload=row.payload, for_day=row.for_day, now=now)
+            reply = written_for(self._audience(lookup, row), lambda: build_message(
+                lookup=lookup, kind=row.kind, payload=row.payload, for_day=row.for_day, now=now))  # fmt: skip
         except Obsolete as reason:
             return _finished("skipped", str(reason))
         try:
-            delivered = self._send(lookup, row, reply)
+            with speaking(rendering_language(reply)):
+                delivered = self._send(lookup, row, reply)
         except DeliveryFailed as failure:
             return self._retry_or_fail(row, failure, now)
         except Exception as problem:  # a port bug or a dropped connection: retried like a 5xx
@@ -174,6 +178,15 @@ class Sender:
         except Exception:
             session.rollback()
             log.exception("outbox row %s: recording the outcome failed; it is retried after its lease", row.id)
+
+    @staticmethod
+    def _audience(lookup: Lookup, row: Claimed) -> Audience:
+        """Each person's messages in their language; a channel's in its own (both when unset)."""
+        person_id = recipient_person_id(row.recipient)
+        if person_id is not None:
+            return recipient_audience(lookup.session, lookup.get(Person, person_id), None)
+        platform, _, channel = row.recipient.partition(":")
+        return recipient_audience(lookup.session, None, (platform, channel))
 
     def _send(self, lookup: Lookup, row: Claimed, reply: Reply) -> Delivered | None:
         with delivery_key(f"outbox-{row.id}"):
