@@ -4,12 +4,16 @@ a channel that has not chosen. Against real SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock
 from bot.directory.models import ChannelLanguage
 from bot.i18n import speaking
+from bot.plans.importer import import_plan
 from bot.plans.models import StatusUpdate
+from bot.plans.reading import read_plan_file
 from bot.storage.database import Database
 from commands.audience import (
     BOTH,
@@ -24,6 +28,7 @@ from commands.context import CommandContext
 from commands.grammar import parse
 from commands.model import LanguageChoice
 from commands.replies import Reply
+from tests.conftest import SEEDED_AT
 from tests.helpers import ADMIN, action, person, text_of
 
 NEWCOMER = "deiniol.fychan@example.nhs.wales"
@@ -152,3 +157,26 @@ def test_shipped_data_reads_in_welsh(seeded_db: Database) -> None:
             assert level.local_label == "Lefel 3 \u2013 Pwysau difrifol"
             assert level.local_expected_actions[1].startswith("Uwchgyfeirio")
         assert level.local_expected_actions == level.expected_actions
+
+
+def test_an_imported_plan_carries_its_welsh_columns(seeded_db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "dwyieithog.csv"
+    path.write_text(
+        "Ref,Action,Action (Welsh),Expected output,expected_output_cy,Timeline\n"
+        "1,Agree the rota,Cytuno ar y rota,A rota,Rota,31 March 2021\n"
+        "2,Publish the plan,,The plan,,31 March 2021\n",
+        encoding="utf-8",
+    )
+    plan_file = read_plan_file(path, key="bilingual", name="Bilingual", overrides={})
+    with seeded_db.unit_of_work() as session:
+        import_plan(session=session, plan_file=plan_file, now=SEEDED_AT)
+    with seeded_db.unit_of_work() as session:
+        first, second = action(session, "bilingual/1"), action(session, "bilingual/2")
+        assert (first.title_cy, first.expected_output_cy, second.title_cy) == ("Cytuno ar y rota", "Rota", None)
+        with speaking("cy"):
+            assert (first.local_title, first.local_expected_output) == ("Cytuno ar y rota", "Rota")
+            assert second.local_title == "Publish the plan"  # no Welsh: the English, never blank
+        assert first.local_title == "Agree the rota"
+    # Importing the same file again changes nothing.
+    with seeded_db.unit_of_work() as session:
+        assert import_plan(session=session, plan_file=plan_file, now=SEEDED_AT).unchanged == 2
