@@ -6,7 +6,8 @@ otherwise their platform's locale (Slack's `users.info`, the Teams activity's `l
 A reply posted in a channel: the channel's setting (`language channel …`), or both languages, Welsh first,
 when the channel has none.
 
-Surfaces call `answer_in` (a command) or `reader_language` with `speaking()` (anything else they send)."""
+Surfaces call `answer_asker` for a command and render under `speaking(rendering_language(reply))`; the
+scheduler builds each message with `written_for(recipient_audience(…), …)`."""
 
 from __future__ import annotations
 
@@ -77,7 +78,10 @@ def answer_asker(text: str, ctx: CommandContext, *, locale: Locale = lambda: Non
 
 def channel_audience(session: Session, *, platform: str, channel: str | None) -> Audience:
     row = session.get(ChannelLanguage, (platform, channel)) if channel else None
-    return row.language if row is not None and row.language in ("cy", "en", "both") else BOTH  # type: ignore[return-value]
+    if row is None:
+        return BOTH
+    chosen = row.language
+    return chosen if is_language(chosen) else BOTH
 
 
 def answer_in(text: str, ctx: CommandContext, audience: Audience) -> Reply:

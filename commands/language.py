@@ -3,8 +3,10 @@ the click on the first-contact "Cymraeg neu English?" buttons."""
 
 from __future__ import annotations
 
-from bot.directory.models import ChannelLanguage
-from bot.i18n import _, speaking
+from dataclasses import replace
+
+from bot.directory.models import ChannelLanguage, Person
+from bot.i18n import Language, _, is_language, speaking
 from commands.context import CommandContext
 from commands.model import LanguageChoice
 from commands.replies import Receipt, Reply, refusal
@@ -27,10 +29,17 @@ def language(command: LanguageChoice, ctx: CommandContext) -> Reply:
             return Reply(title=_("You have not chosen a language yet."),
                          footer=_("Choose with `language cymraeg` or `language english`."))  # fmt: skip
         return Reply(title=_("Your language is {language}.").format(language=NAMES[person.language]))
-    person.language = command.choice
-    with speaking(person.language):  # type: ignore[arg-type]  # choice is "cy" or "en" here (the grammar)
-        return Reply(title=_("Done: your language is now {language}.").format(language=NAMES[command.choice]),
-                     tone="success", language=command.choice)  # fmt: skip
+    if not is_language(command.choice):  # the grammar gives a person only Cymraeg or English
+        return refusal(_("Only a channel can have both languages: `language channel both`."))
+    return _set_language(person, command.choice)
+
+
+def _set_language(person: Person, choice: Language) -> Reply:
+    """Stored, and confirmed in the language chosen."""
+    person.language = choice
+    with speaking(choice):
+        title = _("Done: your language is now {language}.").format(language=NAMES[choice])
+    return Reply(title=title, tone="success", language=choice)
 
 
 def _channel_language(command: LanguageChoice, ctx: CommandContext) -> Reply:
@@ -54,10 +63,7 @@ def choose_from_offer(person_id: int, choice: str, ctx: CommandContext) -> Reply
     language."""
     if ctx.actor is None or ctx.actor.id != person_id:
         return refusal(_("This choice was offered to someone else; yours is `language cymraeg` or `language english`."))
-    if choice not in ("cy", "en"):
+    if not is_language(choice):
         return refusal(_("Those buttons offer only Cymraeg or English."), "`/milestones language`")
-    ctx.actor.language = choice
-    with speaking(ctx.actor.language):  # type: ignore[arg-type]
-        title = _("Done: your language is now {language}.").format(language=NAMES[choice])
     receipt = Receipt(summary=NAMES[choice], by=ctx.actor.name, at=ctx.now)
-    return Reply(title=title, tone="success", receipt=receipt, language=choice)
+    return replace(_set_language(ctx.actor, choice), receipt=receipt)
