@@ -34,6 +34,7 @@ class Click:
     message_ts: str
     value: str
     note: str | None = None
+    ephemeral: bool = False
 
     @property
     def message_key(self) -> str:

@@ -53,7 +53,9 @@ def register(app: App, runtime: Runtime) -> None:
         reply = record_click(runtime, client, click)
         ack()
         with speaking(rendering_language(reply)):
-            if reply.replaces_prompt:
+            if reply.replaces_prompt and click.ephemeral:  # the language offer under a slash command's answer
+                respond(blocks=message_blocks(reply), text=fallback_text(reply), replace_original=True)
+            elif reply.replaces_prompt:
                 replace_prompt(client, click, reply)
             else:
                 _tell_clicker(respond, reply)
@@ -116,7 +118,8 @@ def _click(body: dict[str, Any], action: dict[str, Any]) -> Click | None:
         return None
     if value is None:
         return None
-    return Click(clicked.user.id, clicked.container.channel_id, clicked.container.message_ts, value)
+    container = clicked.container
+    return Click(clicked.user.id, container.channel_id, container.message_ts, value, ephemeral=container.is_ephemeral)
 
 
 def _note_click(body: dict[str, Any], view: dict[str, Any]) -> Click:

@@ -20,6 +20,7 @@ from bot.teams.references import Origin, remember
 from bot.teams.turn import TeamsBot, unknown_person
 from commands.audience import answer_prompt_in_language, rendering_language
 from commands.context import CommandContext
+from commands.language import LANGUAGE_SUBJECT
 from commands.prompts import PromptAnswer
 from commands.replies import Reply, error
 
@@ -57,8 +58,9 @@ async def on_card_action(bot: TeamsBot, activity: Any) -> InvokeResponse[Any]:
     reply = await asyncio.to_thread(
         _record, bot, origin, data.prompt_answer(f"teams:{origin.conversation_id}:{card_id}")
     )
-    if reply.tone in ("refusal", "error"):
-        # The prompt stays, so its rightful answerer can still use it.
+    if reply.tone in ("refusal", "error") or data.subject.startswith(f"{LANGUAGE_SUBJECT}:"):
+        # The prompt stays, so its rightful answerer can still use it; the language offer sits under an
+        # answer the person still wants, so its confirmation does not replace that card either.
         return _respond("application/vnd.microsoft.activity.message", reply.title)
     if not origin.is_personal and activity.reply_to_id:
         await _replace_for_everyone(bot, origin, activity.reply_to_id, reply)

@@ -34,16 +34,19 @@ def test_slack_offers_the_choice_once_and_a_click_stores_it(slack_bot: SlackBot)
     message_ = {"channel": "C0CHANNEL", "blocks": first["blocks"]}
     click = click_payload(message_, "1700000000.000100", "UNEW", buttons[0],
                           response_url=slack_bot.slack.response_url("click"))  # fmt: skip
+    click["container"]["is_ephemeral"] = True  # a slash command's answer: replaced through its response_url
     assert slack_bot.sender.interaction(click).status_code == 200
-    updated = slack_bot.slack.wait_for("chat.update")[0].params
-    assert "Wedi'i wneud: eich iaith bellach yw Cymraeg." in str(updated["blocks"])
+    receipt = slack_bot.slack.wait_for("response:click")[0].params
+    assert receipt["replace_original"] is True
+    assert "Wedi'i wneud: eich iaith bellach yw Cymraeg." in str(receipt["blocks"])
     with slack_bot.database.unit_of_work() as session:
         assert person(session, NEWCOMER).language == "cy"
     # The same message clicked again (English this time) records nothing more.
     again = click_payload(message_, "1700000000.000100", "UNEW", buttons[1],
                           response_url=slack_bot.slack.response_url("click"))  # fmt: skip
+    again["container"]["is_ephemeral"] = True
     assert slack_bot.sender.interaction(again).status_code == 200
-    assert "already answered" in str(slack_bot.slack.wait_for("response:click")[0].params)
+    assert "already answered" in str(slack_bot.slack.wait_for("response:click", 2, timeout=30)[-1].params)
     with slack_bot.database.unit_of_work() as session:
         assert person(session, NEWCOMER).language == "cy"
 
