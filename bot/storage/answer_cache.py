@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from bot.i18n import current_language
 from bot.storage.versions import current_version, has_unsaved_changes
 
 T = TypeVar("T")
@@ -46,8 +45,7 @@ def cached(session: Session, group: str, key: Hashable, compute: Callable[[], T]
     cache: AnswerCache | None = session.info.get(SESSION_KEY)
     if cache is None or has_unsaved_changes(session):
         return compute()
-    # The language is part of the key: a Welsh reader must never be served an answer written in English.
-    return cache.get_or_compute((group, current_language(), *_as_tuple(key)), current_version(session, group), compute)
+    return cache.get_or_compute((group, *_as_tuple(key)), current_version(session, group), compute)
 
 
 def _as_tuple(key: Hashable) -> tuple[Hashable, ...]:
