@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from sqlalchemy import event, update
 
 from bot.clock import FixedClock
+from bot.i18n import current_language, speaking
 from bot.plans.models import Action
+from bot.storage.answer_cache import cached
 from bot.storage.database import Database
 from bot.storage.versions import PLANS, current_version
 from tests.helpers import action, say
@@ -101,3 +103,12 @@ def test_a_kept_reply_is_handed_out_as_a_copy(seeded_db: Database, clock: FixedC
         say(session, clock, ADMIN_QUESTION, None).title = "changed by a surface"
     with seeded_db.unit_of_work() as session:
         assert say(session, clock, ADMIN_QUESTION, None).title == "Overdue actions for plan esr, page 1 of 2"
+
+
+def test_an_answer_kept_in_english_is_not_handed_to_a_welsh_reader(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session:
+        english = cached(session, PLANS, "question", current_language)
+        with speaking("cy"):
+            welsh = cached(session, PLANS, "question", current_language)
+        assert (english, welsh) == ("en", "cy")
+        assert cached(session, PLANS, "question", lambda: "computed again") == "en"

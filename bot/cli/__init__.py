@@ -8,6 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import core, export, purge, schedule, serve
+from bot.i18n import speaking
+from bot.i18n.terminal import terminal_language
 
 COMMAND_MODULES = (core, serve, export, schedule, purge)
 
@@ -27,7 +29,10 @@ EXIT_BROKEN_PIPE = 141
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        result: int = args.run(args)
+        # A server answers each person in their own language; everything else prints for the person at the terminal.
+        language = "en" if args.command == "serve" else terminal_language()
+        with speaking(language):
+            result: int = args.run(args)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`milestones-bot export actions | head`): stop quietly, and point stdout at

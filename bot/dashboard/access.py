@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.directory.models import Organisation
 from bot.directory.service import get_person_by_email
+from bot.i18n import _
 
 SESSION_COOKIE = "milestones_dashboard"
 # What a signature was made for, so one kind of signed address cannot stand in for another.
@@ -112,13 +113,19 @@ def grant_from_cookie(secret: str, cookie: str | None, *, now: datetime) -> Gran
 def grant_from_proxy(*, session: Session, email: str) -> Grant | Refusal:
     person = get_person_by_email(session=session, email=email)
     if person is None:
-        return Refusal(403, "Not in the directory", f"{email} is not in the bot's directory; ask an admin to add you.")
+        return Refusal(
+            403,
+            _("Not in the directory"),
+            _("{email} is not in the bot's directory; ask an admin to add you.").format(email=email),
+        )
     if person.is_admin:
         nation = session.scalar(select(Organisation.code).where(Organisation.parent_id.is_(None)).limit(1))
         return Grant(nation or "")
     if person.organisation is None:
         return Refusal(
-            403, "No organisation", f"{person.name} belongs to no organisation, so there is nothing to show."
+            403,
+            _("No organisation"),
+            _("{name} belongs to no organisation, so there is nothing to show.").format(name=person.name),
         )
     return Grant(person.organisation.code)
 
@@ -141,13 +148,19 @@ def secret_problem(secret: str | None) -> str | None:
     return None
 
 
-BAD_LINK = Refusal(403, "Link not valid", "This access link is wrong or has expired; ask for a new one.")
-NO_SESSION = Refusal(
-    401,
-    "Sign-in needed",
-    "This dashboard is only for people given access. Open the access link you were sent (links expire), "
-    "or sign in through your organisation's portal.",
-)
+def bad_link() -> Refusal:
+    return Refusal(403, _("Link not valid"), _("This access link is wrong or has expired; ask for a new one."))
+
+
+def no_session() -> Refusal:
+    return Refusal(
+        401,
+        _("Sign-in needed"),
+        _(
+            "This dashboard is only for people given access. Open the access link you were sent (links expire), "
+            "or sign in through your organisation's portal."
+        ),
+    )
 
 
 def may_view(*, session: Session, grant: Grant, organisation: Organisation) -> bool:

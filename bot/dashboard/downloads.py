@@ -18,6 +18,7 @@ from bot.directory.models import Organisation
 from bot.exports.actions import ActionSelection, actions_table
 from bot.exports.escalation import escalation_table
 from bot.exports.table import FORMATS, MEDIA_TYPES, Table, csv_lines, xlsx_bytes
+from bot.i18n import _
 
 DEFAULT_EXPORT_DAYS = 14
 
@@ -27,17 +28,16 @@ def _table(request: Request, session: Session, organisation: Organisation, today
     if what == "actions":
         selection = ActionSelection.from_params(params)
         if selection is None:
-            return Refusal(400, "Selection not understood",
-                           "`only` is overdue, due or unowned; `days` is a number of days up to a year.")  # fmt: skip
+            message = _("`only` is overdue, due or unowned; `days` is a number of days up to a year.")
+            return Refusal(400, _("Selection not understood"), message)
         return actions_table(session=session, root=organisation, today=today, selection=selection)
     day_to = query_day(params.get("to"), today)
     day_from = query_day(
         params.get("from"), max(EARLIEST_DAY, (day_to or today) - timedelta(days=DEFAULT_EXPORT_DAYS - 1))
     )
     if day_from is None or day_to is None or day_from > day_to:
-        return Refusal(
-            400, "Dates not understood", "Give `from` and `to` as dates such as 2021-01-15 (from 2000 on), from first."
-        )
+        message = _("Give `from` and `to` as dates such as 2021-01-15 (from 2000 on), from first.")
+        return Refusal(400, _("Dates not understood"), message)
     return escalation_table(session=session, root=organisation, day_from=day_from, day_to=day_to)
 
 
@@ -45,7 +45,8 @@ def download(clock: Clock) -> Callable[[Request, Session, Organisation], Respons
     def page(request: Request, session: Session, organisation: Organisation) -> Response:
         what, fmt = request.path_params["what"], request.path_params["fmt"]
         if what not in ("escalation", "actions") or fmt not in FORMATS:
-            return refusal_page(Refusal(404, "No such export", "Exports are escalation or actions, as csv or xlsx."))
+            message = _("Exports are escalation or actions, as csv or xlsx.")
+            return refusal_page(Refusal(404, _("No such export"), message))
         today = london_today(clock)
         table = _table(request, session, organisation, today)
         if isinstance(table, Refusal):

@@ -15,17 +15,17 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.clock import london_today
 from bot.dashboard.access import (
-    BAD_LINK,
     DOWNLOAD,
-    NO_SESSION,
     SESSION_COOKIE,
     Grant,
     Refusal,
+    bad_link,
     download_purpose,
     grant_from_cookie,
     grant_from_link,
     grant_from_proxy,
     may_view,
+    no_session,
     session_cookie,
 )
 from bot.dashboard.days import query_day
@@ -36,6 +36,7 @@ from bot.dashboard.tile_picture import tile_png
 from bot.directory.models import Organisation
 from bot.escalation.models import Service
 from bot.escalation.service import list_levels
+from bot.i18n import _
 from bot.plans.listing import ActionFilter, overdue_actions
 
 if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
@@ -63,7 +64,7 @@ class DashboardPages:
             now=self.runtime.clock.now(),
         )
         if grant is None:
-            return refusal_page(BAD_LINK)
+            return refusal_page(bad_link())
         response = RedirectResponse(f"/dashboard/org/{grant.org_code}", status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -85,12 +86,12 @@ class DashboardPages:
             purpose = download_purpose(request.url.path, params) if signed == DOWNLOAD else signed
             grant = grant_from_link(self.secret, org=params.get("org", ""), until=params.get("until", ""),
                                     sig=params["sig"], now=self.runtime.clock.now(), purpose=purpose)  # fmt: skip
-            return grant or BAD_LINK
+            return grant or bad_link()
         header = self.runtime.settings.dashboard_trust_proxy_header
         if header and request.headers.get(header):
             return grant_from_proxy(session=session, email=request.headers[header])
         grant = grant_from_cookie(self.secret, request.cookies.get(SESSION_COOKIE), now=self.runtime.clock.now())
-        return grant or NO_SESSION
+        return grant or no_session()
 
     def guarded(
         self, page: Callable[[Request, Session, Organisation], Response], *, signed: str | None = None
@@ -106,11 +107,9 @@ class DashboardPages:
                 code = request.path_params.get("code") or request.query_params.get("org") or grant.org_code
                 organisation = session.scalar(select(Organisation).where(Organisation.code == code))
                 if organisation is None:
-                    return refusal_page(Refusal(404, "No such organisation", f"There is no organisation `{code}`."))
+                    return refusal_page(no_organisation(code))
                 if not may_view(session=session, grant=grant, organisation=organisation):
-                    return refusal_page(
-                        Refusal(403, "Not yours to see", f"Your access does not cover {organisation.name}.")
-                    )
+                    return refusal_page(not_yours(organisation))
                 request.state.grant = grant
                 return page(request, session, organisation)
 
@@ -135,14 +134,15 @@ class DashboardPages:
             progress=organisation_progress(session=session, root=organisation),
             overdue=overdue,
             buckets=BUCKETS,
-            bucket_labels=BUCKET_LABELS,
+            bucket_labels={b: _(label) for b, label in BUCKET_LABELS.items()},
         )
 
     def service(self, request: Request, session: Session, organisation: Organisation) -> Response:
         key = request.path_params["key"]
         service = session.scalar(select(Service).where(Service.key == key))
         if service is None:
-            return refusal_page(Refusal(404, "No such service", f"There is no escalation service `{key}`."))
+            message = _("There is no escalation service `{key}`.").format(key=key)
+            return refusal_page(Refusal(404, _("No such service"), message))
         today = london_today(self.runtime.clock)
         picture = escalation_picture(session=session, root=organisation, today=today)
         return self._page(
@@ -160,9 +160,9 @@ class DashboardPages:
         today = london_today(self.runtime.clock)
         day = _picture_day(request.query_params.get("day"), today)
         if day is None:
-            return refusal_page(BAD_DAY)
+            return refusal_page(bad_day())
         picture = escalation_picture(session=session, root=organisation, today=day)
-        png = tile_png(picture, level_styles(list_levels(session=session)), heading=organisation.name, day=day)
+        png = tile_png(picture, level_styles(list_levels(session=session)), heading=organisation.local_name, day=day)
         # Short-lived caching: today's picture changes as reports come in, and chat clients fetch it again.
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=300"})
 
@@ -184,7 +184,19 @@ class DashboardPages:
         return HTMLResponse(html)
 
 
-BAD_DAY = Refusal(400, "No such day", "`day` must be a date such as 2021-01-15, from 2000 on and not after today.")
+def bad_day() -> Refusal:
+    return Refusal(
+        400, _("No such day"), _("`day` must be a date such as 2021-01-15, from 2000 on and not after today.")
+    )
+
+
+def no_organisation(code: str) -> Refusal:
+    return Refusal(404, _("No such organisation"), _("There is no organisation `{code}`.").format(code=code))
+
+
+def not_yours(organisation: Organisation) -> Refusal:
+    message = _("Your access does not cover {organisation}.").format(organisation=organisation.local_name)
+    return Refusal(403, _("Not yours to see"), message)
 
 
 def _picture_day(text: str | None, today: date) -> date | None:

@@ -11,23 +11,25 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation
+from bot.i18n import N_, _
 from bot.plans.models import CLOSED_STATUSES, Action, Plan
 from bot.plans.scope import covered_by
 
 # The order people read a delivery bar in: finished first, trouble last.
 BUCKETS = ("done", "on_track", "not_started", "at_risk", "blocked", "overdue")
+# Translated where shown (`_(BUCKET_LABELS[b])`).
 BUCKET_LABELS = {
-    "done": "Done",
-    "on_track": "On track",
-    "not_started": "Not started",
-    "at_risk": "At risk",
-    "blocked": "Blocked",
-    "overdue": "Overdue",
-    "in_parts": "In parts",
+    "done": N_("Done"),
+    "on_track": N_("On track"),
+    "not_started": N_("Not started"),
+    "at_risk": N_("At risk"),
+    "blocked": N_("Blocked"),
+    "overdue": N_("Overdue"),
+    "in_parts": N_("In parts"),
 }
 
 
-UNPLACED = "No organisation yet"
+UNPLACED = N_("No organisation yet")
 
 
 @dataclass
@@ -117,4 +119,4 @@ def _unplaced(session: Session, root: Organisation) -> list[OrganisationProgress
     done, total = session.execute(
         select(is_done, func.count(Action.id)).where(Action.organisation_id.is_(None), Action.status != "dropped")
     ).one()
-    return [OrganisationProgress("", UNPLACED, int(done or 0), total)] if total else []
+    return [OrganisationProgress("", _(UNPLACED), int(done or 0), total)] if total else []

@@ -83,7 +83,9 @@ def _recent_reports(since: date, today: date) -> CTE:
 def escalation_picture(*, session: Session, root: Organisation, today: date) -> EscalationPicture:
     since = today - timedelta(days=SPARKLINE_DAYS - 1)
     days = [since + timedelta(days=n) for n in range(SPARKLINE_DAYS)]
-    tiles = {s.id: ServiceTile(s.key, s.name, trend=[None] * SPARKLINE_DAYS) for s in list_services(session=session)}
+    tiles = {
+        s.id: ServiceTile(s.key, s.local_name, trend=[None] * SPARKLINE_DAYS) for s in list_services(session=session)
+    }
     in_subtree = Organisation.path.startswith(root.path)
     recent = _recent_reports(since, today)
     reports = (

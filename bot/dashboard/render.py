@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 
@@ -11,6 +11,8 @@ from markupsafe import Markup
 
 from bot.clock import LONDON
 from bot.escalation.models import Level
+from bot.i18n import N_, _, current_language, format_day, ngettext
+from bot.plans.models import STATUS_LABELS
 
 NO_REPORT_COLOUR = "#9E9E9E"
 
@@ -24,7 +26,11 @@ class LevelStyle:
 
 
 # A tile with no report today: the same grey in the dashboard and the tile picture.
-NO_REPORTS = LevelStyle(0, "No reports today", "#ECEFF1", "#263238")
+NO_REPORTS = LevelStyle(0, N_("No reports today"), "#ECEFF1", "#263238")
+
+
+def no_reports_style() -> LevelStyle:
+    return replace(NO_REPORTS, label=_(NO_REPORTS.label))
 
 
 def _foreground(background: str) -> str:
@@ -34,7 +40,7 @@ def _foreground(background: str) -> str:
 
 
 def level_styles(levels: list[Level]) -> dict[int, LevelStyle]:
-    return {lv.number: LevelStyle(lv.number, lv.label, lv.colour, _foreground(lv.colour)) for lv in levels}
+    return {lv.number: LevelStyle(lv.number, lv.local_label, lv.colour, _foreground(lv.colour)) for lv in levels}
 
 
 def sparkline(trend: list[int | None], styles: dict[int, LevelStyle], *, width: int = 168, height: int = 40) -> Markup:
@@ -57,7 +63,10 @@ def sparkline(trend: list[int | None], styles: dict[int, LevelStyle], *, width: 
         dots.append(f'<circle cx="{x}" cy="{y(level)}" r="3" fill="{colour}" stroke="#fff" stroke-width="1"/>')
     lines = [f'<polyline points="{" ".join(s)}" fill="none" stroke="currentColor" stroke-width="1.5"/>'
              for s in segments if len(s) > 1]  # fmt: skip
-    title = "Worst level, last 14 days: " + ", ".join("none" if v is None else str(v) for v in trend)
+    levels = ", ".join(_("none") if v is None else str(v) for v in trend)
+    title = ngettext("Worst level, last {n} day: {levels}", "Worst level, last {n} days: {levels}", len(trend)).format(
+        n=len(trend), levels=levels
+    )
     return Markup(
         f'<svg class="spark" viewBox="-4 0 {width + 8} {height}" width="{width + 8}" height="{height}" role="img">'
         f"<title>{Markup.escape(title)}</title>{''.join(lines)}{''.join(dots)}</svg>"
@@ -65,11 +74,14 @@ def sparkline(trend: list[int | None], styles: dict[int, LevelStyle], *, width: 
 
 
 def london_time(instant: datetime | None) -> str:
-    return instant.astimezone(LONDON).strftime("%H:%M on %-d %b %Y") if instant else "never"
+    if instant is None:
+        return _("never")
+    local = instant.astimezone(LONDON)
+    return _("{time} on {day}").format(time=local.strftime("%H:%M"), day=format_day(local.date()))
 
 
 def long_date(day: date) -> str:
-    return day.strftime("%A %-d %B %Y")
+    return format_day(day, "EEEE d MMMM y")
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +90,11 @@ def environment() -> Environment:
     env.filters["london_time"] = london_time
     env.filters["long_date"] = long_date
     env.globals["sparkline"] = sparkline
-    env.globals["no_reports"] = NO_REPORTS
+    env.globals["no_reports"] = no_reports_style
+    env.globals["_"] = _
+    env.globals["ngettext"] = ngettext
+    env.globals["current_language"] = current_language
+    env.globals["status_labels"] = STATUS_LABELS
     return env
 
 

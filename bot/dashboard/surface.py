@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.dashboard.access import DOWNLOAD, PICTURE, secret_problem
 from bot.dashboard.downloads import download
+from bot.dashboard.language import in_request_language
 from bot.dashboard.pages import DashboardPages
 from bot.delivery.port import ChatPort
 
@@ -28,14 +29,15 @@ class DashboardSurface:
         if problem or not settings.dashboard_secret:
             raise DashboardSettingsError(problem)
         pages = DashboardPages(runtime, settings.dashboard_secret)
-        return [
-            Route("/dashboard/enter", pages.enter),
-            Route("/dashboard", pages.guarded(pages.home)),
-            Route("/dashboard/tiles.png", pages.guarded(pages.tiles_picture, signed=PICTURE)),
-            Route("/dashboard/org/{code}", pages.guarded(pages.organisation)),
-            Route("/dashboard/org/{code}/service/{key}", pages.guarded(pages.service)),
-            Route("/dashboard/org/{code}/export/{what}.{fmt}", pages.guarded(download(runtime.clock), signed=DOWNLOAD)),
-        ]
+        handlers = {
+            "/dashboard/enter": pages.enter,
+            "/dashboard": pages.guarded(pages.home),
+            "/dashboard/tiles.png": pages.guarded(pages.tiles_picture, signed=PICTURE),
+            "/dashboard/org/{code}": pages.guarded(pages.organisation),
+            "/dashboard/org/{code}/service/{key}": pages.guarded(pages.service),
+            "/dashboard/org/{code}/export/{what}.{fmt}": pages.guarded(download(runtime.clock), signed=DOWNLOAD),
+        }
+        return [Route(path, in_request_language(handler)) for path, handler in handlers.items()]
 
     def chat_port(self, runtime: Runtime) -> ChatPort | None:
         return None

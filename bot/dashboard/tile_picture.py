@@ -12,7 +12,8 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.dashboard.queries import EscalationPicture, ServiceTile
-from bot.dashboard.render import NO_REPORTS, LevelStyle, long_date
+from bot.dashboard.render import LevelStyle, long_date, no_reports_style
+from bot.i18n import _
 
 COLUMNS = 4
 TILE_WIDTH, TILE_HEIGHT = 260, 132
@@ -77,7 +78,7 @@ def _draw_tile(draw: ImageDraw.ImageDraw, box: Box, tile: ServiceTile, style: Le
     for n, text in enumerate(_wrap(draw, tile.name, _font(17), width, lines=2)):
         draw.text((x, y + 21 * n), text, font=_font(17), fill=style.foreground)
     draw.text((x, y + 52), _fit(draw, style.label, _font(15), width), font=_font(15), fill=style.foreground)
-    counts = f"{tile.reported} of {tile.expected} reported"
+    counts = _("{reported} of {expected} reported").format(reported=tile.reported, expected=tile.expected)
     draw.text((x, y + 78), _fit(draw, counts, _font(15), width), font=_font(15), fill=style.foreground)
 
 
@@ -87,11 +88,12 @@ def tile_png(picture: EscalationPicture, styles: dict[int, LevelStyle], *, headi
     height = HEADER_HEIGHT + rows * TILE_HEIGHT + (rows - 1) * GAP + MARGIN
     image = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    draw.text((MARGIN, MARGIN), _fit(draw, f"Escalation levels: {heading}", _font(22), width - 2 * MARGIN),
-              font=_font(22), fill=INK)  # fmt: skip
+    title = _("Escalation levels: {organisation}").format(organisation=heading)
+    draw.text((MARGIN, MARGIN), _fit(draw, title, _font(22), width - 2 * MARGIN), font=_font(22), fill=INK)
     draw.text((MARGIN, MARGIN + 28), long_date(day), font=_font(14), fill=MUTED)
+    no_reports = no_reports_style()
     for index, tile in enumerate(picture.tiles):
-        style = NO_REPORTS if tile.worst is None else styles.get(tile.worst, NO_REPORTS)
+        style = styles.get(tile.worst, no_reports) if tile.worst is not None else no_reports
         _draw_tile(draw, tile_box(index), tile, style)
     out = io.BytesIO()
     image.save(out, format="PNG")  # optimize=True would cost 5x the time for 2% fewer bytes

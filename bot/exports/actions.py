@@ -16,25 +16,27 @@ from bot.clock import LONDON
 from bot.dashboard.plan_delivery import BUCKET_LABELS, bucket
 from bot.directory.models import Organisation, Person
 from bot.exports.table import Cell, Table
+from bot.i18n import N_, _
 from bot.plans.models import CLOSED_STATUSES, STATUS_LABELS, Action, Plan, action_contributors
 from bot.plans.scope import covered_by
 
+# Marked for translation here, translated when a table is made (in the reader's language).
 HEADINGS = (
-    "Plan",
-    "Ref",
-    "Action",
-    "Lead (as written)",
-    "Owner",
-    "Owner email",
-    "Organisation",
-    "Due (as written)",
-    "Deadline",
-    "Status",
-    "Delivery",
-    "Status changed (UK time)",
+    N_("Plan"),
+    N_("Ref"),
+    N_("Action"),
+    N_("Lead (as written)"),
+    N_("Owner"),
+    N_("Owner email"),
+    N_("Organisation"),
+    N_("Due (as written)"),
+    N_("Deadline"),
+    N_("Status"),
+    N_("Delivery"),
+    N_("Status changed (UK time)"),
 )
-NO_OWNER = "no owner yet"
-NO_ORGANISATION = "no organisation yet"
+NO_OWNER = N_("no owner yet")
+NO_ORGANISATION = N_("no organisation yet")
 
 Only = Literal["overdue", "due", "unowned"]
 ONLY: tuple[Only, ...] = get_args(Only)
@@ -76,7 +78,8 @@ class ActionSelection:
 def actions_table(
     *, session: Session, root: Organisation, today: date, selection: ActionSelection | None = None
 ) -> Table:
-    return Table("Plan actions", HEADINGS, _rows(session, root, today, selection or ActionSelection()))
+    rows = _rows(session, root, today, selection or ActionSelection())
+    return Table(_("Plan actions"), [_(heading) for heading in HEADINGS], rows)
 
 
 def _selected(selection: ActionSelection, today: date) -> list[ColumnElement[bool]]:
@@ -141,12 +144,19 @@ def _rows(session: Session, root: Organisation, today: date, selection: ActionSe
             ref,
             title,
             lead,
-            owner or NO_OWNER,
+            owner or _(NO_OWNER),
             email,
-            org or NO_ORGANISATION,
+            org or _(NO_ORGANISATION),
             due_raw,
             None if open_ended else due_end,
-            STATUS_LABELS.get(status, status),
-            BUCKET_LABELS.get(state, STATUS_LABELS.get(state, state)),
+            _shown_state(status),
+            _shown_state(state),
             changed.astimezone(LONDON) if changed else None,
         )
+
+
+def _shown_state(state: str | None) -> str:
+    """A status or delivery bucket in the reader's language (never `_("")`, which is the catalog's header)."""
+    if not state:
+        return ""
+    return _(BUCKET_LABELS.get(state) or STATUS_LABELS.get(state) or state)

@@ -13,23 +13,25 @@ from bot.clock import LONDON
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import EscalationReport, Level, Service
 from bot.exports.table import Cell, Table
+from bot.i18n import N_, _
 
+# Marked for translation here, translated when a table is made (in the reader's language).
 HEADINGS = (
-    "Date",
-    "Health board",
-    "Cluster",
-    "Organisation",
-    "Organisation code",
-    "Service",
-    "Level",
-    "Level label",
-    "Reported by",
-    "Reported at (UK time)",
+    N_("Date"),
+    N_("Health board"),
+    N_("Cluster"),
+    N_("Organisation"),
+    N_("Organisation code"),
+    N_("Service"),
+    N_("Level"),
+    N_("Level label"),
+    N_("Reported by"),
+    N_("Reported at (UK time)"),
 )
 
 
 def escalation_table(*, session: Session, root: Organisation, day_from: date, day_to: date) -> Table:
-    return Table("Escalation levels", HEADINGS, _rows(session, root, day_from, day_to))
+    return Table(_("Escalation levels"), [_(heading) for heading in HEADINGS], _rows(session, root, day_from, day_to))
 
 
 def _ancestor_names(session: Session, root: Organisation) -> dict[tuple[str, str], str]:
@@ -44,7 +46,7 @@ def _ancestor_names(session: Session, root: Organisation) -> dict[tuple[str, str
 
 def _rows(session: Session, root: Organisation, day_from: date, day_to: date) -> Iterator[Sequence[Cell]]:
     names = _ancestor_names(session, root)
-    levels = {number: label for number, label in session.execute(select(Level.number, Level.label))}
+    levels = {level.number: level.local_label for level in session.scalars(select(Level))}
     query = (
         select(
             EscalationReport.day,

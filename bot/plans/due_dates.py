@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.directory.models import Person
+from bot.i18n import _
 from bot.plans.due_window import parse_due_window
 from bot.plans.models import CLOSED_STATUSES, Action, DueDateChange, Plan
 
@@ -46,8 +47,8 @@ def undated_actions(*, session: Session, limit: int, offset: int = 0) -> tuple[l
 def why_undated(action: Action) -> str:
     """In people's words: "no year given", "no date set (TBC)", "not a date the reader knows"."""
     if not action.due_raw.strip():
-        return "the plan gives no timeline"
-    return parse_due_window(action.due_raw).reason or "no date set"
+        return _("the plan gives no timeline")
+    return parse_due_window(action.due_raw).reason or _("no date set")
 
 
 def set_due_date(*, session: Session, action: Action, due: date, actor: Person, now: datetime, source: str) -> bool:

@@ -16,6 +16,7 @@ from bot.directory.models import Organisation, Person, Role
 from bot.directory.service import resolve_lead
 from bot.governance.guard import refused_kinds
 from bot.governance.identifiers import KIND_WORDS, Kind, redacted
+from bot.i18n import _, format_number, ngettext
 from bot.plans.deliveries import people_by_organisation, sync_deliveries
 from bot.plans.due_window import Period, parse_due_window, split_timeline
 from bot.plans.fan_out import UnknownOwers, default_titles, owing_organisations
@@ -47,49 +48,72 @@ class ImportSummary:
     notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [
-            f"Plan {self.plan_key}: {len(self.added)} actions added, {len(self.updated)} updated, "
-            f"{self.unchanged} unchanged."
-        ]
-        out += [f"  {ref}: one timeline cell held {n} dates, imported as {n} actions" for ref, n in self.split]
+        counts = _("Plan {plan}: {added} added, {updated} updated, {unchanged} unchanged.").format(
+            plan=self.plan_key, added=_actions(len(self.added)), updated=len(self.updated), unchanged=self.unchanged
+        )
+        out = [counts]
         out += [
-            f"  {ref}: could not read the timeline “{raw}” ({self.reasons.get(ref, 'not a date')}); imported with "
-            "no due date: set one with `/milestones due-date`"
+            "  " + _("{ref}: one timeline cell held {n} dates, imported as {n} actions").format(ref=ref, n=n)
+            for ref, n in self.split
+        ]
+        out += [
+            "  "
+            + _(
+                "{ref}: could not read the timeline “{timeline}” ({reason}); imported with no due date: "
+                "set one with `/milestones due-date`"
+            ).format(ref=ref, timeline=raw, reason=self.reasons.get(ref) or _("not a date"))
             for ref, raw in self.unreadable
         ]
         out += [
-            f"  {ref}: the timeline “{raw}” sets no date; imported with no due date (`/milestones admin undated`)"
+            "  "
+            + _(
+                "{ref}: the timeline “{timeline}” sets no date; imported with no due date (`/milestones admin undated`)"
+            ).format(ref=ref, timeline=raw)
             for ref, raw in self.no_date
         ]
-        out += [f"  {ref}: no owner found for the lead “{lead}”; assign one" for ref, lead in self.unowned if lead]
+        out += [
+            "  " + _("{ref}: no owner found for the lead “{lead}”; assign one").format(ref=ref, lead=lead)
+            for ref, lead in self.unowned
+            if lead
+        ]
+        out += self._grouped_lines()
+        out += [f"  {problem}" for problem in self.problems]
+        out += ["  " + _("Note: {note}").format(note=note) for note in self.notes]
+        return out
+
+    def _grouped_lines(self) -> list[str]:
+        out = []
         no_lead = [ref for ref, lead in self.unowned if not lead]
         if no_lead:
-            refs = ", ".join(no_lead)
-            out.append(f"  No lead named and no owner yet (assign them): {_actions(len(no_lead))}, {refs}")
+            words = _("No lead named and no owner yet (assign them): {actions}, {refs}")
+            out.append("  " + words.format(actions=_actions(len(no_lead)), refs=", ".join(no_lead)))
         if self.fanned_out:
-            out.append(
-                f"  Owed by several organisations: {_actions(len(self.fanned_out))}, "
-                f"{sum(n for _, n in self.fanned_out):,} deliveries added, one per organisation: "
-                + ", ".join(f"{ref} ({n})" for ref, n in self.fanned_out)
+            words = _(
+                "Owed by several organisations: {actions}, {deliveries} deliveries added, one per organisation: {refs}"
             )
+            out.append("  " + words.format(
+                actions=_actions(len(self.fanned_out)),
+                deliveries=format_number(sum(n for _ref, n in self.fanned_out)),
+                refs=", ".join(f"{ref} ({n})" for ref, n in self.fanned_out),
+            ))  # fmt: skip
         if self.unowned_deliveries:
-            out.append(
-                f"  {len(self.unowned_deliveries)} deliveries have no owner yet (see `admin unowned`): "
-                + ", ".join(self.unowned_deliveries)
-            )
+            words = _("{count} deliveries have no owner yet (see `admin unowned`): {refs}")
+            out.append("  " + words.format(count=len(self.unowned_deliveries), refs=", ".join(self.unowned_deliveries)))
         if self.recurring:
-            out.append(
-                f"  Repeating: {_actions(len(self.recurring))}, "
-                f"{sum(n for _, n in self.recurring):,} occurrences added, each with its own status "
-                "(`show` lists them): " + ", ".join(f"{r} ({n})" for r, n in self.recurring)
+            words = _(
+                "Repeating: {actions}, {occurrences} occurrences added, each with its own status (`show` lists them): "
+                "{refs}"
             )
-        out += [f"  {problem}" for problem in self.problems]
-        out += [f"  Note: {note}" for note in self.notes]
+            out.append("  " + words.format(
+                actions=_actions(len(self.recurring)),
+                occurrences=format_number(sum(n for _ref, n in self.recurring)),
+                refs=", ".join(f"{r} ({n})" for r, n in self.recurring),
+            ))  # fmt: skip
         return out
 
 
 def _actions(count: int) -> str:
-    return "1 action" if count == 1 else f"{count:,} actions"
+    return ngettext("{n} action", "{n} actions", count).format(n=format_number(count))
 
 
 def expand_row(row: PlanRow, period: Period | None = None) -> list[PlanRow]:
@@ -165,7 +189,8 @@ def _without_identifiers(session: Session, plan_file: PlanFile, now: datetime, s
                  row.action_cy, row.expected_output_cy]  # fmt: skip
         kinds = refused_kinds(texts, session=session, source="import", now=now, today=today)
         if kinds:
-            summary.problems.append(f"row {number} ({redacted(row.ref)}): not imported: {_found_words(kinds)}")
+            words = _("row {number} ({ref}): not imported: {why}")
+            summary.problems.append(words.format(number=number, ref=redacted(row.ref), why=_found_words(kinds)))
         else:
             kept_rows.append(row)
     kept_recommendations = {}
@@ -173,7 +198,8 @@ def _without_identifiers(session: Session, plan_file: PlanFile, now: datetime, s
         texts = [ref, title, plan_file.recommendation_notes.get(ref), plan_file.recommendations_cy.get(ref)]
         kinds = refused_kinds(texts, session=session, source="import", now=now, today=today)
         if kinds:
-            summary.problems.append(f"recommendation {redacted(ref)}: not imported: {_found_words(kinds)}")
+            words = _("recommendation {ref}: not imported: {why}")
+            summary.problems.append(words.format(ref=redacted(ref), why=_found_words(kinds)))
         else:
             kept_recommendations[ref] = title
     kept_welsh = {ref: title for ref, title in plan_file.recommendations_cy.items() if ref in kept_recommendations}
@@ -182,8 +208,10 @@ def _without_identifiers(session: Session, plan_file: PlanFile, now: datetime, s
 
 
 def _found_words(kinds: list[Kind]) -> str:
-    return (f"it looks like it holds {' and '.join(KIND_WORDS[k] for k in kinds)}; refer to cases by an internal "
-            "reference (a Datix number) instead")  # fmt: skip
+    held = _(" and ").join(_(KIND_WORDS[k]) for k in kinds)
+    return _("it looks like it holds {kinds}; refer to cases by an internal reference (a Datix number) instead").format(
+        kinds=held
+    )
 
 
 @dataclass
@@ -232,7 +260,8 @@ class _ImportContext:
     def _fan_out(self, whole: Action, owed_by: str, role: Role | None) -> None:
         organisations = owing_organisations(session=self.session, spec=owed_by)
         if isinstance(organisations, UnknownOwers):
-            self.summary.problems.append(f"{whole.ref}: {organisations.message}; imported as one action")
+            words = _("{ref}: {problem}; imported as one action")
+            self.summary.problems.append(words.format(ref=whole.ref, problem=organisations.message))
             return
         if self.people is None:
             self.people = people_by_organisation(self.session)
@@ -254,7 +283,8 @@ class _ImportContext:
 def _link_dependencies(actions: dict[str, Action], row: PlanRow, summary: ImportSummary) -> None:
     missing = [ref for ref in row.depends_on if ref not in actions]
     if missing:
-        summary.problems.append(f"{row.ref}: depends on {', '.join(missing)}, which this plan does not have")
+        words = _("{ref}: depends on {refs}, which this plan does not have")
+        summary.problems.append(words.format(ref=row.ref, refs=", ".join(missing)))
     actions[row.ref].depends_on = [actions[ref] for ref in row.depends_on if ref in actions]
 
 

@@ -38,6 +38,7 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import FR, MONTHLY, WEEKLY, rrule, rrulestr
 
+from bot.i18n import N_, _, format_day
 from bot.plans.due_window import month_number, normalise_timeline, parse_due_window
 
 Unit = Literal["week", "month"]
@@ -95,23 +96,26 @@ class Recurrence:
         return text if self.first else text.split("\n", 1)[1]
 
     def describe(self) -> str:
-        """In people's words: "quarterly, due at the end of Jun, Sep, Dec and Mar"."""
+        """In people's words, in the reader's language: "quarterly, due at the end of Jun, Sep, Dec and Mar"."""
         if self.unit == "week":
-            return "weekly, due on Fridays"
+            return _("weekly, due on Fridays")
         if self.interval == 1:
-            return "monthly, due at the end of each month"
+            return _("monthly, due at the end of each month")
         months = sorted(self.due_months, key=lambda m: (m - 4) % 12)  # in financial-year order
-        names = [date(2000, m, 1).strftime("%b" if len(months) > 1 else "%B") for m in months]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return f"{self.frequency}, due at the end of {listed}"
+        names = [format_day(date(2000, m, 1), "MMM" if len(months) > 1 else "MMMM") for m in months]
+        listed = (
+            names[0] if len(names) == 1 else _("{names} and {last}").format(names=", ".join(names[:-1]), last=names[-1])
+        )
+        return _("{frequency}, due at the end of {months}").format(frequency=_(self.frequency), months=listed)
 
 
+# Kept in English in stored timelines ("1 Apr 2021 to 31 Mar 2022, quarterly"); translated where shown.
 _FREQUENCY_NAMES: dict[_Cadence, str] = {
-    ("week", 1): "weekly",
-    ("month", 1): "monthly",
-    ("month", 3): "quarterly",
-    ("month", 6): "six-monthly",
-    ("month", 12): "annually",
+    ("week", 1): N_("weekly"),
+    ("month", 1): N_("monthly"),
+    ("month", 3): N_("quarterly"),
+    ("month", 6): N_("six-monthly"),
+    ("month", 12): N_("annually"),
 }
 
 
@@ -313,7 +317,7 @@ def _read_head(head: Words, cadence_word: str) -> _Bounds | None:
 
 def _read_tail(words: Words, at: int, key: _Cadence) -> tuple[int | None, _Bounds] | None:
     """After the cadence: [activity] [due-rule] [each-year] [bounds]. Returns the named due month, if any."""
-    for _ in range(2):
+    for _attempt in range(2):
         if at < len(words) and words[at] in _ACTIVITIES:
             at += 1
     anchor: int | None = None

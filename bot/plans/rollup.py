@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation
+from bot.i18n import _, format_day, ngettext
 from bot.plans.fan_out import short_name
 from bot.plans.models import CLOSED_STATUSES, Action
 
@@ -43,14 +44,29 @@ class Rollup:
         return tuple(part for part in self.parts if part.overdue)
 
     def summary(self) -> str:
-        text = f"{self.done} of {len(self.parts)} {self.noun} done"
+        text = _done_words(self.noun, self.done, len(self.parts))
         if self.overdue:
             named = [part.label for part in self.overdue]
             if len(named) > NAMED_IN_SUMMARY:
                 # A line stays a line; `show` lists every part.
-                named = [*named[: NAMED_IN_SUMMARY - 1], f"and {len(named) - NAMED_IN_SUMMARY + 1} more"]
-            text += f" · {len(self.overdue)} overdue: " + ", ".join(named)
+                hidden = len(named) - NAMED_IN_SUMMARY + 1
+                named = [*named[: NAMED_IN_SUMMARY - 1], _("and {n} more").format(n=hidden)]
+            overdue = _("{count} overdue: {names}").format(count=len(self.overdue), names=", ".join(named))
+            text += f" · {overdue}"
         return text
+
+
+def _done_words(noun: str, done: int, total: int) -> str:
+    """ "4 of 7 boards done", with the noun counted by the total (Welsh mutates and counts in six forms)."""
+    if noun == "boards":
+        words = ngettext("{done} of {total} board done", "{done} of {total} boards done", total)
+    elif noun == "clusters":
+        words = ngettext("{done} of {total} cluster done", "{done} of {total} clusters done", total)
+    elif noun == "occurrences":
+        words = ngettext("{done} of {total} occurrence done", "{done} of {total} occurrences done", total)
+    else:
+        words = ngettext("{done} of {total} organisation done", "{done} of {total} organisations done", total)
+    return words.format(done=done, total=total)
 
 
 def rollups(
@@ -96,7 +112,7 @@ def _part(child: Any, late_parents: set[int], today: date) -> Part:
         and child.due_end < today
     )
     if _kind(child) == "occurrence" and child.due_end is not None:
-        label = child.due_end.strftime("%-d %b %Y")
+        label = format_day(child.due_end)
     else:
         label = short_name(child.Organisation) if child.Organisation else child.ref
     return Part(label, child.status in CLOSED_STATUSES, own_deadline_passed or child.id in late_parents)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from bot.i18n import current_language
 from bot.storage.versions import current_version, has_unsaved_changes
 
 T = TypeVar("T")
@@ -41,11 +42,13 @@ class AnswerCache:
 
 def cached(session: Session, group: str, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()` through the session's cache when it has one. The version is read before computing, so an
-    answer is never filed under a newer version than the data it saw."""
+    answer is never filed under a newer version than the data it saw. Answers are kept per language: the
+    same question asked in Welsh is a different answer."""
     cache: AnswerCache | None = session.info.get(SESSION_KEY)
     if cache is None or has_unsaved_changes(session):
         return compute()
-    return cache.get_or_compute((group, *_as_tuple(key)), current_version(session, group), compute)
+    full_key = (group, current_language(), *_as_tuple(key))
+    return cache.get_or_compute(full_key, current_version(session, group), compute)
 
 
 def _as_tuple(key: Hashable) -> tuple[Hashable, ...]:

@@ -106,3 +106,20 @@ def test_csv_download_matches_the_database(live: LiveDashboard, chrome, tmp_path
     expected = sorted((d.isoformat(), code, name, str(level)) for d, code, name, level in truth)
     got = sorted((r["Date"], r["Organisation code"], r["Service"], r["Level"]) for r in rows)
     assert got == expected and len(got) > 10
+
+
+def test_the_language_switch_shows_the_board_in_welsh_and_back(live: LiveDashboard, chrome, request) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    suffix = request.node.callspec.id
+    chrome.get(live.link("cvuhb"))
+    chrome.find_element(By.CSS_SELECTOR, "nav.language a[lang='cy']").click()
+    assert chrome.find_element(By.TAG_NAME, "html").get_attribute("lang") == "cy"
+    headings = [h.text for h in chrome.find_elements(By.TAG_NAME, "h2")]
+    assert headings[:2] == ["Lefelau uwchgyfeirio heddiw", "Cyflawni cynlluniau"]
+    chrome.save_screenshot(str(ARTIFACTS / f"dashboard-board-cy-{suffix}.png"))
+    chrome.find_element(By.ID, "tile-gp_in_hours").click()
+    assert "Sefydliadau oddi tano" in chrome.page_source
+    chrome.find_element(By.CSS_SELECTOR, "nav.language a[lang='en']").click()
+    assert "Organisations beneath" in chrome.page_source
