@@ -9,6 +9,7 @@ from bot.console.render import render_text
 from bot.directory.models import Person
 from bot.directory.service import get_person_by_email
 from bot.i18n import speaking
+from bot.i18n.terminal import terminal_language
 from bot.storage.database import Database
 from commands.audience import answer_asker, rendering_language
 from commands.context import CommandContext, DownloadLink, PictureLink
@@ -37,7 +38,8 @@ class ConsoleChat:
             actor = self._person(session)
             ctx = CommandContext(session=session, actor=actor, clock=self.clock, source="console",
                                  picture_link=self.picture_link, download_link=self.download_link)  # fmt: skip
-            reply = answer_asker(text, ctx)
+            # The terminal's locale plays the part of a chat platform's: it decides when the person has not.
+            reply = answer_asker(text, ctx, locale=terminal_language)
             with speaking(rendering_language(reply)):
                 return render_text(reply)
 
