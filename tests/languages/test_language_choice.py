@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.clock import FixedClock
+from bot.console.session import ConsoleChat
 from bot.directory.models import ChannelLanguage
 from bot.i18n import speaking
 from bot.plans.importer import import_plan
@@ -180,3 +182,18 @@ def test_an_imported_plan_carries_its_welsh_columns(seeded_db: Database, tmp_pat
     # Importing the same file again changes nothing.
     with seeded_db.unit_of_work() as session:
         assert import_plan(session=session, plan_file=plan_file, now=SEEDED_AT).unchanged == 2
+
+
+def test_the_console_follows_the_terminals_locale_until_the_person_chooses(
+    sqlite_db: Database, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "cy_GB.UTF-8")
+    chat = ConsoleChat(sqlite_db, clock, email=NEWCOMER)
+    first = chat.say("language")
+    assert first.startswith("Nid ydych wedi dewis iaith eto.")
+    assert "Cymraeg neu English?" in first and "[Cymraeg] [English]" in first  # the offer, as a line
+    chat.say("language english")
+    assert chat.say("language").startswith("Your language is English.")
+    assert "Cymraeg neu English?" not in chat.say("language")
