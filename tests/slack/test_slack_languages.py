@@ -79,3 +79,12 @@ def test_the_manifest_describes_the_commands_in_welsh_first() -> None:
         assert english[0].isupper() and len(command["description"]) <= 2000 and len(command["usage_hint"]) <= 1000
     assert manifest["display_information"]["description"].startswith("Cadw") and len(
         manifest["display_information"]["description"]) <= 140  # fmt: skip
+
+
+def test_slack_is_not_asked_for_the_locale_of_someone_who_has_chosen(slack_bot: SlackBot) -> None:
+    slack_bot.slack.add_user("UGWEN", "gwenllian.prys@example.nhs.wales", locale="en-GB")
+    slack_bot.sender.slash("/milestones", "language", user_id="UGWEN")
+    reply = slack_bot.slack.wait_for("response:default")[0].params
+    assert "Eich iaith yw Cymraeg." in str(reply["blocks"])  # her choice, not her Slack locale
+    asked = [c for c in slack_bot.slack.calls_to("users.info") if c.params.get("include_locale") is not None]
+    assert asked == []
