@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.clock import FixedClock
-from bot.config import REPO_DATA_DIR
+from bot.config import SHIPPED_DATA_DIR
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Service, ServiceReporter
 from bot.shipped_data import load_shipped_data
@@ -165,7 +165,7 @@ def run(url: str, args: argparse.Namespace) -> None:
     upgrade_to_head(url)
     database = Database.from_url(url)
     with database.unit_of_work() as session:
-        load_shipped_data(session=session, data_dir=REPO_DATA_DIR, now=datetime(2020, 1, 2, tzinfo=UTC))
+        load_shipped_data(session=session, data_dir=SHIPPED_DATA_DIR, now=datetime(2020, 1, 2, tzinfo=UTC))
     add_organisations(database, reporting=args.organisations, clusters_per_board=8)
     rows = add_reports(database, days=args.days)
     elapsed = time.perf_counter() - started

@@ -26,7 +26,8 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import REPO_DATA_DIR
+from bot.cli.progress import shown
+from bot.config import SHIPPED_DATA_DIR
 from bot.directory.models import Organisation, Person
 from bot.plans.models import Action, Plan, Recommendation
 from bot.shipped_data import load_shipped_data
@@ -65,7 +66,7 @@ def generate(
     database = Database.from_url(url)
     try:
         with database.unit_of_work() as session:
-            load_shipped_data(session=session, data_dir=REPO_DATA_DIR, now=LOADED_AT)
+            load_shipped_data(session=session, data_dir=SHIPPED_DATA_DIR, now=LOADED_AT)
         rng = random.Random(seed)
         with database.engine.begin() as connection:
             boards = _add_organisations(connection)
@@ -264,7 +265,7 @@ def _add_actions(
     # reading ids back; a whole precedes its deliveries, so the parent row exists when they arrive.
     first_id = (connection.execute(select(func.max(Action.id))).scalar_one() or 0) + 1
     rows = _action_rows(rng, plan_ids, sizes, rec_ids, people, fan, first_id)
-    _insert_batches(connection, _table(Action), rows)
+    _insert_batches(connection, _table(Action), shown(rows, what="action rows"))
     if connection.dialect.name == "postgresql":
         # Explicit ids leave the sequence behind; later inserts (the importer, tests) must not collide.
         connection.execute(text("SELECT setval(pg_get_serial_sequence('actions', 'id'), max(id)) FROM actions"))

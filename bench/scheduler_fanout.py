@@ -50,10 +50,10 @@ from bot.escalation.models import EscalationReport, Service, ServiceReporter
 from bot.slack.client import web_client
 from bot.slack.port import SlackChatPort
 from bot.storage.database import Database
+from bot.storage.outbox import OutboxMessage
 from scheduler.checkins import decide_checkins
 from scheduler.digest import decide_digests
 from scheduler.messages import Lookup, build_message
-from scheduler.models import OutboxMessage
 from scheduler.outbox import enqueue
 from scheduler.sender import Sender
 from tests.stand_ins.slack_api import SlackApiStandIn

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from datetime import time
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# The shipped data is installed as a package of its own (see setup.py): the top-level data/ folder in a
+# checkout or an editable install, site-packages/milestones_data in a wheel. Both are plain folders on disk.
+SHIPPED_DATA_DIR = Path(str(files("milestones_data")))
 
 
 class Settings(BaseSettings):
@@ -20,8 +24,18 @@ class Settings(BaseSettings):
         default="sqlite:///milestones.db",
         description="SQLAlchemy URL. SQLite file by default; postgresql+psycopg://user@host/db in production.",
     )
-    data_dir: Path = Field(default=REPO_DATA_DIR, description="Folder with the shipped plans and directory.")
+    data_dir: Path = Field(
+        default=SHIPPED_DATA_DIR,
+        description="Folder with the plans, directory and escalation framework that `init --demo` loads "
+        "(default: the data shipped with the package).",
+    )
     log_level: str = Field(default="INFO", description="Python logging level.")
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="Log records as one line of text, or as one JSON object a line (for collectors)."
+    )
+    metrics_enabled: bool = Field(
+        default=True, description="Serve Prometheus metrics at /metrics (counts and timings only, no names or texts)."
+    )
 
     slack_bot_token: str | None = Field(default=None, description="Bot token (xoxb-…) of the Slack app.")
     slack_signing_secret: str | None = Field(default=None, description="Signing secret of the Slack app.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.config import Settings
-from bot.server.log_records import AccessLogSignatures, SingleLineFormatter
+from bot.server.log_records import AccessLogSignatures, JsonFormatter, SingleLineFormatter
 from bot.storage.database import Database
 from bot.storage.migrate import upgrade_to_head
 
@@ -18,7 +18,8 @@ def open_database(settings: Settings, *, upgrade: bool = True) -> Database:
 
 def configure_logging(settings: Settings) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(SingleLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    text = SingleLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler.setFormatter(JsonFormatter() if settings.log_format == "json" else text)
     logging.basicConfig(level=settings.log_level.upper(), handlers=[handler])
     # uvicorn's loggers propagate here (serve passes no log config of its own), so the same rules hold.
     logging.getLogger("uvicorn.access").addFilter(AccessLogSignatures())

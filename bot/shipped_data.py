@@ -13,6 +13,26 @@ from bot.escalation.loader import load_escalation
 from bot.plans.importer import ImportSummary, import_plan
 from bot.plans.reading import read_plan_file
 
+REQUIRED_FILES = (
+    "directory/organisations.yaml",
+    "directory/people.yaml",
+    "directory/roles.yaml",
+    "directory/reporters.yaml",
+    "escalation/services.yaml",
+    "escalation/levels.yaml",
+)
+
+
+def data_dir_problem(data_dir: Path) -> str | None:
+    """Why `data_dir` cannot be loaded, in one line, or None: a DATA_DIR pointing at the wrong place is a
+    setting to fix, not a traceback."""
+    if not data_dir.is_dir():
+        return f"DATA_DIR {data_dir} is not a folder."
+    missing = [name for name in REQUIRED_FILES if not (data_dir / name).is_file()]
+    if missing:
+        return f"DATA_DIR {data_dir} lacks {', '.join(missing)}."
+    return None
+
 
 def load_shipped_data(*, session: Session, data_dir: Path, now: datetime) -> list[str]:
     """Returns the lines of a summary for the person running it."""

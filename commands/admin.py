@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.delivery.failures import failed_messages, unreachable_people
 from bot.exports.actions import ActionSelection
 from bot.governance.guard import refusal_counts
 from bot.governance.identifiers import KIND_WORDS
@@ -13,7 +14,6 @@ from commands.model import Admin
 from commands.paging import Page, more_line, page_words, past_the_end
 from commands.replies import Reply, Section, Text, line, refusal
 from commands.views import format_date, mention, plural, shorten
-from scheduler.failures import failed_messages, unreachable_people
 
 SHOWN = 20
 UNOWNED_PAGE = 20

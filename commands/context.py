@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,13 @@ PictureLink = Callable[[str, datetime], str]
 DownloadLink = Callable[[str, dict[str, str], datetime], str]
 
 
+class CommandObserver(Protocol):
+    """Told how long each command took and how it ended (the server's metrics); commands know nothing of
+    Prometheus."""
+
+    def command_answered(self, command: str, outcome: str, seconds: float) -> None: ...
+
+
 @dataclass
 class CommandContext:
     session: Session
@@ -28,6 +36,8 @@ class CommandContext:
     source: str = "console"
     picture_link: PictureLink | None = None
     download_link: DownloadLink | None = None
+    # Told each command's name, outcome and duration: the server's metrics, when it serves any.
+    observer: CommandObserver | None = None
     # The Slack channel or Teams conversation the command was typed in, for `language channel …`.
     channel: str | None = None
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from time import perf_counter
 from typing import Any
 
 from bot.governance.identifiers import redacted
-from commands import admin, deadlines, escalation, lists, milestones, plans
+from commands import admin, deadlines, escalation, home, lists, milestones, plans
 from commands.access import STRANGER, identifier_refusal
 from commands.context import CommandContext
 from commands.grammar import parse
@@ -22,6 +23,7 @@ from commands.model import (
     EscalationHistory,
     EscalationToday,
     Help,
+    Home,
     LanguageChoice,
     Mine,
     Overdue,
@@ -32,6 +34,7 @@ from commands.model import (
     Snooze,
     Update,
 )
+from commands.observation import UNKNOWN, command_name, outcome
 from commands.replies import Reply, error
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,7 @@ HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
     Overdue: lists.overdue,
     DueSoon: lists.due,
     Mine: lists.mine,
+    Home: home.home,
     Show: milestones.show,
     PlanOutline: plans.outline,
     Update: milestones.update,
@@ -62,17 +66,33 @@ def handle(command: Command | ParseProblem, ctx: CommandContext) -> Reply:
 
 
 def answer(text: str, ctx: CommandContext) -> Reply:
-    """Parses and answers one message. A fault inside becomes a short apology, never a stack trace.
+    """Parses and answers one message, and tells the context's observer which command it was, how it ended
+    and how long it took."""
+    started = perf_counter()
+    name, reply = _answered(text, ctx)
+    if ctx.observer is not None:
+        ctx.observer.command_answered(name, outcome(reply), perf_counter() - started)
+    return reply
+
+
+def _answered(text: str, ctx: CommandContext) -> tuple[str, Reply]:
+    """The command's name and its reply. A fault inside becomes a short apology, never a stack trace.
 
     Chat surfaces answer only people in the directory (the console is trusted: whoever runs it holds the
     database). A text with a patient identifier is refused before anything reads it, so it is never stored,
     shown or logged."""
     if ctx.actor is None and ctx.source != "console":
-        return STRANGER
+        return UNKNOWN, STRANGER
+    name = UNKNOWN
     try:
         with ctx.session.begin_nested():
-            return identifier_refusal([text], ctx) or handle(parse(text), ctx)
+            refused = identifier_refusal([text], ctx)
+            if refused is not None:
+                return name, refused
+            command = parse(text)
+            name = command_name(command)
+            return name, handle(command, ctx)
     except Exception:
         log.exception("command failed: %r", redacted(text, today=ctx.today))
-        return error("Sorry, something went wrong on my side and nothing was changed.",
-                     "The problem has been logged; please try again in a minute.")  # fmt: skip
+        return name, error("Sorry, something went wrong on my side and nothing was changed.",
+                           "The problem has been logged; please try again in a minute.")  # fmt: skip

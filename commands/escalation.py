@@ -6,6 +6,7 @@ from bot.directory.models import Organisation
 from bot.directory.service import find_organisation
 from bot.escalation.models import Level, Service
 from bot.escalation.service import (
+    ServiceDay,
     ServiceNotFound,
     find_service,
     level_history,
@@ -15,6 +16,7 @@ from bot.escalation.service import (
     reporter_assignments,
     service_day,
 )
+from bot.i18n import _
 from commands.context import CommandContext
 from commands.grammar import is_number
 from commands.milestones import UNKNOWN_PERSON
@@ -64,41 +66,48 @@ def today(command: EscalationToday, ctx: CommandContext) -> Reply:
     if isinstance(root, Reply):
         return root
     levels = {level.number: level for level in list_levels(session=ctx.session)}
-    sections = []
-    summaries = []
-    missing_total = 0
-    for service in list_services(session=ctx.session):
-        day = service_day(session=ctx.session, service=service, root=root, day=ctx.today)
-        missing_total += len(day.missing)
-        summaries.append(_tile_summary(service, day.worst, len(day.reports), len(day.reports) + len(day.missing)))
-        lines: list[Line] = [
-            line(
-                level_badge(r.level, levels), f" {r.organisation.name}", Text(f" — {r.note}", "muted") if r.note else ""
-            )
-            for r in day.reports
-        ]
-        if day.missing:
-            names = ", ".join(org.name for org, _ in day.missing[:8])
-            extra = f" and {len(day.missing) - 8} more" if len(day.missing) > 8 else ""
-            lines.append(line(Text("Not reported yet: ", "bold"), names + extra))
-        if lines:
-            worst = f" — worst: level {day.worst}" if day.worst is not None else ""
-            sections.append(Section(heading=f"{service.name}{worst}", lines=lines))
+    days = [
+        service_day(session=ctx.session, service=s, root=root, day=ctx.today)
+        for s in list_services(session=ctx.session)
+    ]
+    sections = [section for day in days if (section := _service_section(day, levels))]
     if not sections:
         return Reply(title=f"No reporters are set up under {root.name}.", public=command.public)
+    missing_total = sum(len(day.missing) for day in days)
+    resting = ", ".join(day.service.local_name for day in days if not day.expected)
+    not_expected = (
+        _("Not expected today (weekdays only): {services}.").format(services=resting) + " " if resting else ""
+    )
     return Reply(
         title=f"Escalation levels today ({format_date(ctx.today)}) — {root.name}",
         sections=sections,
-        footer=f"{plural(missing_total, 'organisation')} still to report. "
+        footer=f"{plural(missing_total, 'organisation')} still to report. {not_expected}"
         'Report with `/escalation report <service> <level> "note"`.',
         public=command.public,
-        picture=_tiles(root, summaries, ctx),
+        picture=_tiles(root, [_tile_summary(day) for day in days], ctx),
     )
 
 
-def _tile_summary(service: Service, worst: int | None, reported: int, expected: int) -> str:
-    level = f"worst level {worst}" if worst is not None else "no reports"
-    return f"{service.name}: {level}, {reported} of {expected} reported"
+def _service_section(day: ServiceDay, levels: dict[int, Level]) -> Section | None:
+    lines: list[Line] = [
+        line(level_badge(r.level, levels), f" {r.organisation.name}", Text(f" — {r.note}", "muted") if r.note else "")
+        for r in day.reports
+    ]
+    if day.missing:
+        names = ", ".join(org.name for org, _ in day.missing[:8])
+        extra = f" and {len(day.missing) - 8} more" if len(day.missing) > 8 else ""
+        lines.append(line(Text("Not reported yet: ", "bold"), names + extra))
+    if not lines:
+        return None
+    worst = f" — worst: level {day.worst}" if day.worst is not None else ""
+    return Section(heading=f"{day.service.name}{worst}", lines=lines)
+
+
+def _tile_summary(day: ServiceDay) -> str:
+    if not day.expected and not day.reports:
+        return _("{service}: not expected today").format(service=day.service.local_name)
+    level = f"worst level {day.worst}" if day.worst is not None else "no reports"
+    return f"{day.service.name}: {level}, {len(day.reports)} of {len(day.reports) + len(day.missing)} reported"
 
 
 def _tiles(root: Organisation, summaries: list[str], ctx: CommandContext) -> Picture | None:

@@ -24,6 +24,7 @@ from commands.model import (
     EscalationHistory,
     EscalationToday,
     Help,
+    Home,
     LanguageChoice,
     Mine,
     Overdue,
@@ -167,6 +168,10 @@ def _mine(words: Words) -> Command | ParseProblem:
     return _extra(words, 0, "mine") or Mine(page=page)
 
 
+def _home(words: Words) -> Command | ParseProblem:
+    return _extra(words, 0, "home") or Home()
+
+
 def _show(words: Words) -> Command | ParseProblem:
     if len(words.positional) != 1:
         return ParseProblem("Say which action to show, for example `show esr/1.a`.", topic="show")
@@ -302,6 +307,7 @@ MILESTONE_VERBS: dict[str, Builder] = {
     "overdue": _overdue,
     "due": _due,
     "mine": _mine,
+    "home": _home,
     "show": _show,
     "plan": _plan,
     "update": _update,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.i18n import N_, _
 from commands.model import Help
 from commands.replies import Line, Reply, Section, Text, line
 
@@ -11,6 +12,7 @@ MILESTONE_HELP: dict[str, tuple[str, str]] = {
                 "the answer to the channel."),
     "due": ("due [14d] [page:N]", "Actions due from today to the given number of days (or weeks: `2w`) ahead."),
     "mine": ("mine [page:N]", "Your actions: overdue first, then open, then closed."),
+    "home": ("home", N_("Your actions, the services you report for with today's level, and your team.")),
     "show": ("show esr/1.a",
              "One action in full, with its status history; `show esr/1.c` lists every board's delivery."),
     "plan": ("plan esr", "A plan's recommendations and actions, each with where it stands."),
@@ -55,4 +57,5 @@ def help_reply(command: Help, problem: str | None = None) -> Reply:
 
 def _entries(prefix: str, table: dict[str, tuple[str, str]], only: str | None) -> list[Line]:
     chosen = {only: table[only]} if only in table else table
-    return [line(Text(f"{prefix} {usage}", "code"), Text(f" — {what}")) for usage, what in chosen.values()]
+    # Descriptions written since the Welsh catalogs arrived are marked with N_ and shown in the reader's language.
+    return [line(Text(f"{prefix} {usage}", "code"), Text(f" — {_(what)}")) for usage, what in chosen.values()]

@@ -28,6 +28,11 @@ class Mine:
 
 
 @dataclass(frozen=True)
+class Home:
+    """Your actions, the services you report for and your team, in one answer."""
+
+
+@dataclass(frozen=True)
 class Show:
     ref: str
 
@@ -125,6 +130,7 @@ Command = (
     Overdue
     | DueSoon
     | Mine
+    | Home
     | Show
     | PlanOutline
     | Update

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation, Person
-from bot.escalation.models import EscalationReport, Service, ServiceReporter, Subscription
+from bot.escalation.latest import expected_on, reported_days
+from bot.escalation.models import Service, ServiceReporter, Subscription
 from scheduler.away import away_on
-from scheduler.calendar import is_working_day
 from scheduler.outbox import Planned, person_recipient, queued_since
 
 CHECKIN = "checkin"
@@ -43,7 +43,6 @@ class Expected:
 
 
 def expected_reporters(*, session: Session, day: date) -> list[Expected]:
-    working = is_working_day(day)
     away = away_on(session=session, day=day)
     rows = session.execute(
         select(
@@ -52,17 +51,17 @@ def expected_reporters(*, session: Session, day: date) -> list[Expected]:
             ServiceReporter.organisation_id,
             Organisation.path,
             ServiceReporter.service_id,
-            Service.runs_every_day,
         )
         .join(Person, Person.id == ServiceReporter.person_id)
         .join(Organisation, Organisation.id == ServiceReporter.organisation_id)
         .join(Service, Service.id == ServiceReporter.service_id)
+        .where(expected_on(day))
         .order_by(ServiceReporter.id)
     )
     return [
         Expected(person_id, manager_id, org_id, path, service_id)
-        for person_id, manager_id, org_id, path, service_id, every_day in rows
-        if (working or every_day) and person_id not in away
+        for person_id, manager_id, org_id, path, service_id in rows
+        if person_id not in away
     ]
 
 
@@ -80,15 +79,12 @@ def decide_checkins(*, session: Session, today: date) -> list[Planned]:
 
 
 def _unreported(session: Session, today: date, now: datetime) -> list[Expected]:
-    rows = session.execute(
-        select(EscalationReport.organisation_id, EscalationReport.service_id).where(EscalationReport.day == today)
-    )
-    reported = {(org_id, service_id) for org_id, service_id in rows}
+    reported = reported_days(session=session, day_from=today, day_to=today)
     asked = queued_since(session=session, kind=CHECKIN, for_day=today)
     return [
         e
         for e in expected_reporters(session=session, day=today)
-        if (e.organisation_id, e.service_id) not in reported
+        if (e.organisation_id, e.service_id, today) not in reported
         and e.subject in asked
         and asked[e.subject] <= now - MIN_WAIT
     ]

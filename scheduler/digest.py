@@ -8,15 +8,15 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.dashboard.links import DashboardLinks
+from bot.calendar import working_days_before
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
 from bot.plans.listing import ActionFilter, due_soon, overdue_actions
 from bot.plans.models import STATUS_LABELS
+from bot.signed_links import DashboardLinks
 from commands.replies import Line, Link, Picture, Reply, Section, Text, line
 from commands.views import due_line, format_date, overdue_line, plural, shorten, status_badge
 from scheduler import digest_data as data
-from scheduler.calendar import working_days_before
 from scheduler.outbox import Planned, person_recipient
 
 DIGEST = "digest"

@@ -10,10 +10,10 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation
+from bot.escalation.latest import latest_between, reported_days, runs_on
 from bot.escalation.models import EscalationReport, Service, ServiceReporter
 from bot.plans.models import Action, Plan, StatusUpdate, open_part
 from bot.storage.membership import InSubquery
-from scheduler.calendar import is_working_day
 
 WEEK = 7
 STALE_DAYS = 30
@@ -103,9 +103,7 @@ def level_trends(*, session: Session, root: Organisation, today: date) -> list[S
         select(Service.name, Service.position, EscalationReport.day, func.max(EscalationReport.level))
         .join(Service, Service.id == EscalationReport.service_id)
         .where(
-            EscalationReport.day >= days[0],
-            EscalationReport.day <= days[-1],
-            EscalationReport.superseded_at.is_(None),
+            *latest_between(days[0], days[-1]),
             EscalationReport.organisation_id.in_(_subtree_ids(root)),
         )
         .group_by(Service.name, Service.position, EscalationReport.day)
@@ -126,17 +124,10 @@ def missed_checkins(*, session: Session, root: Organisation, today: date) -> lis
         .where(_in_subtree(root))
         .distinct()
     ).all()
-    rows = session.execute(
-        select(EscalationReport.organisation_id, EscalationReport.service_id, EscalationReport.day).where(
-            EscalationReport.day >= days[0],
-            EscalationReport.day <= days[-1],
-            EscalationReport.organisation_id.in_(_subtree_ids(root)),
-        )
-    )
-    reported = {(org_id, service_id, day) for org_id, service_id, day in rows}
+    reported = reported_days(session=session, day_from=days[0], day_to=days[-1], organisation_ids=_subtree_ids(root))
     missed = []
     for org_id, org_name, service_id, service_name, every_day in expected:
-        due = [d for d in days if every_day or is_working_day(d)]
+        due = [d for d in days if runs_on(every_day, d)]
         count = sum((org_id, service_id, d) not in reported for d in due)
         if count:
             missed.append(MissedCheckins(org_name, service_name, count))

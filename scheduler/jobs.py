@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.calendar import is_bank_holiday, london_instant, working_day_on_or_after
 from bot.clock import Clock, london_now
 from bot.config import Settings
 from bot.plans.occurrences import extend_occurrences
 from bot.storage.database import Database
 from scheduler.alerts import decide_level_alerts
-from scheduler.calendar import london_instant
 from scheduler.checkins import decide_chasers, decide_checkins, decide_missed_reports
 from scheduler.digest import decide_digests
 from scheduler.outbox import Planned, enqueue
@@ -33,7 +33,12 @@ class DailyJob:
     weekday: int | None = None  # None: every day (the deciding function knows about working days)
 
     def runs_on(self, day: date) -> bool:
-        return self.weekday is None or day.weekday() == self.weekday
+        """A weekly job whose day is a bank holiday runs on the next working day instead, at the same time:
+        nobody reads a digest on Easter Monday."""
+        if self.weekday is None:
+            return True
+        scheduled = day - timedelta(days=(day.weekday() - self.weekday) % 7)
+        return day == (working_day_on_or_after(scheduled) if is_bank_holiday(scheduled) else scheduled)
 
 
 def daily_jobs(settings: Settings) -> list[DailyJob]:

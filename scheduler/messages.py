@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.dashboard.links import DashboardLinks
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import EscalationReport, Level, Service
 from bot.escalation.service import list_levels, previous_level
 from bot.i18n import current_language
+from bot.signed_links import DashboardLinks
 from commands.escalation import level_badge
 from commands.prompts import checkin_prompt
 from commands.replies import Reply, Section, Text, line

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, String, cast, literal, select
+from sqlalchemy import Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.directory.models import Person
-from scheduler.models import OutboxMessage
+from bot.storage.outbox import OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -30,11 +29,6 @@ class Planned:
 
 def person_recipient(person_id: int) -> str:
     return f"person:{person_id}"
-
-
-def addressed_to_person() -> ColumnElement[bool]:
-    """Joins outbox rows to the person they are addressed to (`person:<id>`), in SQL."""
-    return OutboxMessage.recipient == literal("person:") + cast(Person.id, String)
 
 
 def recipient_person_id(recipient: str) -> int | None:

@@ -33,10 +33,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
+from bot.calendar import london_instant
 from bot.directory.models import Person
 from bot.plans.models import Action, Snooze
-from scheduler.calendar import london_instant
-from scheduler.models import OutboxMessage
+from bot.storage.outbox import OutboxMessage
 from scheduler.outbox import person_recipient, recipient_person_id
 
 STATUS_PROMPT = "status_prompt"

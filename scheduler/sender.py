@@ -21,17 +21,17 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.dashboard.links import dashboard_links
 from bot.delivery.idempotency import delivery_key
 from bot.delivery.port import ChatPort, Delivered, DeliveryFailed
 from bot.directory.models import Person
 from bot.i18n import speaking
+from bot.signed_links import dashboard_links
 from bot.storage.database import Database
+from bot.storage.outbox import UNREACHABLE, OutboxMessage, addressed_to_person
 from commands.audience import Audience, recipient_audience, rendering_language, written_for
 from commands.replies import Reply
 from scheduler.messages import Lookup, Obsolete, build_message
-from scheduler.models import UNREACHABLE, OutboxMessage
-from scheduler.outbox import addressed_to_person, recipient_person_id
+from scheduler.outbox import recipient_person_id
 
 log = logging.getLogger(__name__)
 

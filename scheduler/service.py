@@ -14,16 +14,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.clock import LONDON, Clock
+from bot.clock import LONDON, Clock, london_today
 from bot.config import Settings
 from bot.delivery.port import ChatPort
 from bot.storage.database import Database
-from scheduler.jobs import Decide, alert_scan, catch_up, daily_jobs, run_decision
+from scheduler.jobs import DailyJob, Decide, alert_scan, catch_up, daily_jobs, run_decision
 from scheduler.leader import LeaderLock
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
-_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def build_scheduler(*, database: Database, clock: Clock, settings: Settings) -> BackgroundScheduler:
@@ -33,11 +32,14 @@ def build_scheduler(*, database: Database, clock: Clock, settings: Settings) -> 
         with database.unit_of_work() as session:
             run_decision(session=session, decide=decide, clock=clock, settings=settings)
 
+    def run_if_due(job: DailyJob) -> None:
+        if job.runs_on(london_today(clock)):  # a weekly job may move off a bank holiday
+            run(job.decide)
+
     for job in daily_jobs(settings):
-        days = _DAYS[job.weekday] if job.weekday is not None else "*"
-        trigger = CronTrigger(day_of_week=days, hour=job.at.hour, minute=job.at.minute, timezone=LONDON)
+        trigger = CronTrigger(hour=job.at.hour, minute=job.at.minute, timezone=LONDON)
         # A job late by under an hour (a busy or paused process) still runs; longer gaps are the catch-up's.
-        scheduler.add_job(run, trigger, args=[job.decide], id=job.name, coalesce=True, misfire_grace_time=3600)
+        scheduler.add_job(run_if_due, trigger, args=[job], id=job.name, coalesce=True, misfire_grace_time=3600)
     scheduler.add_job(
         run,
         IntervalTrigger(seconds=settings.alert_scan_seconds, timezone=LONDON),

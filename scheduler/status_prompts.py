@@ -22,12 +22,12 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from bot.calendar import is_working_day, working_days_before
 from bot.clock import LONDON
 from bot.config import Settings
 from bot.plans.models import CLOSED_STATUSES, Action, Snooze, StatusUpdate
 from bot.plans.occurrences import OCCURRENCE_MARK
 from scheduler.away import away_on, stand_in
-from scheduler.calendar import is_working_day, working_days_before
 from scheduler.outbox import Planned, person_recipient
 from scheduler.prompt_bundles import (
     BUNDLE,

@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.clock import FixedClock
-from bot.config import REPO_DATA_DIR
+from bot.config import SHIPPED_DATA_DIR
 from bot.shipped_data import load_shipped_data
 from bot.storage.database import Database
 from bot.storage.migrate import upgrade_to_head
@@ -77,7 +77,7 @@ def seed(url: str) -> None:
     upgrade_to_head(url)
     database = Database.from_url(url)
     with database.unit_of_work() as session:
-        load_shipped_data(session=session, data_dir=REPO_DATA_DIR, now=SEEDED_AT)
+        load_shipped_data(session=session, data_dir=SHIPPED_DATA_DIR, now=SEEDED_AT)
     database.engine.dispose()
 
 

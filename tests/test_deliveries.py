@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import func, select, text
 
 from bot.clock import FixedClock
-from bot.config import REPO_DATA_DIR
+from bot.config import SHIPPED_DATA_DIR
 from bot.directory.service import find_organisation
 from bot.plans.importer import import_plan
 from bot.plans.listing import ActionFilter, overdue_actions
@@ -116,7 +116,7 @@ def test_reimport_keeps_each_deliverys_status_history_and_owner(seeded_db: Datab
         admin = person(session, ADMIN)
         say(session, JANUARY, "/milestones update esr/1.c@hduhb at_risk", admin)
         say(session, JANUARY, f"/milestones assign esr/1.c@hduhb {CAI}", admin)
-        plan_file = read_plan_file(REPO_DATA_DIR / "plans" / "enhanced-services-review.yaml", key=None, name=None,
+        plan_file = read_plan_file(SHIPPED_DATA_DIR / "plans" / "enhanced-services-review.yaml", key=None, name=None,
                                    overrides={})  # fmt: skip
         summary = import_plan(session=session, plan_file=plan_file, now=JANUARY.now())
         delivery = action(session, "esr/1.c@hduhb")
@@ -161,7 +161,7 @@ def test_upgrading_an_older_database_keeps_its_history_and_then_fans_out(seeded_
         )  # fmt: skip
     upgrade_to_head(seeded_url)
     with database.unit_of_work() as session:
-        load_shipped_data(session=session, data_dir=REPO_DATA_DIR, now=JANUARY.now())
+        load_shipped_data(session=session, data_dir=SHIPPED_DATA_DIR, now=JANUARY.now())
     with database.unit_of_work() as session:
         whole = action(session, "esr/1.c")
         assert [h.status for h in whole.history] == ["on_track"]

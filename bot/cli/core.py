@@ -5,20 +5,22 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import datetime, time
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from bot.cli.progress import shown
 from bot.clock import LONDON, Clock, FixedClock, SystemClock
 from bot.config import get_settings
 from bot.console.session import DEMO_ADMIN, ConsoleChat, UnknownPerson
-from bot.dashboard.links import download_maker, picture_maker
 from bot.directory.service import find_organisation, organisation_codes
 from bot.plans.importer import import_plan
-from bot.plans.reading import PlanFile, PlanFileError, read_plan_file
+from bot.plans.reading import PlanFile, PlanFileError, PlanRow, read_plan_file
 from bot.runtime import configure_logging, open_database
-from bot.shipped_data import load_shipped_data
+from bot.shipped_data import data_dir_problem, load_shipped_data
+from bot.signed_links import download_maker, picture_maker
 
 USAGE_ERROR = 2
 
@@ -75,6 +77,10 @@ def _clock(now: datetime | None) -> Clock:
 def run_init(args: argparse.Namespace) -> int:
     settings = get_settings()
     configure_logging(settings)
+    problem = data_dir_problem(settings.data_dir) if args.demo else None
+    if problem:
+        print(f"Cannot load the demo data: {problem}", file=sys.stderr)
+        return USAGE_ERROR
     database = open_database(settings)
     print(f"Schema is up to date on {database.engine.url.render_as_string(hide_password=True)}.")
     if args.demo:
@@ -100,7 +106,9 @@ def run_say(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    run_init(argparse.Namespace(demo=True, now=args.now))
+    initialised = run_init(argparse.Namespace(demo=True, now=args.now))
+    if initialised != 0:
+        return initialised
     from bot.console.repl import chat_loop
 
     settings = get_settings()
@@ -137,9 +145,13 @@ def run_import(args: argparse.Namespace) -> int:
         if isinstance(owned, str):
             print(f"Could not import: {owned}", file=sys.stderr)
             return USAGE_ERROR
-        summary = import_plan(session=session, plan_file=owned, now=_clock(args.now).now())
+        summary = import_plan(session=session, plan_file=owned, now=_clock(args.now).now(), watch=_rows_shown)
     print("\n".join(summary.lines()))
     return 0
+
+
+def _rows_shown(rows: Iterable[PlanRow]) -> Iterator[PlanRow]:
+    return shown(rows, what="rows")
 
 
 def _belonging_to(session: Session, plan_file: PlanFile, code: str | None) -> PlanFile | str:

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cli.core import parse_now
+from bot.cli.progress import shown
 from bot.clock import FixedClock, SystemClock, london_today
 from bot.config import get_settings
-from bot.dashboard.access import access_link
 from bot.directory.models import Organisation
 from bot.directory.service import top_organisation
 from bot.exports.actions import MAX_DAYS, ONLY, ActionSelection, actions_table
@@ -22,6 +22,7 @@ from bot.exports.escalation import escalation_table
 from bot.exports.table import FORMATS, Table, write_csv, xlsx_bytes
 from bot.plans.service import PlanNotFound, find_plan_key
 from bot.runtime import configure_logging, open_database
+from bot.signed_links import access_link
 
 USAGE_ERROR = 2
 
@@ -101,7 +102,8 @@ def _table(session: Session, args: argparse.Namespace, today: date) -> Table | s
     return actions_table(session=session, root=root, today=today, selection=selection)
 
 
-def _write(table: Table, fmt: str, out: Path | None) -> None:
+def _write(whole: Table, fmt: str, out: Path | None) -> None:
+    table = Table(whole.title, whole.headings, shown(whole.rows, what="rows"))
     if fmt == "xlsx" and out is not None:
         out.write_bytes(xlsx_bytes(table))
     elif out is None:

@@ -36,7 +36,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except DashboardSettingsError as problem:
         print(f"Not serving: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    start_socket_mode(runtime)  # only when SLACK_APP_TOKEN is set; uvicorn keeps the process alive
+    start_socket_mode(app.state.runtime)  # only with SLACK_APP_TOKEN; the app's runtime carries its metrics
     # log_config=None: uvicorn's records go through configure_logging's handler (one line each, no signatures).
     uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
                 log_level=settings.log_level.lower(), log_config=None)  # fmt: skip

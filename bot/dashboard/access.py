@@ -8,26 +8,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from urllib.parse import urlencode
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
 from bot.directory.models import Organisation
 from bot.directory.service import get_person_by_email
 from bot.i18n import _
+from bot.signed_links import LINK, sign
 
 SESSION_COOKIE = "milestones_dashboard"
-# What a signature was made for, so one kind of signed address cannot stand in for another.
-LINK = "link"
-PICTURE = "picture"
-DOWNLOAD = "download"
 
 
 @dataclass(frozen=True)
@@ -45,59 +38,17 @@ class Refusal:
     message: str
 
 
-def _sign(secret: str, purpose: str, org_code: str, until: int) -> str:
-    message = f"{purpose}|{org_code}|{until}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def _signed_url(
-    settings: Settings, path: str, purpose: str, org_code: str, *, now: datetime, days: int, **extra: str
-) -> str:
-    if not settings.dashboard_secret:
-        raise ValueError("DASHBOARD_SECRET is not set: dashboard links cannot be signed")
-    until = int((now + timedelta(days=days)).timestamp())
-    signed = {"org": org_code, "until": until, "sig": _sign(settings.dashboard_secret, purpose, org_code, until)}
-    return f"{settings.dashboard_base_url.rstrip('/')}{path}?{urlencode({**signed, **extra})}"
-
-
-def access_link(settings: Settings, org_code: str, *, now: datetime, days: int) -> str:
-    return _signed_url(settings, "/dashboard/enter", LINK, org_code, now=now, days=days)
-
-
-def picture_link(settings: Settings, org_code: str, *, now: datetime, days: int, day: date | None = None) -> str:
-    """The organisation's tile picture, of `day` or else of the day it is fetched. Chat platforms fetch
-    images without cookies, so the address carries its own signature; a distinct purpose keeps it from
-    opening a dashboard session. The day needs no signature: any day's levels are the viewer's to see."""
-    extra = {"day": day.isoformat()} if day else {}
-    return _signed_url(settings, "/dashboard/tiles.png", PICTURE, org_code, now=now, days=days, **extra)
-
-
-def download_link(settings: Settings, org_code: str, query: dict[str, str], *, now: datetime, days: int) -> str:
-    """The CSV of a list a chat reply could not hold (the organisation's actions narrowed by `query`). A chat
-    link is opened without a dashboard session, so it carries its own signature, made for this download
-    only: its path and query are signed with it, so the link gives exactly the file it was made for, and it
-    opens no session, no page and no other export."""
-    path = f"/dashboard/org/{org_code}/export/actions.csv"
-    return _signed_url(settings, path, download_purpose(path, query), org_code, now=now, days=days, **query)
-
-
-def download_purpose(path: str, query: Mapping[str, str]) -> str:
-    """What a download link's signature covers besides the organisation and expiry: the file and its query."""
-    narrowing = sorted((key, value) for key, value in query.items() if key not in ("org", "until", "sig"))
-    return f"{DOWNLOAD} {path}?{urlencode(narrowing)}"
-
-
 def grant_from_link(secret: str, *, org: str, until: str, sig: str, now: datetime, purpose: str = LINK) -> Grant | None:
     if not (until.isascii() and until.isdigit()) or int(until) < now.timestamp():
         return None
-    if not hmac.compare_digest(sig, _sign(secret, purpose, org, int(until))):
+    if not hmac.compare_digest(sig, sign(secret, purpose, org, int(until))):
         return None
     return Grant(org, int(until))
 
 
 def session_cookie(secret: str, grant: Grant) -> str:
     until = grant.until or 0
-    return f"{grant.org_code}|{until}|{_sign(secret, 'session', grant.org_code, until)}"
+    return f"{grant.org_code}|{until}|{sign(secret, 'session', grant.org_code, until)}"
 
 
 def grant_from_cookie(secret: str, cookie: str | None, *, now: datetime) -> Grant | None:
@@ -105,7 +56,7 @@ def grant_from_cookie(secret: str, cookie: str | None, *, now: datetime) -> Gran
     if len(parts) != 3 or not (parts[1].isascii() and parts[1].isdigit()):
         return None
     org, until, sig = parts[0], int(parts[1]), parts[2]
-    if until < now.timestamp() or not hmac.compare_digest(sig, _sign(secret, "session", org, until)):
+    if until < now.timestamp() or not hmac.compare_digest(sig, sign(secret, "session", org, until)):
         return None
     return Grant(org, until)
 

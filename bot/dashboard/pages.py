@@ -15,12 +15,10 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.clock import london_today
 from bot.dashboard.access import (
-    DOWNLOAD,
     SESSION_COOKIE,
     Grant,
     Refusal,
     bad_link,
-    download_purpose,
     grant_from_cookie,
     grant_from_link,
     grant_from_proxy,
@@ -38,6 +36,7 @@ from bot.escalation.models import Service
 from bot.escalation.service import list_levels
 from bot.i18n import _
 from bot.plans.listing import ActionFilter, overdue_actions
+from bot.signed_links import DOWNLOAD, download_purpose
 
 if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
     from bot.server.app import Runtime

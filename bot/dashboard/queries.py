@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Exists, and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import CTE, ColumnElement, Select, and_, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from bot.directory.models import Organisation
-from bot.escalation.models import EscalationReport, ServiceReporter
+from bot.escalation.latest import expected_on, latest_between, reporter_has_reported, runs_on
+from bot.escalation.models import EscalationReport, Service, ServiceReporter
 from bot.escalation.service import list_services
+from bot.i18n import _
 
 SPARKLINE_DAYS = 14
 MISSING_SHOWN = 8
@@ -42,6 +45,16 @@ class ServiceTile(LevelCounts):
     missing: list[str] = field(default_factory=list)
     missing_total: int = 0
     trend: list[int | None] = field(default_factory=list)
+    # False for a weekday-only service at a weekend or on a bank holiday: nobody is expected to report it.
+    runs_today: bool = True
+
+    @property
+    def reported_text(self) -> str:
+        if self.runs_today:
+            return _("{reported} of {expected} reported").format(reported=self.reported, expected=self.expected)
+        if self.reported:
+            return _("{reported} reported, not expected today").format(reported=self.reported)
+        return _("Not expected today")
 
 
 @dataclass
@@ -55,14 +68,6 @@ class EscalationPicture:
         return sum(tile.reported for tile in self.tiles)
 
 
-def _current(day_from: date, day_to: date) -> tuple[ColumnElement[bool], ...]:
-    return (
-        EscalationReport.day >= day_from,
-        EscalationReport.day <= day_to,
-        EscalationReport.superseded_at.is_(None),
-    )
-
-
 def _recent_reports(since: date, today: date) -> CTE:
     """Current reports in the window, read once by the day index. MATERIALIZED because PostgreSQL cannot
     estimate a path prefix match and would otherwise loop the index once per organisation (seconds on Wales)."""
@@ -74,7 +79,7 @@ def _recent_reports(since: date, today: date) -> CTE:
             EscalationReport.level,
             EscalationReport.reported_at,
         )
-        .where(*_current(since, today))
+        .where(*latest_between(since, today))
         .cte("recent_reports")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
@@ -84,14 +89,16 @@ def escalation_picture(*, session: Session, root: Organisation, today: date) -> 
     since = today - timedelta(days=SPARKLINE_DAYS - 1)
     days = [since + timedelta(days=n) for n in range(SPARKLINE_DAYS)]
     tiles = {
-        s.id: ServiceTile(s.key, s.local_name, trend=[None] * SPARKLINE_DAYS) for s in list_services(session=session)
+        s.id: ServiceTile(
+            s.key, s.local_name, trend=[None] * SPARKLINE_DAYS, runs_today=runs_on(s.runs_every_day, today)
+        )
+        for s in list_services(session=session)
     }
-    in_subtree = Organisation.path.startswith(root.path)
     recent = _recent_reports(since, today)
     reports = (
         select(recent.c.service_id, recent.c.day, recent.c.level, func.count(), func.max(recent.c.reported_at))
         .join(Organisation, Organisation.id == recent.c.organisation_id)
-        .where(in_subtree)
+        .where(Organisation.path.startswith(root.path))
         .group_by(recent.c.service_id, recent.c.day, recent.c.level)
     )
     last: datetime | None = None
@@ -102,42 +109,40 @@ def escalation_picture(*, session: Session, root: Organisation, today: date) -> 
         tile.trend[index] = max(level, tile.trend[index] or 0)
         if day == today:
             tile.counts[level] = count
-    expected = (
-        select(ServiceReporter.service_id, func.count(func.distinct(ServiceReporter.organisation_id)))
-        .join(Organisation, Organisation.id == ServiceReporter.organisation_id)
-        .where(in_subtree)
-        .group_by(ServiceReporter.service_id)
+    reporting = _reporting(ServiceReporter.service_id, Organisation, today).where(
+        Organisation.path.startswith(root.path)
     )
-    for service_id, count in session.execute(expected):
-        tiles[service_id].expected = count
-    for service_id, names in _missing_by_service(session, root, today).items():
-        tiles[service_id].missing = names[:MISSING_SHOWN]
-        tiles[service_id].missing_total = len(names)
+    for service_id, (expected, missing) in _expected_and_missing(session, reporting).items():
+        tiles[service_id].expected = expected
+        tiles[service_id].missing = missing[:MISSING_SHOWN]
+        tiles[service_id].missing_total = len(missing)
     return EscalationPicture(list(tiles.values()), days, last)
 
 
-def _reported(day: date) -> Exists:
-    return exists().where(
-        EscalationReport.organisation_id == ServiceReporter.organisation_id,
-        EscalationReport.service_id == ServiceReporter.service_id,
-        EscalationReport.day == day,
-        EscalationReport.superseded_at.is_(None),
-    )
-
-
-def _missing_by_service(session: Session, root: Organisation, day: date) -> dict[int, list[str]]:
-    """Organisations with a reporter for a service but no report for it today, by name."""
-    rows = session.execute(
-        select(ServiceReporter.service_id, Organisation.name)
-        .join(Organisation, Organisation.id == ServiceReporter.organisation_id)
-        .where(Organisation.path.startswith(root.path), ~_reported(day))
+def _reporting(group: ColumnElement[Any] | InstrumentedAttribute[Any], member: Any, day: date) -> Select[Any]:
+    """Each organisation (`member`, Organisation or an alias of it) expected to report a service on `day`,
+    under a grouping key (a tile's service, a drill-down's branch), and whether it has reported."""
+    return (
+        select(group, member.id, member.name, reporter_has_reported(day))
+        .select_from(ServiceReporter)
+        .join(member, member.id == ServiceReporter.organisation_id)
+        .join(Service, Service.id == ServiceReporter.service_id)
+        .where(expected_on(day))
         .distinct()
-        .order_by(ServiceReporter.service_id, Organisation.name)
+        .order_by(member.name, member.id)
     )
-    missing: dict[int, list[str]] = {}
-    for service_id, name in rows:
-        missing.setdefault(service_id, []).append(name)
-    return missing
+
+
+def _expected_and_missing(session: Session, reporting: Select[Any]) -> dict[Any, tuple[int, list[str]]]:
+    """By grouping key: how many organisations are expected to report, and the names of those that have not."""
+    expected: dict[Any, int] = {}
+    missing: dict[Any, list[str]] = {}
+    for key, _id, name, has_reported in session.execute(reporting):
+        expected[key] = expected.get(key, 0) + 1
+        names = missing.setdefault(key, [])
+        if not has_reported:
+            names.append(name)
+    return {key: (count, missing[key]) for key, count in expected.items()}
 
 
 @dataclass
@@ -164,23 +169,15 @@ def service_branches(*, session: Session, root: Organisation, service_id: int, t
         .select_from(EscalationReport)
         .join(member, member.id == EscalationReport.organisation_id)
         .join(child, beneath)
-        .where(EscalationReport.service_id == service_id, *_current(today, today))
+        .where(EscalationReport.service_id == service_id, *latest_between(today, today))
         .group_by(child.code, EscalationReport.level)
     )
     for code, level, count in session.execute(levels):
         branches[code].counts[level] = count
-    reporters = (
-        select(child.code, member.id, member.name, _reported(today))
-        .select_from(ServiceReporter)
-        .join(member, member.id == ServiceReporter.organisation_id)
-        .join(child, beneath)
-        .where(ServiceReporter.service_id == service_id)
-        .distinct()
-        .order_by(member.name, member.id)
+    reporting = (
+        _reporting(child.code, member, today).join(child, beneath).where(ServiceReporter.service_id == service_id)
     )
-    for code, _id, name, has_reported in session.execute(reporters):
-        branches[code].expected += 1
-        if not has_reported:
-            branches[code].missing.append(name)
+    for code, (expected, missing) in _expected_and_missing(session, reporting).items():
+        branches[code].expected, branches[code].missing = expected, missing
     shown = [b for b in branches.values() if b.expected or b.counts]
     return sorted(shown, key=lambda b: (-(b.worst or 0), b.name))

@@ -6,11 +6,12 @@ from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute, Route
 
-from bot.dashboard.access import DOWNLOAD, PICTURE, secret_problem
+from bot.dashboard.access import secret_problem
 from bot.dashboard.downloads import download
 from bot.dashboard.language import in_request_language
 from bot.dashboard.pages import DashboardPages
 from bot.delivery.port import ChatPort
+from bot.signed_links import DOWNLOAD, PICTURE
 
 if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
     from bot.server.app import Runtime

@@ -78,8 +78,7 @@ def _draw_tile(draw: ImageDraw.ImageDraw, box: Box, tile: ServiceTile, style: Le
     for n, text in enumerate(_wrap(draw, tile.name, _font(17), width, lines=2)):
         draw.text((x, y + 21 * n), text, font=_font(17), fill=style.foreground)
     draw.text((x, y + 52), _fit(draw, style.label, _font(15), width), font=_font(15), fill=style.foreground)
-    counts = _("{reported} of {expected} reported").format(reported=tile.reported, expected=tile.expected)
-    draw.text((x, y + 78), _fit(draw, counts, _font(15), width), font=_font(15), fill=style.foreground)
+    draw.text((x, y + 78), _fit(draw, tile.reported_text, _font(15), width), font=_font(15), fill=style.foreground)
 
 
 def tile_png(picture: EscalationPicture, styles: dict[int, LevelStyle], *, heading: str, day: date) -> bytes:

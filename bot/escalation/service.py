@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation, Person
+from bot.escalation.latest import latest_between, runs_on
 from bot.escalation.models import EscalationReport, Level, Service, ServiceReporter
 from bot.storage.row_lock import lock_for_change
 
@@ -128,11 +129,13 @@ class CurrentLevel:
 
 @dataclass(frozen=True)
 class ServiceDay:
-    """One service on one day across an organisation subtree: who reported what, and who has not."""
+    """One service on one day across an organisation subtree: who reported what, and who has not. `expected`
+    is False for a weekday-only service at a weekend or on a bank holiday: then nobody is missing."""
 
     service: Service
     reports: list[CurrentLevel]
     missing: list[tuple[Organisation, list[Person]]]
+    expected: bool = True
 
     @property
     def worst(self) -> int | None:
@@ -145,12 +148,14 @@ def service_day(*, session: Session, service: Service, root: Organisation, day: 
         .join(Organisation, Organisation.id == EscalationReport.organisation_id)
         .where(
             EscalationReport.service_id == service.id,
-            EscalationReport.day == day,
-            EscalationReport.superseded_at.is_(None),
+            *latest_between(day, day),
             Organisation.path.startswith(root.path),
         )
     ).all()
     current = [CurrentLevel(r.organisation, r.level, r.note, r.reported_by, r.reported_at) for r in reports]
+    current.sort(key=lambda c: (-c.level, c.organisation.name))
+    if not runs_on(service.runs_every_day, day):
+        return ServiceDay(service, current, [], expected=False)
     reported = {r.organisation.id for r in current}
     expected: dict[int, tuple[Organisation, list[Person]]] = {}
     assignments = session.scalars(
@@ -161,8 +166,7 @@ def service_day(*, session: Session, service: Service, root: Organisation, day: 
     for assignment in assignments:
         if assignment.organisation_id not in reported:
             expected.setdefault(assignment.organisation_id, (assignment.organisation, []))[1].append(assignment.person)
-    missing = sorted(expected.values(), key=lambda pair: pair[0].name)
-    return ServiceDay(service, sorted(current, key=lambda c: (-c.level, c.organisation.name)), missing)
+    return ServiceDay(service, current, sorted(expected.values(), key=lambda pair: pair[0].name))
 
 
 def level_history(
@@ -175,9 +179,7 @@ def level_history(
         .join(Organisation, Organisation.id == EscalationReport.organisation_id)
         .where(
             EscalationReport.service_id == service.id,
-            EscalationReport.day >= since,
-            EscalationReport.day <= today,
-            EscalationReport.superseded_at.is_(None),
+            *latest_between(since, today),
             Organisation.path.startswith(root.path),
         )
         .order_by(EscalationReport.day.desc(), Organisation.name)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import LONDON
 from bot.directory.models import Organisation, Person
+from bot.escalation.latest import latest_between
 from bot.escalation.models import EscalationReport, Level, Service
 from bot.exports.table import Cell, Table
 from bot.i18n import N_, _
@@ -63,9 +64,7 @@ def _rows(session: Session, root: Organisation, day_from: date, day_to: date) ->
         .outerjoin(Person, Person.id == EscalationReport.reported_by_id)
         .where(
             Organisation.path.startswith(root.path),
-            EscalationReport.day >= day_from,
-            EscalationReport.day <= day_to,
-            EscalationReport.superseded_at.is_(None),
+            *latest_between(day_from, day_to),
         )
         .order_by(EscalationReport.day, Organisation.path, Service.position)
     )

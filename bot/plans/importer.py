@@ -6,6 +6,7 @@ timelines that cannot be read are imported without a date and listed in the summ
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +25,9 @@ from bot.plans.models import Action, Plan, Recommendation
 from bot.plans.occurrences import sync_recurrence
 from bot.plans.reading import PlanFile, PlanRow
 from bot.plans.service import assign_owner
+
+# Given the rows about to be imported, yields them as they are (a progress bar wraps them this way).
+Watch = Callable[[Iterable[PlanRow]], Iterator[PlanRow]]
 
 ROMAN_ITEM = re.compile(r"(?:(?<=\s)|^)(i{1,3}|iv|v|vi{1,3}|ix|x)\.\s+", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])")
@@ -150,7 +154,8 @@ def _items(text: str, count: int) -> tuple[str, list[str], list[str]] | None:
     return None
 
 
-def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> ImportSummary:
+def import_plan(*, session: Session, plan_file: PlanFile, now: datetime, watch: Watch | None = None) -> ImportSummary:
+    """`watch` sees the file's rows go by (the command line draws progress with it)."""
     summary = ImportSummary(plan_key=plan_file.key, notes=list(plan_file.notes))
     plan_file = _without_identifiers(session, plan_file, now, summary)
     plan = session.scalar(select(Plan).where(Plan.key == plan_file.key)) or Plan(key=plan_file.key)
@@ -166,7 +171,7 @@ def import_plan(*, session: Session, plan_file: PlanFile, now: datetime) -> Impo
     }
     context = _ImportContext(session, plan, plan_file, list(session.scalars(select(Role))), now, summary)
     imported: list[PlanRow] = []
-    for source_row in plan_file.actions:
+    for source_row in (watch or iter)(plan_file.actions):
         rows = expand_row(source_row, plan_file.financial_period)
         if len(rows) > 1:
             summary.split.append((source_row.ref, len(rows)))

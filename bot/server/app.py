@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from starlette.applications import Starlette
@@ -21,6 +21,7 @@ from bot.server.health import healthz, readyz
 from bot.slack.surface import slack
 from bot.storage.database import Database
 from bot.teams import surface as teams
+from commands.context import CommandObserver
 from scheduler.service import SchedulerService
 
 
@@ -31,6 +32,8 @@ class Runtime:
     settings: Settings
     database: Database
     clock: Clock
+    # The app's metrics, set by build_app: surfaces hand it to every command they answer.
+    command_observer: CommandObserver | None = None
 
 
 class Surface(Protocol):
@@ -58,6 +61,7 @@ async def scheduler_lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         return
     service = SchedulerService(runtime.database, runtime.clock, runtime.settings, chat_ports(runtime))
+    app.state.scheduler = service
     service.start()
     try:
         yield
@@ -67,8 +71,21 @@ async def scheduler_lifespan(app: Starlette) -> AsyncIterator[None]:
 
 def build_app(runtime: Runtime) -> Starlette:
     routes: list[BaseRoute] = [Route("/healthz", healthz), Route("/readyz", readyz)]
+    if runtime.settings.metrics_enabled:
+        # Imported here: prometheus-client is for the server only, not every command-line run that imports this.
+        from bot.server.metrics import AppMetrics
+
+        metrics = AppMetrics(runtime.database, runtime.clock, leader_held=lambda: _leads(app))
+        runtime = replace(runtime, command_observer=metrics)
+        routes.append(Route("/metrics", metrics.endpoint))
     for surface in SURFACES:
         routes.extend(surface.routes(runtime))
     app = Starlette(routes=routes, lifespan=scheduler_lifespan, middleware=[Middleware(Guards)])
     app.state.runtime = runtime
+    app.state.scheduler = None
     return app
+
+
+def _leads(app: Starlette) -> bool:
+    service: SchedulerService | None = app.state.scheduler
+    return service is not None and service.is_leader

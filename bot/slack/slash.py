@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
-from bot.dashboard.links import download_maker, picture_maker
 from bot.governance.identifiers import redacted
+from bot.signed_links import download_maker, picture_maker
 from bot.slack.audience import kept_private, strangers_in_channel
 from bot.slack.identity import resolve_person, slack_locale
 from commands.audience import answer_asker, channel_audience, posted_in_channel
@@ -41,7 +41,8 @@ def answer_command(
             actor = resolve_person(session=session, client=client, user_id=user_id)
             ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack",
                                  picture_link=picture_maker(runtime.settings),
-                                 download_link=download_maker(runtime.settings), channel=channel)  # fmt: skip
+                                 download_link=download_maker(runtime.settings),
+                                 observer=runtime.command_observer, channel=channel)  # fmt: skip
             words = f"{command} {text}".strip()
             in_channel = channel is not None and (to_channel or posted_in_channel(words))
             reply = answer_asker(words, ctx, locale=lambda: slack_locale(client, user_id),

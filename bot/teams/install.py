@@ -1,16 +1,19 @@
 """Install: the bot added to a personal chat, a team or a group chat. The conversation reference is stored so
-prompts and digests can be sent without waiting for anyone to write first."""
+prompts and digests can be sent without waiting for anyone to write first; a personal chat is welcomed with
+the person's home (their actions, services and team)."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+from bot.i18n import _
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
 from bot.teams.turn import TeamsBot, unknown_person
-from commands.help import help_reply
-from commands.model import Help
+from commands.context import CommandContext
+from commands.home import home
+from commands.model import Home
 from commands.replies import Reply
 
 
@@ -41,6 +44,10 @@ def _remember(bot: TeamsBot, origin: Origin) -> Reply:
         remember(session=session, origin=origin, person=person, now=bot.runtime.clock.now())
         if person is None:
             return unknown_person(origin)
-        welcome = help_reply(Help(topic=None))
-        welcome.title = f"Hello {person.name}: I'll send your prompts here. " + welcome.title
+        # The welcome is the person's home: what is theirs to do, right away.
+        ctx = CommandContext(session=session, actor=person, clock=bot.runtime.clock, source="teams")
+        welcome = home(Home(), ctx)
+        welcome.title = _(
+            "Hello {name}: I'll send your prompts here. This is your home: type `home` to see it again."
+        ).format(name=person.name)
         return welcome

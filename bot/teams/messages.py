@@ -10,7 +10,7 @@ from typing import Any
 
 from microsoft_teams.api.activities.utils.strip_mentions_text import strip_mentions_text
 
-from bot.dashboard.links import download_maker, picture_maker
+from bot.signed_links import download_maker, picture_maker
 from bot.teams.audience import answer_in_private, strangers_here
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
@@ -65,6 +65,7 @@ def _answer(bot: TeamsBot, origin: Origin, activity_id: str, text: str, locale: 
             source="teams",
             picture_link=picture_maker(runtime.settings),
             download_link=download_maker(runtime.settings),
+            observer=runtime.command_observer,
             channel=origin.channel_address,
         )
         audience = None if origin.is_personal else channel_audience(session, platform="teams",

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock, london_today
 from bot.config import Settings
-from bot.dashboard.access import access_link
 from bot.escalation.models import ServiceReporter
 from bot.escalation.service import record_report
 from bot.server.app import Runtime, build_app
+from bot.signed_links import access_link
 from bot.storage.database import Database
 from tests.live_server import ServerThread, free_port
 

@@ -13,11 +13,11 @@ import httpx
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from bot.dashboard.links import dashboard_links
 from bot.plans.importer import import_plan
 from bot.plans.models import Action
 from bot.plans.reading import read_plan_file
 from bot.plans.service import actions_owned_by
+from bot.signed_links import dashboard_links
 from commands.context import CommandContext
 from commands.dispatch import answer
 from commands.replies import Link, Reply

@@ -11,11 +11,11 @@ from PIL import Image
 from sqlalchemy import select
 
 from bot.clock import london_today
-from bot.dashboard.access import picture_link
 from bot.dashboard.render import NO_REPORTS
 from bot.dashboard.tile_picture import tile_box
 from bot.directory.models import Organisation
 from bot.escalation.service import list_levels, list_services, service_day
+from bot.signed_links import picture_link
 from tests.dashboard.live import LiveDashboard
 
 

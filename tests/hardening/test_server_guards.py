@@ -16,11 +16,12 @@ from sqlalchemy import text
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.dashboard.access import picture_link, secret_problem
+from bot.dashboard.access import secret_problem
 from bot.dashboard.surface import DashboardSettingsError
 from bot.server.app import Runtime, build_app
 from bot.server.guards import SECURITY_HEADERS
 from bot.server.log_records import SingleLineFormatter
+from bot.signed_links import picture_link
 from bot.storage.database import Database
 from tests.dashboard.live import SECRET, start_dashboard
 from tests.hardening.serve_process import SCRIPT, ServeProcess

@@ -12,8 +12,8 @@ from bot.clock import LONDON, FixedClock
 from bot.config import Settings
 from bot.console.port import RecordingPort
 from bot.storage.database import Database
+from bot.storage.outbox import OutboxMessage
 from scheduler.jobs import alert_scan, daily_jobs, run_decision
-from scheduler.models import OutboxMessage
 from scheduler.sender import Sender
 
 

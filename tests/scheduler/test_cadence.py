@@ -1,11 +1,13 @@
-"""The status-prompt cadence as a pure rule, and the Welsh working-day calendar it stands on."""
+"""The status-prompt cadence and the weekly jobs' days as pure rules, and the Welsh working-day calendar
+they stand on."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
+from bot.calendar import is_working_day, working_day_on_or_after, working_days_before
 from bot.config import Settings
-from scheduler.calendar import is_working_day, working_day_on_or_after, working_days_before
+from scheduler.jobs import DailyJob
 from scheduler.status_prompts import prompt_milestone
 
 SETTINGS = Settings()
@@ -89,3 +91,18 @@ def test_ongoing_actions_are_asked_monthly_on_working_days() -> None:
     )
     # 1 Jan is New Year's Day and 1 May a Saturday before the May Day holiday.
     assert days == [date(2021, 1, 4), date(2021, 2, 1), date(2021, 3, 1), date(2021, 4, 1), date(2021, 5, 4)]
+
+
+def _days_run(job: DailyJob, first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1) if job.runs_on(first + timedelta(days=n))]
+
+
+def test_a_weekly_job_due_on_a_bank_holiday_runs_on_the_next_working_day() -> None:
+    monday = DailyJob("digest", time(8), lambda *_: [], weekday=0)
+    assert _days_run(monday, date(2021, 5, 1), date(2021, 5, 16)) == [date(2021, 5, 4), date(2021, 5, 10)]
+    # Good Friday (2 April 2021) is followed by a weekend and Easter Monday: the digest waits for Tuesday.
+    friday = DailyJob("digest", time(8), lambda *_: [], weekday=4)
+    assert _days_run(friday, date(2021, 3, 29), date(2021, 4, 11)) == [date(2021, 4, 6), date(2021, 4, 9)]
+    # A weekend day chosen on purpose is not moved; only a bank holiday is.
+    saturday = DailyJob("digest", time(8), lambda *_: [], weekday=5)
+    assert _days_run(saturday, date(2021, 5, 1), date(2021, 5, 9)) == [date(2021, 5, 1), date(2021, 5, 8)]

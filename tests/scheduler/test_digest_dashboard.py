@@ -15,11 +15,11 @@ from sqlalchemy import select
 from bot.clock import LONDON, FixedClock, london_today
 from bot.config import Settings
 from bot.console.render import render_text
-from bot.dashboard.access import PICTURE, grant_from_link
-from bot.dashboard.links import LINK_DAYS, dashboard_links
+from bot.dashboard.access import grant_from_link
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
 from bot.server.app import Runtime, build_app
+from bot.signed_links import LINK_DAYS, PICTURE, dashboard_links
 from bot.storage.database import Database
 from bot.teams.cards import render_card
 from commands.replies import Link, Reply

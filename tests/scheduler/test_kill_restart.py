@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.storage.database import Database
+from bot.storage.outbox import OutboxMessage
 from scheduler.checkins import decide_checkins
-from scheduler.models import OutboxMessage
 from scheduler.outbox import Planned, enqueue
 from tests.scheduler.recording_api import RecordingApi, serving
 

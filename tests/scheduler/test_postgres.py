@@ -16,9 +16,9 @@ from bot.clock import FixedClock
 from bot.config import Settings
 from bot.console.port import RecordingPort
 from bot.storage.database import Database
+from bot.storage.outbox import OutboxMessage
 from scheduler.checkins import decide_checkins
 from scheduler.leader import LOCK_KEY, LeaderLock
-from scheduler.models import OutboxMessage
 from scheduler.outbox import Planned, enqueue
 from scheduler.sender import Sender
 from scheduler.service import SchedulerService

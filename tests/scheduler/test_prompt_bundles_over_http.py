@@ -17,7 +17,7 @@ from bot.directory.models import Person
 from bot.plans.models import Action, StatusUpdate
 from bot.server.app import Runtime, build_app
 from bot.storage.database import Database
-from scheduler.models import OutboxMessage
+from bot.storage.outbox import OutboxMessage
 from scheduler.status_prompts import decide_status_prompts
 from tests.live_server import ServerThread
 from tests.scheduler.scenario import weekly_overdue_for

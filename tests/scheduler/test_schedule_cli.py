@@ -40,11 +40,12 @@ def test_preview_lists_who_gets_what_when_and_saves_nothing(run, tmp_path: Path)
     shown = run("schedule", "preview", "--from", "2021-05-03", "--to", "2021-05-04")
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
-    # Bank holiday Monday: the digest, and check-ins only for services that run every day.
+    # Bank holiday Monday: check-ins only for services that run every day; the digest waits for Tuesday.
     assert sum("Mon 03 May 2021 09:00  checkin" in ln for ln in lines) == 8
     assert sum("Tue 04 May 2021 09:00  checkin" in ln for ln in lines) == 28
     assert sum("Tue 04 May 2021 11:00  chaser" in ln for ln in lines) == 28
-    assert any(ln.startswith("Mon 03 May 2021 08:00  digest") and "Weekly digest for" in ln for ln in lines)
+    assert not any(ln.startswith("Mon 03 May 2021 08:00  digest") for ln in lines)
+    assert any(ln.startswith("Tue 04 May 2021 08:00  digest") and "Weekly digest for" in ln for ln in lines)
     assert "Today's escalation level for GP Services (OOHs) at Cardiff and Vale" in shown.stdout
     assert lines[-1].endswith("message(s) would be sent; nothing was sent or saved.")
     assert _outbox_rows(tmp_path) == 0
@@ -58,12 +59,12 @@ def test_preview_refuses_a_backwards_period(run) -> None:  # type: ignore[no-unt
 
 
 def test_run_once_catches_up_and_prints_through_the_console(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    first = run("schedule", "run-once", "--now", "2021-05-04T09:30")
+    first = run("schedule", "run-once", "--now", "2021-05-05T09:30")
     assert first.returncode == 0, first.stderr
     # The 06:00 occurrences job is caught up too; it sends nothing.
-    ran = "Ran occurrences, checkin and the level-alert scan at 09:30 on 4 May 2021; handled 28 message(s)."
+    ran = "Ran occurrences, checkin and the level-alert scan at 09:30 on 5 May 2021; handled 28 message(s)."
     assert ran in first.stdout
     assert "Which level are you at?" in first.stdout
-    again = run("schedule", "run-once", "--now", "2021-05-04T09:35")
+    again = run("schedule", "run-once", "--now", "2021-05-05T09:35")
     assert "handled 0 message(s)" in again.stdout  # decided again, queued nothing new
     assert _outbox_rows(tmp_path) == 28

@@ -12,9 +12,9 @@ from bot.console.port import RecordingPort
 from bot.delivery.port import Delivered, DeliveryFailed
 from bot.directory.models import Person
 from bot.storage.database import Database
+from bot.storage.outbox import OutboxMessage
 from commands.replies import Reply
 from scheduler.checkins import decide_checkins
-from scheduler.models import OutboxMessage
 from scheduler.outbox import enqueue
 from scheduler.sender import Sender, claim_due
 from tests.scheduler.simulation import Simulation

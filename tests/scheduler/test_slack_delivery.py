@@ -15,7 +15,7 @@ from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
 from bot.server.app import Runtime, build_app
 from bot.storage.database import Database
-from scheduler.models import OutboxMessage
+from bot.storage.outbox import OutboxMessage
 from tests.live_server import ServerThread
 from tests.scheduler.scenario import managers
 from tests.slack.conftest import slack_settings

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.i18n import speaking
 from bot.plans.models import StatusUpdate
 from bot.storage.delivery import ConversationReference
-from tests.helpers import ADMIN, action, say
+from tests.helpers import ADMIN, action, reporter_of, say
 from tests.teams.activities import TeamsUser, block_text, bot_added, installation_added, message
 from tests.teams.conftest import CHANNEL, TeamsBotUnderTest, personal_chat
 
@@ -106,3 +106,27 @@ def test_a_page_names_the_next_one_and_teams_answers_it(teams_bot: TeamsBotUnder
     assert "esr/10.e" in json.dumps(second) and "esr/1.a" not in json.dumps(second)
     # The seed has actions nobody owns yet (leads its documents do not state): the admin list pages too.
     assert block_text(teams_bot.connector.sent()[0].card["body"][0]).endswith("actions with no owner yet, page 1 of 5")
+
+
+def test_the_welcome_and_the_home_command_show_the_persons_home(teams_bot: TeamsBotUnderTest) -> None:
+    """A reporter with a manager: the welcome card on install and the answer to `home` carry the same home
+    the Slack App Home shows: their actions, the services they report for, and (for the manager) the team."""
+    with teams_bot.database.unit_of_work() as session:
+        reporter = reporter_of(session, "gp_in_hours").person
+        email, manager = reporter.email, reporter.manager
+        manager_email = manager.email if manager else None
+    user = teams_bot.user_for(email)
+    chat = personal_chat(user)
+    assert teams_bot.post(bot_added(user, chat, teams_bot.service_url)).status_code == 200
+    assert teams_bot.post(message(user, chat, "home", teams_bot.service_url)).status_code == 200
+    welcome, answer = (json.dumps(call.card, ensure_ascii=False) for call in teams_bot.connector.sent())
+    with teams_bot.database.unit_of_work() as session:
+        clock, actor = teams_bot.runtime.clock, teams_bot.person(email)
+        home, actions = say(session, clock, "home", actor), say(session, clock, "mine", actor)
+    for card in (welcome, answer):
+        assert actions.title in card and "Services you report for" in card and "not reported yet today" in card
+    assert "I'll send your prompts here" in welcome and home.title in answer
+    if manager_email:
+        boss = teams_bot.user_for(manager_email)
+        teams_bot.post(message(boss, personal_chat(boss), "home", teams_bot.service_url))
+        assert "Your team" in json.dumps(teams_bot.connector.sent()[-1].card, ensure_ascii=False)

@@ -1,4 +1,5 @@
-"""What administrators ask about delivery: messages that failed, and people nobody can reach."""
+"""What administrators ask about delivery, read from the outbox the scheduler writes: messages that failed,
+and people nobody can reach."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Person
-from scheduler.models import UNREACHABLE, OutboxMessage
-from scheduler.outbox import addressed_to_person
+from bot.storage.outbox import UNREACHABLE, OutboxMessage, addressed_to_person
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, Date, Index, Integer, String, Text, UniqueConstraint, cast, literal
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.directory.models import Person
 from bot.storage.base import Base, UtcDateTime
 
 OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
@@ -43,3 +44,8 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+def addressed_to_person() -> ColumnElement[bool]:
+    """Joins outbox rows to the person they are addressed to (`person:<id>`), in SQL."""
+    return OutboxMessage.recipient == literal("person:") + cast(Person.id, String)
