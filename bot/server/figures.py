@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock, london_today
 from bot.escalation.models import EscalationReport, Service
 from bot.governance.models import IdentifierRefusal
-from scheduler.models import OutboxMessage
+from bot.storage.outbox import OutboxMessage
 
 WAITING = ("pending", "sending")
 # An outbox row gets its platform when it is delivered; until then it has none.

@@ -12,11 +12,11 @@ from bot.console.port import RecordingPort
 from bot.delivery.port import Delivered
 from bot.directory.models import ChannelLanguage, Person
 from bot.i18n import Language, current_language
+from bot.storage.outbox import OutboxMessage
 from commands.audience import BOTH
 from commands.replies import Reply
 from scheduler.checkins import decide_checkins
 from scheduler.messages import Lookup
-from scheduler.models import OutboxMessage
 from scheduler.outbox import enqueue
 from scheduler.sender import Claimed, Sender
 from tests.scheduler.simulation import Simulation

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.directory.models import Person
 from bot.server.app import Runtime, build_app
 from bot.storage.database import Database
-from scheduler.models import OutboxMessage
+from bot.storage.outbox import OutboxMessage
 from scheduler.outbox import Planned, enqueue, person_recipient
 from tests.helpers import ADMIN, person, reporter_of
 from tests.live_server import ServerThread
