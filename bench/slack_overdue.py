@@ -26,7 +26,8 @@ from pathlib import Path
 from bench.generate import generate
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.storage.database import Database
 from tests.live_server import ServerThread
 from tests.slack.harness import SlackSender

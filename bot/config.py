@@ -128,6 +128,15 @@ class Settings(BaseSettings):
     )
     dashboard_session_hours: int = Field(default=12, description="How long a dashboard session cookie lasts.")
 
+    @property
+    def slack_configured(self) -> bool:
+        """Slack is in use (its HTTP route also needs the signing secret, Socket Mode the app token)."""
+        return bool(self.slack_bot_token)
+
+    @property
+    def teams_configured(self) -> bool:
+        return bool(self.teams_client_id) or self.teams_allow_unauthenticated
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from time import perf_counter
 from typing import Any
 
@@ -59,6 +60,12 @@ HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
 }
 
 
+# Commands that only read are answered without a savepoint: a failure has nothing of theirs to undo, and on
+# SQLite a savepoint opens the write transaction (bot/storage/database.py), which a read should not wait for.
+READS_ONLY: tuple[type[Any], ...] = (Overdue, DueSoon, Mine, Home, Show, PlanOutline, Help, EscalationToday,
+                                     EscalationHistory, Admin, ParseProblem)  # fmt: skip
+
+
 def handle(command: Command | ParseProblem, ctx: CommandContext) -> Reply:
     if isinstance(command, ParseProblem):
         return help_reply(Help(topic=command.topic), problem=command.message)
@@ -85,14 +92,21 @@ def _answered(text: str, ctx: CommandContext) -> tuple[str, Reply]:
         return UNKNOWN, STRANGER
     name = UNKNOWN
     try:
-        with ctx.session.begin_nested():
+        command = parse(text)
+        with _undoable(command, ctx):
             refused = identifier_refusal([text], ctx)
             if refused is not None:
                 return name, refused
-            command = parse(text)
             name = command_name(command)
             return name, handle(command, ctx)
     except Exception:
         log.exception("command failed: %r", redacted(text, today=ctx.today))
         return name, error("Sorry, something went wrong on my side and nothing was changed.",
                            "The problem has been logged; please try again in a minute.")  # fmt: skip
+
+
+def _undoable(command: Command | ParseProblem, ctx: CommandContext) -> AbstractContextManager[object]:
+    """A savepoint around a command that writes, so that a failure undoes its half-made changes and the
+    surface's own work in the same transaction (a first-seen platform id, a delivery's record) still commits.
+    A refused identifier is recorded either way: it is one row added, written at commit."""
+    return nullcontext() if isinstance(command, READS_ONLY) else ctx.session.begin_nested()

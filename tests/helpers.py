@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.directory.models import Person
 from bot.escalation.models import Service, ServiceReporter
 from bot.plans.models import Action, Plan
+from bot.storage.database import Database
 from commands.context import CommandContext
 from commands.dispatch import answer
 from commands.replies import Reply
@@ -47,3 +51,18 @@ def say(session: Session, clock: Clock, text: str, actor: Person | None) -> Repl
 
 def text_of(reply: Reply) -> str:
     return "\n".join(reply.plain_lines())
+
+
+@contextmanager
+def counting_queries(database: Database) -> Iterator[list[str]]:
+    """Every statement the engine sends while the block runs (a SQLAlchemy event on the real engine)."""
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)

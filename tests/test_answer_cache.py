@@ -4,10 +4,7 @@ change not yet committed is never shared."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from bot.clock import FixedClock
 from bot.i18n import current_language, speaking
@@ -15,7 +12,7 @@ from bot.plans.models import Action
 from bot.storage.answer_cache import cached
 from bot.storage.database import Database
 from bot.storage.versions import PLANS, current_version
-from tests.helpers import action, say
+from tests.helpers import action, counting_queries, say
 
 ADMIN_QUESTION = "overdue plan:esr"
 
@@ -24,20 +21,6 @@ def esr_overdue(database: Database, clock: FixedClock) -> str:
     with database.unit_of_work() as session:
         reply = say(session, clock, ADMIN_QUESTION, None)
     return reply.footer or reply.title
-
-
-@contextmanager
-def counting_queries(database: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
 
 
 def test_a_repeated_question_is_answered_without_listing_queries(seeded_db: Database, clock: FixedClock) -> None:

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from bot.clock import FixedClock, london_today
 from bot.directory.models import Organisation
 from bot.exports.actions import ActionSelection, actions_table
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.signed_links import dashboard_links
 from bot.storage.database import Database
 from commands.replies import Reply

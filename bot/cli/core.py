@@ -1,4 +1,7 @@
-"""init, demo, say and import: the commands that need no chat platform."""
+"""init, demo, say and import: the commands that need no chat platform.
+
+What only `init` and `import` use (the plan readers, YAML) is imported when they run: `say` starts in a
+fresh process for every message, so it imports no more than answering needs."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -16,11 +20,11 @@ from bot.clock import LONDON, Clock, FixedClock, SystemClock
 from bot.config import get_settings
 from bot.console.session import DEMO_ADMIN, ConsoleChat, UnknownPerson
 from bot.directory.service import find_organisation, organisation_codes
-from bot.plans.importer import import_plan
-from bot.plans.reading import PlanFile, PlanFileError, PlanRow, read_plan_file
 from bot.runtime import configure_logging, open_database
-from bot.shipped_data import data_dir_problem, load_shipped_data
 from bot.signed_links import download_maker, picture_maker
+
+if TYPE_CHECKING:
+    from bot.plans.reading import PlanFile, PlanRow
 
 USAGE_ERROR = 2
 
@@ -75,6 +79,8 @@ def _clock(now: datetime | None) -> Clock:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from bot.shipped_data import data_dir_problem, load_shipped_data
+
     settings = get_settings()
     configure_logging(settings)
     problem = data_dir_problem(settings.data_dir) if args.demo else None
@@ -127,6 +133,9 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from bot.plans.importer import import_plan
+    from bot.plans.reading import PlanFileError, read_plan_file
+
     settings = get_settings()
     configure_logging(settings)
     overrides = dict(pair.split("=", 1) for pair in args.column if "=" in pair)

@@ -1,4 +1,7 @@
-"""`milestones-bot schedule …`: preview what the scheduler would send, or run it once by hand."""
+"""`milestones-bot schedule …`: preview what the scheduler would send, or run it once by hand.
+
+The scheduler's modules are imported when a verb runs, not when the command line is built: every
+`milestones-bot` command builds it, and `say` should not pay for the scheduler."""
 
 from __future__ import annotations
 
@@ -9,12 +12,7 @@ from datetime import date, datetime
 from bot.cli.core import parse_now
 from bot.clock import LONDON, Clock, FixedClock, SystemClock
 from bot.config import get_settings
-from bot.console.port import RecordingPort
-from bot.runtime import configure_logging, open_database
-from bot.server.app import Runtime, chat_ports
-from scheduler.jobs import alert_scan, catch_up, run_decision
-from scheduler.preview import preview
-from scheduler.sender import Sender
+from bot.runtime import Runtime, configure_logging, open_database
 
 USAGE_ERROR = 2
 MAX_PREVIEW_DAYS = 92
@@ -40,6 +38,8 @@ def _day(text: str) -> date:
 
 
 def run_preview(args: argparse.Namespace) -> int:
+    from scheduler.preview import preview
+
     if args.last < args.first or (args.last - args.first).days >= MAX_PREVIEW_DAYS:
         print(f"--to must be on or after --from, and at most {MAX_PREVIEW_DAYS} days later.", file=sys.stderr)
         return USAGE_ERROR
@@ -56,6 +56,11 @@ def run_preview(args: argparse.Namespace) -> int:
 def run_once(args: argparse.Namespace) -> int:
     """Decides today's missed jobs and the level alerts, then delivers everything due. With no chat platform
     configured, messages are printed here (the console port)."""
+    from bot.console.port import RecordingPort
+    from bot.server.app import chat_ports
+    from scheduler.jobs import alert_scan, catch_up, run_decision
+    from scheduler.sender import Sender
+
     settings = get_settings()
     configure_logging(settings)
     clock: Clock = FixedClock(args.now) if args.now else SystemClock()

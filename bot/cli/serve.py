@@ -1,4 +1,7 @@
-"""`milestones-bot serve`: the HTTP server for whichever chat platforms are configured."""
+"""`milestones-bot serve`: the HTTP server for whichever chat platforms are configured.
+
+The server's own modules (uvicorn, Starlette, the scheduler) are imported when it runs, not when the command
+line is built: every `milestones-bot` command builds it, and `say` should not pay for a server."""
 
 from __future__ import annotations
 
@@ -6,16 +9,12 @@ import argparse
 import secrets
 import sys
 
-import uvicorn
-
 from bot.cli.core import USAGE_ERROR
 from bot.clock import SystemClock
 from bot.config import get_settings
 from bot.dashboard.access import MIN_SECRET_BYTES as SECRET_BYTES
-from bot.dashboard.surface import DashboardSettingsError
-from bot.runtime import configure_logging, open_database
-from bot.server.app import Runtime, build_app
-from bot.slack.socket_mode import start_socket_mode
+from bot.dashboard.access import DashboardSettingsError
+from bot.runtime import Runtime, configure_logging, open_database
 
 
 def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,6 +27,10 @@ def register(subcommands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.server.app import build_app
+
     settings = get_settings()
     configure_logging(settings)
     runtime = Runtime(settings=settings, database=open_database(settings), clock=SystemClock())
@@ -36,7 +39,11 @@ def run_serve(args: argparse.Namespace) -> int:
     except DashboardSettingsError as problem:
         print(f"Not serving: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    start_socket_mode(app.state.runtime)  # only with SLACK_APP_TOKEN; the app's runtime carries its metrics
+    if settings.slack_configured:  # importing Slack's SDK only when Slack is in use keeps the start fast
+        from bot.slack.socket_mode import start_socket_mode
+
+        # Only when SLACK_APP_TOKEN is set; the app's runtime carries its metrics; uvicorn keeps the process alive.
+        start_socket_mode(app.state.runtime)
     # log_config=None: uvicorn's records go through configure_logging's handler (one line each, no signatures).
     uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
                 log_level=settings.log_level.lower(), log_config=None)  # fmt: skip

@@ -85,6 +85,10 @@ MIN_SECRET_BYTES = 32
 MIN_SECRET_DISTINCT = 10
 
 
+class DashboardSettingsError(ValueError):
+    """The dashboard is enabled but could not check anyone's access."""
+
+
 def secret_problem(secret: str | None) -> str | None:
     """Why a dashboard secret cannot be used, or None. Anyone holding one signed link can try secrets offline
     (`nhs` was found in 0.21 s and then signed an all-Wales link), so the key must be long and random: 32

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,10 +36,8 @@ from bot.escalation.models import Service
 from bot.escalation.service import list_levels
 from bot.i18n import _
 from bot.plans.listing import ActionFilter, overdue_actions
+from bot.runtime import Runtime
 from bot.signed_links import DOWNLOAD, download_purpose
-
-if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
-    from bot.server.app import Runtime
 
 Handler = Callable[[Request], Response]
 

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from starlette.routing import BaseRoute, Route
 
-from bot.dashboard.access import secret_problem
+from bot.dashboard.access import DashboardSettingsError, secret_problem
 from bot.dashboard.downloads import download
 from bot.dashboard.language import in_request_language
 from bot.dashboard.pages import DashboardPages
 from bot.delivery.port import ChatPort
+from bot.runtime import Runtime
 from bot.signed_links import DOWNLOAD, PICTURE
-
-if TYPE_CHECKING:  # the app imports its surfaces, so only type checkers import the app here
-    from bot.server.app import Runtime
-
-
-class DashboardSettingsError(ValueError):
-    """The dashboard is enabled but could not check anyone's access."""
 
 
 class DashboardSurface:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
 
 Format = Literal["csv", "xlsx"]
 FORMATS: tuple[Format, ...] = ("csv", "xlsx")
@@ -71,6 +70,12 @@ def write_csv(table: Table, out: IO[str]) -> None:
 
 
 def xlsx_bytes(table: Table) -> bytes:
+    # openpyxl (and the Pillow it pulls in) is imported here, by the few who write a workbook, not by every
+    # process that can list actions: it costs a tenth of a second and 15 MB at start.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     # Write-only mode keeps memory flat for large exports; Excel has no timezone, so instants are London-naive.
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(table.title[:31])
@@ -82,13 +87,13 @@ def xlsx_bytes(table: Table) -> bytes:
         header.append(cell)
     sheet.append(header)
     for row in table.rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([_xlsx_cell(WriteOnlyCell, sheet, value) for value in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _xlsx_cell(sheet: Worksheet, value: Cell) -> WriteOnlyCell | Cell:
+def _xlsx_cell(text_cell: Callable[..., WriteOnlyCell], sheet: Worksheet, value: Cell) -> WriteOnlyCell | Cell:
     """Dates and numbers stay typed; text is a string cell whatever it starts with (openpyxl would otherwise
     store `=…` as a live formula), and formula-like text also gets Excel's quote prefix, so editing the cell
     in Excel does not turn it into one either."""
@@ -96,7 +101,7 @@ def _xlsx_cell(sheet: Worksheet, value: Cell) -> WriteOnlyCell | Cell:
         return value.replace(tzinfo=None)
     if not isinstance(value, str):
         return value
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = text_cell(sheet, value=value)
     cell.data_type = "s"
     if is_formula_like(value):
         cell.quotePrefix = True

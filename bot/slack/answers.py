@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
+from bot.runtime import Runtime
 from bot.slack.blocks import fallback_text
 from bot.slack.identity import resolve_person
 from bot.slack.prompts import decode, message_blocks
@@ -18,9 +18,6 @@ from commands.audience import answer_prompt_in_language
 from commands.context import CommandContext
 from commands.prompts import PromptAnswer
 from commands.replies import Reply, refusal
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -4,20 +4,17 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 from sqlalchemy.exc import IntegrityError
 
 from bot.i18n import speaking
+from bot.runtime import Runtime
 from bot.slack.home import home_view
 from bot.slack.identity import resolve_person, slack_locale
 from bot.storage.delivery import ProcessedDelivery
 from commands.audience import reader_language
 from commands.context import CommandContext
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 """Who is clicking: a Slack user id matched to a person in the directory by work email.
 
-The match is stored on the person (`slack_user_id`), so Slack is asked only the first time."""
+The match is stored on the person (`slack_user_id`), so Slack is asked only the first time, and remembered
+per process until the directory changes (bot/directory/known_people.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.directory.known_people import known_person
 from bot.directory.models import Person
 from bot.directory.service import get_person_by_email, get_person_by_slack_id
 
@@ -39,7 +41,9 @@ def slack_locale(client: WebClient, user_id: str) -> str | None:
 
 
 def resolve_person(*, session: Session, client: WebClient, user_id: str) -> Person | None:
-    person = get_person_by_slack_id(session=session, slack_user_id=user_id)
+    person = known_person(
+        session, "slack", user_id, lambda: get_person_by_slack_id(session=session, slack_user_id=user_id)
+    )
     if person is not None:
         return person
     email = slack_email(client, user_id)

@@ -8,24 +8,23 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.i18n import speaking
+from bot.runtime import Runtime
 from bot.slack.answers import Click, record_click, replace_prompt
 from bot.slack.blocks import fallback_text, reply_blocks
 from bot.slack.events import first_delivery, publish_home
 from bot.slack.payloads import BlockAction, ClickedElement, NoteMetadata, SlashCommand
 from bot.slack.prompts import ANSWER_ACTION, NOTE_ACTION, NOTE_VIEW, message_blocks, note_modal, options_in_message
+from bot.slack.responses import Responder
 from bot.slack.slash import answer_command
 from commands.audience import rendering_language
 from commands.replies import Reply
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -34,18 +33,18 @@ MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 
 def register(app: App, runtime: Runtime) -> None:
-    def on_command(
-        ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-    ) -> None:
+    respond = Responder()
+
+    def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         slash = SlashCommand.model_validate(command)
         reply = answer_command(runtime, client, user_id=slash.user_id, command=slash.command, text=slash.text,
                                channel=slash.channel_id, bot_user_id=context.bot_user_id)  # fmt: skip
         ack()
         with speaking(rendering_language(reply)):
-            respond(blocks=message_blocks(reply), text=fallback_text(reply),
+            respond(slash.response_url, blocks=message_blocks(reply), text=fallback_text(reply),
                     response_type="in_channel" if reply.public else "ephemeral")  # fmt: skip
 
-    def on_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def on_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         click = _click(body, action)
         if click is None:
             ack()
@@ -54,11 +53,13 @@ def register(app: App, runtime: Runtime) -> None:
         ack()
         with speaking(rendering_language(reply)):
             if reply.replaces_prompt and click.ephemeral:  # the language offer under a slash command's answer
-                respond(blocks=message_blocks(reply), text=fallback_text(reply), replace_original=True)
+                respond(body.get("response_url"), blocks=message_blocks(reply), text=fallback_text(reply),
+                        replace_original=True)  # fmt: skip
             elif reply.replaces_prompt:
                 replace_prompt(client, click, reply)
-            else:
-                _tell_clicker(respond, reply)
+            else:  # only the person who clicked sees a refusal; the prompt stays for its rightful owner
+                respond(body.get("response_url"), blocks=reply_blocks(reply), text=fallback_text(reply),
+                        response_type="ephemeral", replace_original=False)  # fmt: skip
 
     def on_note(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -128,12 +129,6 @@ def _note_click(body: dict[str, Any], view: dict[str, Any]) -> Click:
     choice = values["choice"]["value"]["selected_option"]["value"]
     note = values.get("note", {}).get("value", {}).get("value")
     return Click(body["user"]["id"], meta.channel, meta.ts, choice, note)
-
-
-def _tell_clicker(respond: Respond, reply: Reply) -> None:
-    """Only the person who clicked sees a refusal; the prompt stays for its rightful owner."""
-    respond(blocks=reply_blocks(reply), text=fallback_text(reply), response_type="ephemeral",
-            replace_original=False)  # fmt: skip
 
 
 def _post_mention_reply(client: WebClient, event: dict[str, Any], thread: str, reply: Reply) -> None:

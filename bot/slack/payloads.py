@@ -26,6 +26,7 @@ class BlockAction(BaseModel):
     container: MessageContainer
     trigger_id: str | None = None
     message: dict[str, Any] = {}
+    response_url: str | None = None
 
 
 class ClickedElement(BaseModel):
@@ -49,3 +50,4 @@ class SlashCommand(BaseModel):
     user_id: str
     text: str = ""
     channel_id: str | None = None
+    response_url: str | None = None

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from slack_sdk import WebClient
 
 from bot.governance.identifiers import redacted
+from bot.runtime import Runtime
 from bot.signed_links import download_maker, picture_maker
 from bot.slack.audience import kept_private, strangers_in_channel
 from bot.slack.identity import resolve_person, slack_locale
 from commands.audience import answer_asker, channel_audience, posted_in_channel
 from commands.context import CommandContext
 from commands.replies import Reply, error
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 log = logging.getLogger(__name__)
 

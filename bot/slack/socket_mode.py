@@ -4,14 +4,11 @@ SLACK_APP_TOKEN is set; the listeners are the same as over HTTP."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot.runtime import Runtime
 from bot.slack.surface import slack
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 log = logging.getLogger(__name__)
 

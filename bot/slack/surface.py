@@ -4,8 +4,6 @@ One bolt App per runtime, shared by the HTTP route and Socket Mode, so both run 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.concurrency import run_in_threadpool
@@ -13,14 +11,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot.runtime import Runtime
 from bot.server.log_records import bolt_logger
 from bot.slack.client import web_client
 from bot.slack.listeners import register
 from bot.slack.port import SlackChatPort
 from bot.slack.request_checks import BAD_BODY, first_sight, malformed_headers
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 EVENTS_PATH = "/slack/events"
 

@@ -1,6 +1,8 @@
 """Answers kept in memory until the data behind them changes: `/milestones overdue` for all of Wales reads
 tens of thousands of index entries, while the plans it summarises change a few times a day. Each entry
 remembers the data version it was computed at (bot/storage/versions.py); a different version is a miss.
+Who a platform user is (bot/directory/known_people.py) is kept the same way, in a cache of its own so that
+many people do not push the answers out.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from bot.storage.versions import current_version, has_unsaved_changes
 
 T = TypeVar("T")
 SESSION_KEY = "answer_cache"
+PEOPLE_KEY = "people_cache"
 
 
 class AnswerCache:
@@ -40,11 +43,11 @@ class AnswerCache:
         return value
 
 
-def cached(session: Session, group: str, key: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()` through the session's cache when it has one. The version is read before computing, so an
-    answer is never filed under a newer version than the data it saw. Answers are kept per language: the
-    same question asked in Welsh is a different answer."""
-    cache: AnswerCache | None = session.info.get(SESSION_KEY)
+def cached(session: Session, group: str, key: Hashable, compute: Callable[[], T], *, store: str = SESSION_KEY) -> T:
+    """`compute()` through the session's cache (`store`) when it has one. The version is read before
+    computing, so an answer is never filed under a newer version than the data it saw. Answers are kept per
+    language: the same question asked in Welsh is a different answer."""
+    cache: AnswerCache | None = session.info.get(store)
     if cache is None or has_unsaved_changes(session):
         return compute()
     full_key = (group, current_language(), *_as_tuple(key))

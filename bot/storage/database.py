@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.answer_cache import SESSION_KEY, AnswerCache
+from bot.storage.answer_cache import PEOPLE_KEY, SESSION_KEY, AnswerCache
+
+# Platform users remembered per process (bot/directory/known_people.py): a few MB at most.
+PEOPLE_KEPT = 5_000
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -44,14 +47,15 @@ def make_engine(url: str) -> Engine:
 
 @dataclass
 class Database:
-    """`cache_answers`: keep listing answers in memory until the data changes (off to measure the queries)."""
+    """`cache_answers`: keep listing answers, and who platform users are, in memory until the data changes
+    (off to measure the queries)."""
 
     engine: Engine
     cache_answers: bool = True
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
-        info = {SESSION_KEY: AnswerCache()} if self.cache_answers else {}
+        info = {SESSION_KEY: AnswerCache(), PEOPLE_KEY: AnswerCache(PEOPLE_KEPT)} if self.cache_answers else {}
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, info=info)
 
     @classmethod

@@ -20,6 +20,7 @@ PLANS = "plans"
 # Tables whose rows appear in plan listings (actions, their plans, owners and organisations).
 TRACKED_TABLES = {"actions": PLANS, "plans": PLANS, "people": PLANS, "organisations": PLANS}
 _CHANGED = "changed_data_versions"
+_READ = "data_versions_read"
 
 
 class DataVersion(Base):
@@ -33,8 +34,14 @@ _CURRENT = select(DataVersion.version).where(DataVersion.name == bindparam("name
 
 
 def current_version(session: Session, name: str) -> int:
-    # Asked before every cached answer: plain Core, without the ORM's per-statement work.
-    return session.connection().execute(_CURRENT, {"name": name}).scalar() or 0
+    """The version as this transaction first read it. Read once: a request asks it for who is speaking and
+    again for its answer, and one read as the transaction's first statement serves both. Answers kept under
+    it are computed after it was read, so they are never older than the version they are filed under."""
+    seen: dict[str, int] = session.info.setdefault(_READ, {})
+    if name not in seen:
+        # Plain Core, without the ORM's per-statement work.
+        seen[name] = session.connection().execute(_CURRENT, {"name": name}).scalar() or 0
+    return seen[name]
 
 
 def has_unsaved_changes(session: Session) -> bool:
@@ -76,3 +83,4 @@ def _raise_versions(session: Session) -> None:
 def _forget_changes(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)
+        session.info.pop(_READ, None)

@@ -8,6 +8,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from bot.delivery.port import DeliveryFailed
+from bot.directory.known_people import known_person
 from bot.directory.models import Person
 from bot.directory.service import get_person_by_email, get_person_by_teams_id
 from bot.storage.database import Database
@@ -33,12 +34,18 @@ async def with_email(origin: Origin, *, database: Database, connector: TeamsConn
 
 def _known_id(database: Database, aad_object_id: str) -> bool:
     with database.unit_of_work() as session:
-        return get_person_by_teams_id(session=session, teams_id=aad_object_id) is not None
+        return _by_teams_id(session, aad_object_id) is not None
+
+
+def _by_teams_id(session: Session, aad_object_id: str) -> Person | None:
+    return known_person(
+        session, "teams", aad_object_id, lambda: get_person_by_teams_id(session=session, teams_id=aad_object_id)
+    )
 
 
 def find_person(*, session: Session, origin: Origin) -> Person | None:
     if origin.aad_object_id:
-        person = get_person_by_teams_id(session=session, teams_id=origin.aad_object_id)
+        person = _by_teams_id(session, origin.aad_object_id)
         if person is not None:
             return person
     if not origin.email:

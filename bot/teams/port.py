@@ -6,10 +6,11 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Coroutine
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from bot.delivery.port import Delivered, DeliveryFailed
 from bot.directory.models import Person
+from bot.runtime import Runtime
 from bot.teams.cards import render_card
 from bot.teams.connector import TeamsConnector, card_message
 from bot.teams.references import (
@@ -20,9 +21,6 @@ from bot.teams.references import (
     remember_personal_chat,
 )
 from commands.replies import Reply
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 T = TypeVar("T")
 # Longest wait for one send, retries included; the outbox owns anything slower.

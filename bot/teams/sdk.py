@@ -24,10 +24,6 @@ class TeamsMisconfigured(ValueError):
     pass
 
 
-def is_configured(settings: Settings) -> bool:
-    return bool(settings.teams_client_id) or settings.teams_allow_unauthenticated
-
-
 def check_settings(settings: Settings) -> None:
     if not settings.teams_allow_unauthenticated:
         return

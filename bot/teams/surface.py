@@ -3,7 +3,7 @@ Both are absent when Teams is not configured (no TEAMS_CLIENT_ID)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from microsoft_teams.api import ConversationUpdateActivity, InvokeResponse
 from microsoft_teams.api.activities.invoke.adaptive_card import AdaptiveCardInvokeActivity
@@ -11,21 +11,19 @@ from microsoft_teams.api.activities.message.message import MessageActivity
 from microsoft_teams.apps import ActivityContext, App
 from starlette.routing import BaseRoute, Route
 
+from bot.runtime import Runtime
 from bot.teams.adapter import StarletteAdapter
 from bot.teams.install import on_conversation_update, on_installation_update
 from bot.teams.invokes import on_card_action
 from bot.teams.messages import on_message
 from bot.teams.port import TeamsChatPort
-from bot.teams.sdk import MESSAGING_ENDPOINT, build_sdk_app, is_configured, new_connector
+from bot.teams.sdk import MESSAGING_ENDPOINT, build_sdk_app, new_connector
 from bot.teams.turn import TeamsBot
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 
 def routes(runtime: Runtime) -> list[BaseRoute]:
     settings = runtime.settings
-    if not is_configured(settings):
+    if not settings.teams_configured:
         return []
     adapter = StarletteAdapter(initialize=lambda: app.initialize())
     app = build_sdk_app(settings, adapter)
@@ -35,7 +33,7 @@ def routes(runtime: Runtime) -> list[BaseRoute]:
 
 def chat_port(runtime: Runtime) -> TeamsChatPort | None:
     settings = runtime.settings
-    if not is_configured(settings):
+    if not settings.teams_configured:
         return None
     app = build_sdk_app(settings)
     return TeamsChatPort(runtime, lambda: new_connector(settings, app.token_provider))

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.i18n import speaking
+from bot.runtime import Runtime
 from bot.storage.delivery import ProcessedDelivery
 from bot.teams.cards import render_card
 from bot.teams.connector import TeamsConnector, card_message
@@ -18,9 +19,6 @@ from bot.teams.identity import with_email
 from bot.teams.references import Origin, origin_of
 from commands.audience import rendering_language
 from commands.replies import Reply, refusal
-
-if TYPE_CHECKING:
-    from bot.server.app import Runtime
 
 
 @dataclass

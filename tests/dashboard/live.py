@@ -12,7 +12,8 @@ from bot.clock import FixedClock, london_today
 from bot.config import Settings
 from bot.escalation.models import ServiceReporter
 from bot.escalation.service import record_report
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.signed_links import access_link
 from bot.storage.database import Database
 from tests.live_server import ServerThread, free_port

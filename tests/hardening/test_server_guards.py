@@ -16,9 +16,9 @@ from sqlalchemy import text
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.dashboard.access import secret_problem
-from bot.dashboard.surface import DashboardSettingsError
-from bot.server.app import Runtime, build_app
+from bot.dashboard.access import DashboardSettingsError, secret_problem
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.server.guards import SECURITY_HEADERS
 from bot.server.log_records import SingleLineFormatter
 from bot.signed_links import picture_link

@@ -18,7 +18,8 @@ from bot.console.render import render_text
 from bot.dashboard.access import grant_from_link
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.signed_links import LINK_DAYS, PICTURE, dashboard_links
 from bot.storage.database import Database
 from bot.teams.cards import render_card

@@ -15,7 +15,8 @@ from bot.clock import LONDON, FixedClock
 from bot.config import Settings
 from bot.directory.models import Person
 from bot.plans.models import Action, StatusUpdate
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.storage.database import Database
 from bot.storage.outbox import OutboxMessage
 from scheduler.status_prompts import decide_status_prompts

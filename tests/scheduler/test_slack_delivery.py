@@ -13,7 +13,8 @@ from sqlalchemy import select
 from bot.clock import LONDON, FixedClock
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.storage.database import Database
 from bot.storage.outbox import OutboxMessage
 from tests.live_server import ServerThread

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.clock import london_today
 from bot.plans.models import StatusUpdate
-from bot.server.app import Runtime
+from bot.runtime import Runtime
 from bot.slack.surface import slack
 from bot.storage.database import Database
 from tests.bundles import queue_bundle

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from bot.clock import LONDON, FixedClock
 from bot.config import Settings
 from bot.directory.models import Person
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.storage.database import Database
 from bot.storage.outbox import OutboxMessage
 from scheduler.outbox import Planned, enqueue, person_recipient

@@ -13,7 +13,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.clock import FixedClock
 from bot.config import Settings
-from bot.server.app import Runtime
+from bot.runtime import Runtime
 from bot.slack.socket_mode import start_socket_mode
 from bot.storage.database import Database
 from tests.helpers import ADMIN

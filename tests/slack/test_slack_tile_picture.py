@@ -13,7 +13,8 @@ from PIL import Image
 
 from bot.clock import FixedClock
 from bot.dashboard.tile_picture import tile_box
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.storage.database import Database
 from tests.dashboard.live import record_reports
 from tests.helpers import ADMIN

@@ -40,6 +40,7 @@ class Call:
     params: dict[str, Any]
     status: int = 200
     at: float = field(default_factory=time.monotonic)
+    connection: int = 0  # the caller's port: calls over one kept-alive connection share it
 
     @property
     def blocks(self) -> list[dict[str, Any]]:
@@ -145,12 +146,14 @@ class SlackApiStandIn:
             self.calls.clear()
 
     # -- answering -----------------------------------------------------------------------------------------
-    def record(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | str]:
+    def record(
+        self, method: str, params: dict[str, Any], connection: int = 0
+    ) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         download = image_problem(_blocks(params))  # outside the lock: the picture comes from the bot's server
         with self._lock:
             failure = self._failures.pop(0) if self._failures else None
             status, headers, body = self._failure(failure) if failure else self._answer(method, params, download)
-            self.calls.append(Call(method, params, status))
+            self.calls.append(Call(method, params, status, connection=connection))
             self._lock.notify_all()
         return status, headers, body
 
@@ -225,6 +228,11 @@ def _params(query: str, body: bytes, content_type: str) -> dict[str, Any]:
 
 def _handler_for(stand_in: SlackApiStandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # connections stay open between calls, as Slack's do
+        # Headers and body leave in one write: two small writes on a kept-alive connection wait for the
+        # client's delayed ACK (Nagle), 40 ms that Slack's servers do not add.
+        wbufsize = -1
+
         def do_GET(self) -> None:
             self._handle()
 
@@ -239,7 +247,7 @@ def _handler_for(stand_in: SlackApiStandIn) -> type[BaseHTTPRequestHandler]:
                 method = "response:" + parts.path.removeprefix("/respond/")
             else:
                 method = parts.path.removeprefix("/api/")
-            status, headers, answer = stand_in.record(method, params)
+            status, headers, answer = stand_in.record(method, params, connection=self.client_address[1])
             payload = answer if isinstance(answer, str) else json.dumps(answer)
             self.send_response(status)
             for name, value in headers.items():

@@ -15,7 +15,8 @@ import pytest
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.directory.models import Person
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.storage.database import Database
 from bot.teams.port import TeamsChatPort
 from bot.teams.surface import chat_port

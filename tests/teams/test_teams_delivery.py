@@ -7,7 +7,8 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.delivery.port import DeliveryFailed
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.storage.database import Database
 from bot.teams.sdk import TeamsMisconfigured, check_settings
 from commands.replies import Reply, Section, line

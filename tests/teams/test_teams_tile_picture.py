@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from bot.clock import FixedClock
-from bot.server.app import Runtime, build_app
+from bot.runtime import Runtime
+from bot.server.app import build_app
 from bot.storage.database import Database
 from tests.helpers import ADMIN, say
 from tests.live_server import ServerThread, free_port
