@@ -8,7 +8,7 @@ from bot.directory.models import Person
 from bot.directory.service import direct_reports
 from bot.escalation.models import Level
 from bot.escalation.service import ServiceDay, list_levels, reporter_assignments, service_day
-from bot.i18n import _
+from bot.i18n import _, ngettext, pgettext
 from bot.plans.service import actions_owned_by
 from commands.context import CommandContext
 from commands.escalation import level_badge
@@ -16,7 +16,7 @@ from commands.lists import mine
 from commands.milestones import UNKNOWN_PERSON
 from commands.model import Home, Mine
 from commands.replies import Line, Reply, Section, Status, Text, line, refusal
-from commands.views import mention, plural
+from commands.views import mention
 
 
 def home_parts(ctx: CommandContext, person: Person) -> list[Reply]:
@@ -48,10 +48,12 @@ def services_reply(ctx: CommandContext, person: Person) -> Reply | None:
         day = service_day(session=ctx.session, service=assignment.service, root=assignment.organisation,
                           day=ctx.today)  # fmt: skip
         current = next((r for r in day.reports if r.organisation.id == assignment.organisation_id), None)
-        where = f"{assignment.service.name} at {assignment.organisation.name}: "
+        where = _("{service} at {organisation}: ").format(
+            service=assignment.service.local_name, organisation=assignment.organisation.local_name
+        )
         lines.append(line(where, _today_status(day, current.level if current else None, levels)))
-    return Reply(title="Services you report for", sections=[Section(lines=lines)],
-                 footer='Report with `/escalation report <service> <level> "note"`.')  # fmt: skip
+    return Reply(title=_("Services you report for"), sections=[Section(lines=lines)],
+                 footer=pgettext("app home", 'Report with `/escalation report <service> <level> "note"`.'))  # fmt: skip
 
 
 def _today_status(day: ServiceDay, level: int | None, levels: dict[int, Level]) -> Status | Text:
@@ -59,7 +61,7 @@ def _today_status(day: ServiceDay, level: int | None, levels: dict[int, Level]) 
         return level_badge(level, levels)
     if not day.expected:  # a weekday-only service at a weekend or on a bank holiday
         return Text(_("not expected today"), "muted")
-    return Text("not reported yet today", "bold")
+    return Text(_("not reported yet today"), "bold")
 
 
 def team_reply(ctx: CommandContext, person: Person) -> Reply | None:
@@ -71,7 +73,10 @@ def team_reply(ctx: CommandContext, person: Person) -> Reply | None:
         owned = actions_owned_by(session=ctx.session, person=report)
         open_actions = [a for a in owned if a.is_open and not a.is_rollup]
         overdue = sum(1 for a in open_actions if (a.deadline() or ctx.today) < ctx.today)
-        lines.append(line(mention(report), f" · {plural(len(open_actions), 'open action')} · ",
-                          Text(f"{overdue} overdue", "bold" if overdue else "plain")))  # fmt: skip
-    return Reply(title="Your team", sections=[Section(lines=lines)],
-                 footer="See one person's actions with `/milestones overdue lead:<name>`.")  # fmt: skip
+        counted = ngettext(" · {n} open action · ", " · {n} open actions · ", len(open_actions))
+        late = ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue)
+        lines.append(
+            line(mention(report), counted.format(n=len(open_actions)), Text(late, "bold" if overdue else "plain"))
+        )
+    return Reply(title=_("Your team"), sections=[Section(lines=lines)],
+                 footer=_("See one person's actions with `/milestones overdue lead:<name>`."))  # fmt: skip

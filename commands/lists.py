@@ -14,8 +14,9 @@ from bot.directory.service import find_organisation, top_organisation
 from bot.exports.actions import ActionSelection
 from bot.plans.listing import ActionFilter, OverdueReport, PlanGroup, due_soon, overdue_actions
 from bot.plans.models import Action
+from bot.plans.personal import CLOSED, OPEN, OVERDUE, WHOLE, personal_counts, personal_page
 from bot.plans.rollup import Rollup, rollups
-from bot.plans.service import PlanNotFound, actions_owned_by, find_plan_key
+from bot.plans.service import PlanNotFound, find_plan_key
 from bot.storage.answer_cache import cached
 from bot.storage.versions import PLANS
 from commands.context import CommandContext
@@ -154,39 +155,34 @@ def due(command: DueSoon, ctx: CommandContext) -> Reply:
 def mine(command: Mine, ctx: CommandContext) -> Reply:
     if ctx.actor is None:
         return refusal(*UNKNOWN_PERSON)
-    owned = actions_owned_by(session=ctx.session, person=ctx.actor)
-    if not owned:
+    counts = personal_counts(session=ctx.session, person=ctx.actor, today=ctx.today)
+    if counts.total == 0:
         return Reply(title="You have no actions assigned.", footer="Ask your manager to `assign` you one.")
-    actions = [a for a in owned if not a.is_rollup]
-    open_actions = [a for a in actions if a.is_open]
-    overdue_now = [a for a in open_actions if (a.deadline() or ctx.today) < ctx.today]
-    later = [a for a in open_actions if a not in overdue_now]
-    closed = [a for a in actions if not a.is_open]
-    # Actions delivered in parts by others (you lead the whole) come last, each with its roll-up.
-    wholes = [a for a in owned if a.is_rollup]
     page = Page(command.page, MINE_PAGE)
-    if page.is_past_end(len(owned)):
-        return past_the_end(command, page, len(owned), "action")
+    if page.is_past_end(counts.total):
+        return past_the_end(command, page, counts.total, "action")
     # One list in reading order (overdue, open, closed, wholes), cut into pages; each page keeps its headings.
-    groups = (("Overdue", overdue_now), ("Open", later), ("Closed", closed), (WHOLES_HEADING, wholes))
-    ordered = [(heading, a) for heading, group in groups for a in group]
-    on_page = ordered[page.offset : page.offset + page.size]
+    on_page = personal_page(session=ctx.session, person=ctx.actor, today=ctx.today, limit=page.size,
+                            offset=page.offset)  # fmt: skip
     found = rollups(session=ctx.session, whole_ids=[a.id for _, a in on_page if a.is_rollup], today=ctx.today)
     sections: dict[str, Section] = {}
-    for heading, action in on_page:
+    for category, action in on_page:
         entry = _whole_line(action, found) if action.is_rollup else _action_line(action)
+        heading = MINE_HEADINGS[category]
         sections.setdefault(heading, Section(heading=heading)).lines.append(entry)
     listed = list(sections.values())
-    listed[-1].more = more_line(command, len(owned) - page.offset - len(on_page))
-    footer = f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue."
-    if wholes:
-        footer += f" You also lead {plural(len(wholes), 'action')} delivered in parts by others."
-    reply = Reply(title=f"Your actions, {ctx.actor.name}{page_words(page, len(owned))}", sections=listed,
+    listed[-1].more = more_line(command, counts.total - page.offset - len(on_page))
+    footer = f"{plural(counts[OPEN] + counts[OVERDUE], 'open action')}, {counts[OVERDUE]} overdue."
+    if counts[WHOLE]:
+        footer += f" You also lead {plural(counts[WHOLE], 'action')} delivered in parts by others."
+    reply = Reply(title=f"Your actions, {ctx.actor.name}{page_words(page, counts.total)}", sections=listed,
                   footer=footer)  # fmt: skip
-    return with_download(reply, ctx, None, ActionSelection(person=ctx.actor.email), len(owned) - len(on_page))
+    left = counts.total - len(on_page)
+    return with_download(reply, ctx, None, ActionSelection(person=ctx.actor.email), left)
 
 
 WHOLES_HEADING = "You lead the whole (each part has its own owner)"
+MINE_HEADINGS = {OVERDUE: "Overdue", OPEN: "Open", CLOSED: "Closed", WHOLE: WHOLES_HEADING}
 
 
 def _whole_line(action: Action, found: dict[int, Rollup]) -> Line:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from bot.clock import LONDON
 from bot.directory.models import Person
 from bot.i18n import _, format_day, ngettext
-from bot.plans.listing import ActionRow, PersonSummary
+from bot.plans.action_rows import ActionRow, PersonSummary
 from bot.plans.models import STATUS_LABELS, Action
 from commands.replies import Line, Mention, Status, Text
 

@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from bot.calendar import working_days_before
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
-from bot.plans.listing import ActionFilter, due_soon, overdue_actions
-from bot.plans.models import STATUS_LABELS
+from bot.i18n import _, format_day, format_number, ngettext, pgettext
+from bot.plans.listing import ActionFilter, due_soon, oldest_overdue
 from bot.signed_links import DashboardLinks
 from commands.replies import Line, Link, Picture, Reply, Section, Text, line
-from commands.views import due_line, format_date, overdue_line, plural, shorten, status_badge
+from commands.views import due_line, format_date, overdue_line, shorten, status_badge
 from scheduler import digest_data as data
 from scheduler.outbox import Planned, person_recipient
 
@@ -59,38 +59,42 @@ def build_digest(
         _missed(session, root, today),
     ]
     reply = Reply(
-        title=f"Weekly digest for {root.name}, week to {format_date(today)}",
+        title=_("Weekly digest for {organisation}, week to {day}").format(
+            organisation=root.local_name, day=format_date(today)
+        ),
         sections=sections,
-        footer="Ask `/milestones overdue org:" + root.code + "` for the full list.",
+        footer=_("Ask `/milestones overdue org:{code}` for the full list.").format(code=root.code),
     )
     if links is not None:
-        opening = Link(links.view(root.code, now), f"Open the dashboard for {root.name}")
-        sections.append(Section(heading="Dashboard", lines=[line(opening)]))
+        opening = Link(
+            links.view(root.code, now), _("Open the dashboard for {organisation}").format(organisation=root.local_name)
+        )
+        sections.append(Section(heading=pgettext("digest", "Dashboard"), lines=[line(opening)]))
         # The digest goes out before the day's check-ins: show the last working day, whose reports are in.
         shown = working_days_before(today, 1)
         reply.picture = Picture(
-            links.picture(root.code, now, day=shown), f"Escalation tiles for {root.name} on {format_date(shown)}"
+            links.picture(root.code, now, day=shown),
+            _("Escalation tiles for {organisation} on {day}").format(
+                organisation=root.local_name, day=format_date(shown)
+            ),
         )
     return reply
 
 
 def _overdue(session: Session, root: Organisation, today: date) -> Section:
-    report = overdue_actions(session=session, today=today, flt=ActionFilter(organisation=root), per_plan=TOP_ITEMS)
-    rows = sorted((r for g in report.groups for r in g.rows), key=lambda r: (r.deadline or today, r.label))
-    shown = [overdue_line(r, today) for r in rows[:TOP_ITEMS]]
-    more = f"… and {report.total - len(shown)} more" if report.total > len(shown) else None
-    return Section(heading=f"Overdue: {report.total:,}", lines=shown, more=more)
+    rows, total = oldest_overdue(session=session, today=today, flt=ActionFilter(organisation=root), limit=TOP_ITEMS)
+    shown = [overdue_line(r, today) for r in rows]
+    return Section(heading=_("Overdue: {n}").format(n=format_number(total)), lines=shown, more=_more(total, len(shown)))
 
 
 def _due(session: Session, root: Organisation, today: date) -> Section:
     rows, total = due_soon(
         session=session, today=today, days=DUE_WITHIN_DAYS, flt=ActionFilter(organisation=root), limit=TOP_ITEMS
     )
-    more = f"… and {total - len(rows)} more" if total > len(rows) else None
     return Section(
-        heading=f"Due in the next {DUE_WITHIN_DAYS} days: {total:,}",
+        heading=_("Due in the next {days} days: {n}").format(days=DUE_WITHIN_DAYS, n=format_number(total)),
         lines=[due_line(r, today) for r in rows],
-        more=more,
+        more=_more(total, len(rows)),
     )
 
 
@@ -100,28 +104,30 @@ def _changes(session: Session, root: Organisation, now: datetime) -> Section:
         line(
             Text(c.label, "code"),
             f" {shorten(c.title, 60)}: ",
-            STATUS_LABELS.get(c.previous or "", "new"),
+            status_badge(c.previous).label if c.previous else pgettext("digest", "new"),
             " → ",
             status_badge(c.status),
         )
         for c in changes
     ]
-    more = f"… and {total - len(lines)} more" if total > len(lines) else None
-    return Section(heading=f"Status changes last week: {total:,}", lines=lines, more=more)
+    heading = _("Status changes last week: {n}").format(n=format_number(total))
+    return Section(heading=heading, lines=lines, more=_more(total, len(lines)))
 
 
 def _stale(session: Session, root: Organisation, now: datetime) -> Section:
     count = data.stale_count(session=session, root=root, now=now)
-    return Section(heading=f"No update for {data.STALE_DAYS} days: {plural(count, 'open action')}")
+    heading = ngettext("No update for {days} days: {n} open action", "No update for {days} days: {n} open actions",
+                       count)  # fmt: skip
+    return Section(heading=heading.format(days=data.STALE_DAYS, n=format_number(count)))
 
 
 def _trends(session: Session, root: Organisation, today: date) -> Section:
     trends = data.level_trends(session=session, root=root, today=today)
-    days = "".join(d.strftime("%a")[0] for d in data.week_days(today))
+    days = "".join(format_day(d, "EEEEE")[0] for d in data.week_days(today))
     lines = [line(Text(t.name, "bold"), " ", Text(_sparkline(t.levels), "code")) for t in trends]
     return Section(
-        heading=f"Escalation levels last week ({days}, worst per day)",
-        lines=lines or [line(Text("No reports last week.", "muted"))],
+        heading=_("Escalation levels last week ({days}, worst per day)").format(days=days),
+        lines=lines or [line(Text(_("No reports last week."), "muted"))],
     )
 
 
@@ -131,6 +137,16 @@ def _sparkline(levels: list[int | None]) -> str:
 
 def _missed(session: Session, root: Organisation, today: date) -> Section:
     missed = data.missed_checkins(session=session, root=root, today=today)
-    lines = [line(f"{m.organisation} · {m.service}: ", Text(plural(m.days, "day"), "bold")) for m in missed[:TOP_ITEMS]]
-    more = f"… and {len(missed) - len(lines)} more" if len(missed) > len(lines) else None
-    return Section(heading=f"Missed check-ins: {len(missed):,}", lines=lines, more=more)
+    lines = [line(f"{m.organisation} · {m.service}: ", Text(_days(m.days), "bold")) for m in missed[:TOP_ITEMS]]
+    heading = _("Missed check-ins: {n}").format(n=format_number(len(missed)))
+    return Section(heading=heading, lines=lines, more=_more(len(missed), len(lines)))
+
+
+def _days(count: int) -> str:
+    return ngettext("{n} day missed", "{n} days missed", count).format(n=format_number(count))
+
+
+def _more(total: int, shown: int) -> str | None:
+    """The line under a section that shows only its first items: "… and 12 more"."""
+    left = total - shown
+    return ngettext("… and {n} more", "… and {n} more", left).format(n=format_number(left)) if left > 0 else None

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import EscalationReport, Level, Service
 from bot.escalation.service import list_levels, previous_level
-from bot.i18n import current_language
+from bot.i18n import _, current_language, ngettext, pgettext
 from bot.signed_links import DashboardLinks
 from commands.escalation import level_badge
 from commands.prompts import checkin_prompt
@@ -97,7 +97,7 @@ def _checkin(lookup: Lookup, payload: dict[str, Any], for_day: date, now: dateti
 
 def _chaser(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
     reply = _checkin(lookup, payload, for_day, now)
-    reply.title = f"Reminder: no report yet today. {reply.title}"
+    reply.title = _("Reminder: no report yet today. {title}").format(title=reply.title)
     return reply
 
 
@@ -112,14 +112,17 @@ def _missed(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetim
         if lookup.reported(org_id, service_id, for_day):
             continue
         last = previous_level(session=lookup.session, organisation=organisation, service=service, before=for_day)
-        known = level_badge(last, levels) if last is not None else Text("no earlier report", "muted")
-        lines.append(line(f"{service.name} at {organisation.name} (", mention(reporter), ") · last known: ", known))
+        known = level_badge(last, levels) if last is not None else Text(_("no earlier report"), "muted")
+        where = _("{service} at {organisation} (").format(
+            service=service.local_name, organisation=organisation.local_name
+        )
+        lines.append(line(where, mention(reporter), _(") · last known: "), known))
     if not lines:
         raise Obsolete("everyone has reported since")
     return Reply(
-        title=f"Not yet reported today ({format_date(for_day)})",
+        title=_("Not yet reported today ({day})").format(day=format_date(for_day)),
         sections=[Section(lines=lines)],
-        footer="They were asked at the morning check-in and chased since.",
+        footer=_("They were asked at the morning check-in and chased since."),
     )
 
 
@@ -130,27 +133,32 @@ def _alert(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime
     levels = {lvl.number: lvl for lvl in lookup.levels()}
     previous: int | None = payload.get("previous")
     rise = previous is not None and report.level - previous >= RISE_FLAGGED
-    title = f"{report.service.name} at {report.organisation.name}: level {report.level}"
-    pieces = [line("Reported ", level_badge(report.level, levels), f" for {format_date(report.day)}")]
+    title = (
+        _("Sharp rise — {service} at {organisation}: level {level}")
+        if rise
+        else _("Escalation — {service} at {organisation}: level {level}")
+    )
+    where = {"service": report.service.local_name, "organisation": report.organisation.local_name}
+    day = pgettext("escalation alert", " for {day}").format(day=format_date(report.day))
+    pieces = [line(pgettext("escalation alert", "Reported "), level_badge(report.level, levels), day)]
     if report.reported_by is not None:
-        pieces.append(line("by ", mention(report.reported_by)))
+        pieces.append(line(pgettext("escalation alert", "by "), mention(report.reported_by)))
     if rise and previous is not None:
-        pieces.append(
-            line(Text(f"Up {report.level - previous} levels since the last report (level {previous}).", "bold"))
-        )
+        up = report.level - previous
+        since = ngettext("Up {n} level since the last report (level {previous}).",
+                         "Up {n} levels since the last report (level {previous}).", up)  # fmt: skip
+        pieces.append(line(Text(since.format(n=up, previous=previous), "bold")))
     if report.note:
         pieces.append(line(Text(f"“{report.note}”", "muted")))
-    return Reply(
-        title=("Sharp rise — " if rise else "Escalation — ") + title, sections=[Section(lines=pieces)], tone="error"
-    )
+    return Reply(title=title.format(level=report.level, **where), sections=[Section(lines=pieces)], tone="error")
 
 
 def _digest(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
     root = lookup.get(Organisation, payload["organisation_id"])
     if root is None:
         raise Obsolete("the organisation is gone")
-    # Managers of one organisation, and its channels, get the same digest: build it once per batch.
-    key = ("digest", root.id, for_day, current_language())  # a Welsh reader's digest is built in Welsh
+    # Managers of one organisation, and its channels, get the same digest: build it once per batch and language.
+    key = ("digest", root.id, for_day, current_language())
     if key not in lookup.built:
         lookup.built[key] = build_digest(session=lookup.session, root=root, today=for_day, now=now, links=lookup.links)
     return lookup.built[key]

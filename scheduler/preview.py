@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from bot.clock import LONDON, FixedClock
 from bot.config import Settings
 from bot.directory.models import Person
+from bot.i18n import _, format_day
 from bot.storage.database import Database
 from scheduler.jobs import daily_jobs, run_decision
 from scheduler.messages import Lookup, Obsolete, build_message
@@ -26,7 +27,8 @@ class Preview:
     what: str
 
     def line(self) -> str:
-        return f"{self.at:%a %d %b %Y %H:%M}  {self.kind:<15} {self.to:<45} {self.what}"
+        when = f"{format_day(self.at.date(), 'EEE dd MMM y')} {self.at:%H:%M}"
+        return f"{when}  {self.kind:<15} {self.to:<45} {self.what}"
 
 
 def preview(*, database: Database, settings: Settings, first: date, last: date) -> Iterator[Preview]:
@@ -56,5 +58,5 @@ def _describe(session: Session, planned: Planned, now: datetime) -> Preview:
             lookup=Lookup(session), kind=planned.kind, payload=planned.payload, for_day=planned.for_day, now=now
         ).title
     except Obsolete as reason:
-        what = f"(would be skipped: {reason})"
+        what = _("(would be skipped: {reason})").format(reason=reason)
     return Preview(now.astimezone(LONDON), planned.kind, to, what)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.i18n import _
 from commands.replies import Line, Link, Mention, Reply, Status, Text
 
 TONE_MARK = {"info": "", "success": "✓ ", "refusal": "✗ ", "error": "! "}
@@ -40,7 +41,7 @@ def render_text(reply: Reply, width: int = 100) -> str:
             out.append("    " + " ".join(f"[{choice.label}]" for choice in section.prompt.choices))
     if reply.picture:
         out.append("")
-        out.append(f"Picture: {reply.picture.alt_text}")
+        out.append(_("Picture: {description}").format(description=reply.picture.alt_text))
         out.append(f"  {reply.picture.url}")
     if reply.prompt:
         out.append("")

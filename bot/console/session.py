@@ -8,7 +8,7 @@ from bot.clock import Clock
 from bot.console.render import render_text
 from bot.directory.models import Person
 from bot.directory.service import get_person_by_email
-from bot.i18n import speaking
+from bot.i18n import _, speaking
 from bot.i18n.terminal import terminal_language
 from bot.storage.database import Database
 from commands.audience import answer_asker, rendering_language
@@ -47,7 +47,9 @@ class ConsoleChat:
         person = get_person_by_email(session=session, email=self.email)  # type: ignore[arg-type]
         if person is None:
             raise UnknownPerson(
-                f"No one with the email {self.email} is in the directory. "
-                "Run `milestones-bot init --demo` to load the demo people, or pass --as with a known email."
+                _(
+                    "No one with the email {email} is in the directory. Run `milestones-bot init --demo` to load the "
+                    "demo people, or pass --as with a known email."
+                ).format(email=self.email)
             )
         return person

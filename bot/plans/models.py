@@ -128,6 +128,8 @@ action_contributors = Table(
     Base.metadata,
     Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    # `mine` looks contributions up by person; the primary key leads with the action.
+    Index("ix_action_contributors_person_id", "person_id"),
 )
 
 
@@ -148,6 +150,9 @@ class Action(Base):
         # ref, with which the overdue parts of one action are counted and ranked as one line.
         overdue_index("ix_actions_overdue_by_org", "organisation_id", "due_end", "plan_id", *OVERDUE_COVERED),
         overdue_index("ix_actions_overdue_by_plan", "plan_id", "due_end", "organisation_id", *OVERDUE_COVERED),
+        # A person's actions with what `mine` sorts and counts them by: its pages are ranked from this index
+        # alone, then only the page's rows are read.
+        Index("ix_actions_by_owner", "owner_id", "is_rollup", "status", "open_ended", "due_end", "plan_id", "ref"),
         # Open parts by organisation subtree, with when their status was last recorded: the digest's count of
         # actions with no recent update, read from the index alone.
         Index(

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 
+from bot.i18n import _, pgettext
 from bot.runtime import Runtime
 from bot.slack.blocks import fallback_text
 from bot.slack.identity import resolve_person
@@ -21,7 +22,9 @@ from commands.replies import Reply, refusal
 
 log = logging.getLogger(__name__)
 
-ALREADY_ANSWERED = Reply(title="This prompt was already answered; nothing more was recorded.")
+
+def already_answered() -> Reply:
+    return Reply(title=_("This prompt was already answered; nothing more was recorded."))
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,14 @@ def record_click(runtime: Runtime, client: WebClient, click: Click) -> Reply:
     """The receipt or redrawn prompt when recorded; otherwise a refusal or 'already answered' for the clicker."""
     decoded = decode(click.value)
     if decoded is None:
-        return refusal("That button belongs to a prompt I no longer understand.", "Use `/milestones help` instead.")
+        # The same words as commands/prompts.py's refusal, kept under a context so each area's file owns its own.
+        return refusal(pgettext("slack", "That button belongs to a prompt I no longer understand."),
+                       pgettext("slack", "Use `/milestones help` instead."))  # fmt: skip
     answer = PromptAnswer(decoded.subject, decoded.choice, decoded.asked_on, click.message_key, click.note or None)
     try:
         with runtime.database.unit_of_work() as session:
             if session.get(ProcessedDelivery, answer.answer_key) is not None:
-                return ALREADY_ANSWERED
+                return already_answered()
             actor = resolve_person(session=session, client=client, user_id=click.user_id)
             ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack")
             reply = answer_prompt_in_language(answer, ctx)
@@ -58,7 +63,7 @@ def record_click(runtime: Runtime, client: WebClient, click: Click) -> Reply:
                 session.flush()
             return reply
     except IntegrityError:
-        return ALREADY_ANSWERED
+        return already_answered()
 
 
 def replace_prompt(client: WebClient, click: Click, reply: Reply) -> None:

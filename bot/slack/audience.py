@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.directory.service import get_person_by_email, get_person_by_slack_id
+from bot.i18n import _, ngettext
 from commands.replies import Reply, Section, Text, line
 
 log = logging.getLogger(__name__)
@@ -51,11 +52,16 @@ def _in_directory(session: Session, client: WebClient, user_id: str) -> bool:
 
 def kept_private(reply: Reply, strangers: int | None) -> Reply:
     """The reply for the asker alone, with the reason it was not posted to the channel."""
-    why = (
-        f"{strangers} {'person' if strangers == 1 else 'people'} in this channel "
-        f"{'is' if strangers == 1 else 'are'} not in the milestones directory"
-        if strangers
-        else "I could not check who is in this channel"
-    )
-    note = line(Text(f"Shown only to you: {why}, and only people in the directory may read these answers.", "muted"))
+    if strangers:
+        why = ngettext(
+            "Shown only to you: {n} person in this channel is not in the milestones directory, and only people in "
+            "the directory may read these answers.",
+            "Shown only to you: {n} people in this channel are not in the milestones directory, and only people in "
+            "the directory may read these answers.",
+            strangers,
+        ).format(n=strangers)
+    else:
+        why = _("Shown only to you: I could not check who is in this channel, and only people in the directory may "
+                "read these answers.")  # fmt: skip
+    note = line(Text(why, "muted"))
     return replace(reply, public=False, sections=[*reply.sections, Section(lines=[note])])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.i18n import format_number, ngettext
 from commands.replies import Inline, Line, Link, Mention, Picture, Reply, Section, Status, Text
 
 Block = dict[str, Any]
@@ -139,7 +140,8 @@ def reply_blocks(
         rest = len(units) - index - 1
         if used + len(unit) > (room if rest == 0 else room - 1):
             hidden = sum(lines for _, lines in units[index:])
-            blocks.append(context(f"… and {hidden:,} more lines not shown here."))
+            left_out = ngettext("… and {n} more line not shown here.", "… and {n} more lines not shown here.", hidden)
+            blocks.append(context(left_out.format(n=format_number(hidden))))
             break
         blocks.extend(unit)
         used += len(unit)

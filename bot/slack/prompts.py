@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.i18n import _, pgettext
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS, Block, escape, reply_blocks, shorten, text_section
 from commands.replies import Choice, Prompt, Reply, Section
 
@@ -68,7 +69,7 @@ def _button(prompt: Prompt, index: int, choice: Choice) -> dict[str, Any]:
 def _choice_elements(prompt: Prompt) -> list[dict[str, Any]]:
     if prompt.kind != "escalation":
         return [_button(prompt, index, choice) for index, choice in enumerate(prompt.choices)]
-    return [{"type": "static_select", "action_id": f"{ANSWER_ACTION}.select", "placeholder": plain("Choose a level"),
+    return [{"type": "static_select", "action_id": f"{ANSWER_ACTION}.select", "placeholder": plain(_("Choose a level")),
              "options": [option(prompt, choice) for choice in prompt.choices]}]  # fmt: skip
 
 
@@ -77,7 +78,7 @@ def prompt_blocks(prompt: Prompt, block_id: str = "prompt") -> list[Block]:
     id: the note button carries it, so the note modal offers the choices of the row it was opened from."""
     elements = _choice_elements(prompt)
     if prompt.allow_note:
-        elements.append({"type": "button", "action_id": NOTE_ACTION, "text": plain("Add a note"), "value": block_id})
+        elements.append({"type": "button", "action_id": NOTE_ACTION, "text": plain(_("Add a note")), "value": block_id})
     question = [text_section(f"*{escape(prompt.question)}*")] if prompt.question else []
     return [*question, {"type": "actions", "block_id": block_id, "elements": elements}]
 
@@ -121,13 +122,13 @@ def note_modal(options: list[dict[str, Any]], *, channel: str, message_ts: str) 
         "type": "modal",
         "callback_id": NOTE_VIEW,
         "private_metadata": json.dumps({"channel": channel, "ts": message_ts}),
-        "title": plain("Add a note", 24),
-        "submit": plain("Record", 24),
-        "close": plain("Cancel", 24),
+        "title": plain(_("Add a note"), 24),
+        "submit": plain(pgettext("note modal", "Record"), 24),
+        "close": plain(pgettext("note modal", "Cancel"), 24),
         "blocks": [
-            {"type": "input", "block_id": "choice", "label": plain("Your answer"),
+            {"type": "input", "block_id": "choice", "label": plain(_("Your answer")),
              "element": {"type": "static_select", "action_id": "value", "options": options}},
-            {"type": "input", "block_id": "note", "label": plain("Note"),
+            {"type": "input", "block_id": "note", "label": plain(pgettext("note modal", "Note")),
              "element": {"type": "plain_text_input", "action_id": "value", "multiline": True, "max_length": 500}},
         ],
     }  # fmt: skip

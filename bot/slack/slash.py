@@ -8,6 +8,7 @@ from dataclasses import replace
 from slack_sdk import WebClient
 
 from bot.governance.identifiers import redacted
+from bot.i18n import _, pgettext
 from bot.runtime import Runtime
 from bot.signed_links import download_maker, picture_maker
 from bot.slack.audience import kept_private, strangers_in_channel
@@ -52,4 +53,5 @@ def answer_command(
     except Exception:
         # dispatch.answer already turns faults inside a command into a reply; this catches storage outages.
         log.exception("slash command failed: %s %r", command, redacted(text))
-        return error("Sorry, something went wrong on my side and nothing was changed.", "Please try again in a minute.")
+        return error(pgettext("slack", "Sorry, something went wrong on my side and nothing was changed."),
+                     _("Please try again in a minute."))  # fmt: skip

@@ -10,6 +10,7 @@ import logging
 
 from bot.delivery.port import DeliveryFailed
 from bot.directory.service import get_person_by_email, get_person_by_teams_id
+from bot.i18n import _, ngettext
 from bot.storage.database import Database
 from bot.teams.cards import render_card
 from bot.teams.connector import card_message
@@ -46,11 +47,19 @@ async def answer_in_private(bot: TeamsBot, origin: Origin, reply: Reply, *, thre
                                                       tenant_id=origin.tenant_id)  # fmt: skip
     await bot.connector.send(service_url=origin.service_url, conversation_id=personal,
                              message=card_message(render_card(reply), reply.title))  # fmt: skip
-    why = (
-        f"{strangers} {'person' if strangers == 1 else 'people'} here {'is' if strangers == 1 else 'are'} not in the "
-        "milestones directory"
-        if strangers
-        else "I could not check who is in this conversation"
+    await bot.post(origin, answered_in_private_notice(strangers), reply_to=thread)
+
+
+def answered_in_private_notice(strangers: int | None) -> Reply:
+    """The one line the thread gets instead of the answer."""
+    if not strangers:
+        return Reply(
+            title=_("I have answered you in our personal chat: I could not check who is in this conversation.")
+        )
+    return Reply(
+        title=ngettext(
+            "I have answered you in our personal chat: {n} person here is not in the milestones directory.",
+            "I have answered you in our personal chat: {n} people here are not in the milestones directory.",
+            strangers,
+        ).format(n=strangers)
     )
-    notice = Reply(title=f"I have answered you in our personal chat: {why}.")
-    await bot.post(origin, notice, reply_to=thread)

@@ -11,6 +11,7 @@ import colorsys
 import json
 from typing import Any
 
+from bot.i18n import _, format_number, ngettext
 from commands.replies import Inline, Line, Link, Mention, Picture, Prompt, Reply, Section, Status
 
 Element = dict[str, Any]
@@ -98,7 +99,7 @@ def _section_prompt(prompt: Prompt) -> list[Element]:
 
 
 def _note_box(input_id: str) -> Element:
-    return {"type": "Input.Text", "id": input_id, "placeholder": "Add a note (optional)", "isMultiline": True,
+    return {"type": "Input.Text", "id": input_id, "placeholder": _("Add a note (optional)"), "isMultiline": True,
             "maxLength": 500}  # fmt: skip
 
 
@@ -107,7 +108,8 @@ def _image(picture: Picture) -> Element:
 
 
 def _cut_note(left_out: int) -> Element:
-    return _text_block(f"… and {left_out} more lines not shown here.", is_subtle=True)
+    words = ngettext("… and {n} more line not shown here.", "… and {n} more lines not shown here.", left_out)
+    return _text_block(words.format(n=format_number(left_out)), is_subtle=True)
 
 
 def _line_block(pieces: Line) -> Element:
@@ -162,11 +164,11 @@ def _prompt_elements(prompt: Prompt) -> tuple[list[Element], list[Element]]:
                 "id": LEVEL_INPUT,
                 "style": "expanded",
                 "isRequired": True,
-                "errorMessage": "Pick a level.",
+                "errorMessage": _("Pick a level."),
                 "choices": [{"title": choice.label, "value": choice.value} for choice in prompt.choices],
             }
         )
-        actions = [_execute("Report this level", data)]
+        actions = [_execute(_("Report this level"), data)]
     else:
         actions = [_execute(choice.label, {**data, "value": choice.value}) for choice in prompt.choices]
     if prompt.allow_note:

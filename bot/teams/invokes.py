@@ -12,7 +12,7 @@ from microsoft_teams.api import InvokeResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.delivery.port import DeliveryFailed
-from bot.i18n import speaking
+from bot.i18n import _, speaking
 from bot.teams.cards import ANSWER_VERB, CARD_CONTENT_TYPE, note_input_id, render_card
 from bot.teams.connector import card_message
 from bot.teams.identity import find_person
@@ -48,11 +48,11 @@ class CardAnswer(BaseModel):
 async def on_card_action(bot: TeamsBot, activity: Any) -> InvokeResponse[Any]:
     action = activity.value.action
     if action.verb != ANSWER_VERB:
-        return _error(f"This card action ({action.verb}) is not one I know.")
+        return _error(_("This card action ({verb}) is not one I know.").format(verb=action.verb))
     try:
         data = CardAnswer.model_validate(action.data or {})
     except ValidationError:
-        return _error("This card is missing what it asks about; ask for a new prompt.")
+        return _error(_("This card is missing what it asks about; ask for a new prompt."))
     origin = await bot.identify(activity)
     card_id = activity.reply_to_id or activity.id
     reply = await asyncio.to_thread(
@@ -81,7 +81,9 @@ def _record(bot: TeamsBot, origin: Origin, answer: PromptAnswer) -> Reply:
                 return answer_prompt_in_language(answer, ctx)
         except Exception:  # a card from an older version, a vanished row: an apology, never a stack trace
             log.exception("card answer failed: %s %s", answer.subject, answer.value)
-            return error("Sorry, I couldn't record that answer and nothing was changed.", "Please try again later.")
+            return error(
+                _("Sorry, I couldn't record that answer and nothing was changed."), _("Please try again later.")
+            )
 
 
 async def _replace_for_everyone(bot: TeamsBot, origin: Origin, activity_id: str, reply: Reply) -> None:

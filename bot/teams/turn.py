@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import speaking
+from bot.i18n import _, speaking
 from bot.runtime import Runtime
 from bot.storage.delivery import ProcessedDelivery
 from bot.teams.cards import render_card
@@ -47,6 +47,6 @@ def first_delivery(*, session: Session, key: str, now: datetime) -> bool:
 
 def unknown_person(origin: Origin) -> Reply:
     """One sentence, as on every surface (commands/access.py), naming the account Teams gave us."""
-    who = origin.email or "your Teams account"
-    return refusal(f"I only answer people in the milestones directory, and {who} is not in the milestones directory: "
-                   "ask a milestones-bot administrator to add your work email.")  # fmt: skip
+    who = origin.email or _("your Teams account")
+    return refusal(_("I only answer people in the milestones directory, and {who} is not in the milestones directory: "
+                     "ask a milestones-bot administrator to add your work email.").format(who=who))  # fmt: skip
