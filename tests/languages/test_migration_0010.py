@@ -1,8 +1,10 @@
-"""Migration 0010 goes down to 0009 (the languages and the Welsh columns gone, the data kept) and up again."""
+"""Migration 0010 goes down to the revision before it (the languages and the Welsh columns gone, the data kept)
+and up again."""
 
 from __future__ import annotations
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from bot.storage.database import Database
@@ -19,7 +21,9 @@ def _columns(database: Database, table: str) -> set[str]:
 
 def test_0010_goes_down_and_up_again(seeded_url: str) -> None:
     database = Database.from_url(seeded_url)
-    command.downgrade(alembic_config(seeded_url), "0009")
+    config = alembic_config(seeded_url)
+    before = ScriptDirectory.from_config(config).get_revision("0010").down_revision
+    command.downgrade(config, str(before))
     assert all(not columns & _columns(database, table) for table, columns in WELSH.items())
     with database.engine.connect() as connection:
         assert "channel_languages" not in inspect(connection).get_table_names()

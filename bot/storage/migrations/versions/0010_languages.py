@@ -2,7 +2,7 @@
 of shipped and imported data (organisation, service and plan names, levels, recommendation and action titles)
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0011
 Create Date: 2026-11-27
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
 
