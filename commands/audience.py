@@ -22,7 +22,7 @@ from bot.directory.models import ChannelLanguage, Person
 from bot.i18n import Language, is_language, speaking
 from commands.context import CommandContext
 from commands.dispatch import answer
-from commands.grammar import parse
+from commands.grammar import parse, written_in_welsh
 from commands.language import LANGUAGE_SUBJECT
 from commands.prompts import PromptAnswer, answer_prompt
 from commands.replies import Choice, Prompt, Reply, Section, Text, line
@@ -30,20 +30,6 @@ from commands.replies import Choice, Prompt, Reply, Section, Text, line
 Audience = Language | Literal["both"]
 Locale = Callable[[], str | None]
 BOTH: Audience = "both"
-# Command words only a Welsh writer uses (English ones such as `help` say nothing). To be pointed at the
-# grammar's own table of Welsh verbs once it has one.
-WELSH_WORDS = frozenset({
-    "hwyr", "fy-rhai", "dyledus", "dangos", "diweddaru", "neilltuo", "gohirio", "cynllun", "cymorth", "iaith",
-    "uwchgyfeirio", "heddiw", "hanes", "gweinyddu", "tudalen",
-})  # fmt: skip
-NAMESPACES = ("milestones", "escalation")
-
-
-def written_in_welsh(text: str) -> bool:
-    words = [w.lstrip("/") for w in text.lower().split()]
-    if words and words[0] in NAMESPACES:
-        words = words[1:]
-    return bool(words) and words[0] in WELSH_WORDS
 
 
 def language_from_locale(locale: str | None) -> Language | None:

@@ -24,18 +24,19 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.directory.models import Organisation, Person
-from bot.i18n import local
+from bot.i18n import N_, local
 from bot.storage.base import Base, UtcDateTime
 
 STATUSES = ("not_started", "on_track", "at_risk", "blocked", "done", "dropped")
 CLOSED_STATUSES = ("done", "dropped")
+# English in logs; shown with _() in the reader's language (commands.views.status_label, the dashboard, exports).
 STATUS_LABELS = {
-    "not_started": "Not started",
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "blocked": "Blocked",
-    "done": "Done",
-    "dropped": "Dropped",
+    "not_started": N_("Not started"),
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "blocked": N_("Blocked"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
 }
 
 

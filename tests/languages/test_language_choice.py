@@ -24,10 +24,9 @@ from commands.audience import (
     channel_audience,
     language_from_locale,
     reader_language,
-    written_in_welsh,
 )
 from commands.context import CommandContext
-from commands.grammar import parse
+from commands.grammar import parse, written_in_welsh
 from commands.model import LanguageChoice
 from commands.replies import Reply
 from tests.conftest import SEEDED_AT
