@@ -38,6 +38,8 @@ class CommandContext:
     download_link: DownloadLink | None = None
     # Told each command's name, outcome and duration: the server's metrics, when it serves any.
     observer: CommandObserver | None = None
+    # The Slack channel or Teams conversation the command was typed in, for `language channel …`.
+    channel: str | None = None
 
     @property
     def today(self) -> date:

@@ -15,6 +15,7 @@ from commands.access import identifier_refusal, stranger
 from commands.context import CommandContext
 from commands.grammar import parse
 from commands.help import help_reply
+from commands.language import language
 from commands.model import (
     Admin,
     Assign,
@@ -25,6 +26,7 @@ from commands.model import (
     EscalationToday,
     Help,
     Home,
+    LanguageChoice,
     Mine,
     Overdue,
     ParseProblem,
@@ -55,6 +57,7 @@ HANDLERS: dict[type[Any], Callable[[Any, CommandContext], Reply]] = {
     EscalationToday: escalation.today,
     EscalationHistory: escalation.history,
     Admin: admin.admin,
+    LanguageChoice: language,
 }
 
 

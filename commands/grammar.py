@@ -28,6 +28,7 @@ from commands.model import (
     EscalationToday,
     Help,
     Home,
+    LanguageChoice,
     Mine,
     Overdue,
     ParseProblem,
@@ -365,3 +366,24 @@ ESCALATION_VERBS: dict[str, Builder] = {
     "history": _history,
     "help": _escalation_help,
 }
+
+
+# Language (issue 13): `language`/`iaith` [channel|sianel] [cymraeg|english|both|dwyieithog], in a block of its own.
+LANGUAGE_WORDS = {"cymraeg": "cy", "welsh": "cy", "cy": "cy", "english": "en", "saesneg": "en", "en": "en",
+                  "both": "both", "dwyieithog": "both", "bilingual": "both"}  # fmt: skip
+CHANNEL_WORDS = ("channel", "sianel")
+
+
+def _language(words: Words) -> Command | ParseProblem:
+    tokens = [token.lower() for token in words.positional]
+    channel = bool(tokens) and tokens[0] in CHANNEL_WORDS
+    rest = tokens[1:] if channel else tokens
+    if len(rest) > 1 or (rest and rest[0] not in LANGUAGE_WORDS):
+        return ParseProblem(_("Say which language, for example `language cymraeg` or `language english`; "
+                              "for a channel: `language channel both`."), topic="language")  # fmt: skip
+    if rest and LANGUAGE_WORDS[rest[0]] == "both" and not channel:
+        return ParseProblem(_("Only a channel can have both languages: `language channel both`."), topic="language")
+    return LanguageChoice(choice=LANGUAGE_WORDS[rest[0]] if rest else None, channel=channel)
+
+
+MILESTONE_VERBS["language"] = _language  # `iaith` reaches it through commands/welsh_words.py

@@ -109,6 +109,16 @@ class Admin:
 
 
 @dataclass(frozen=True)
+class LanguageChoice:
+    """`language` shows the asker's language; `language cymraeg|english` sets it; `language channel
+    cymraeg|english|both` sets the language of replies posted in the channel it is typed in (`choice` is
+    "cy", "en" or "both"; None only shows)."""
+
+    choice: str | None = None
+    channel: bool = False
+
+
+@dataclass(frozen=True)
 class ParseProblem:
     """Text that is not a valid command: answered with the message and the help for `topic`."""
 
@@ -132,4 +142,5 @@ Command = (
     | EscalationToday
     | EscalationHistory
     | Admin
+    | LanguageChoice
 )

@@ -20,6 +20,7 @@ from bot.plans.service import may_change, record_status
 from bot.storage.row_lock import lock_for_change
 from commands.access import identifier_refusal, stranger
 from commands.context import CommandContext
+from commands.language import LANGUAGE_SUBJECT, choose_from_offer
 from commands.replies import Choice, Prompt, Receipt, Reply, Section, line, refusal
 from commands.status_bundle import PROMPT_STATUSES, SNOOZE_CHOICE, mine_command, status_bundle
 from commands.views import format_date, mention, status_label, with_person
@@ -81,6 +82,8 @@ def answer_prompt(answer: PromptAnswer, ctx: CommandContext) -> Reply:
         return _answer_status(int(rest), answer, ctx)
     if kind == "checkin" and len(ids) == 2 and ids[1]:
         return _answer_checkin(int(ids[0]), int(ids[1]), answer, ctx)
+    if kind == LANGUAGE_SUBJECT and len(ids) == 1:
+        return choose_from_offer(int(ids[0]), answer.value, ctx)
     return not_understood()
 
 

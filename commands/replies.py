@@ -67,12 +67,13 @@ class Choice:
 @dataclass(frozen=True)
 class Prompt:
     """A question answered by clicking. `kind` is `status` (choices are statuses plus `snooze`),
-    `escalation` (choices are levels) or `page` (choices turn to another page of a bundled prompt).
+    `escalation` (choices are levels), `page` (choices turn to another page of a bundled prompt) or `language`
+    (Cymraeg or English, offered once).
     `subject` identifies what is answered (`bundle:<person>:<action>`, `checkin:<org>:<service>`), and
     together with `asked_on` and the message clicked it makes the answer idempotent. An empty `question`
     is not shown (an action's buttons under its own lines)."""
 
-    kind: Literal["status", "escalation", "page"]
+    kind: Literal["status", "escalation", "page", "language"]
     subject: str
     question: str
     choices: tuple[Choice, ...]
@@ -122,6 +123,9 @@ class Reply:
     # The clicked message is redrawn as this reply (a bundle after one of its actions was answered, or
     # another page of it), rather than the reply going to the clicker alone.
     redraws_prompt: bool = False
+    # The language it is written in ("cy", "en", or "both" for a channel answered in both), so a surface
+    # renders its own words (buttons, notes) to match; None: the current language (commands/audience.py).
+    language: str | None = None
 
     @property
     def replaces_prompt(self) -> bool:

@@ -29,9 +29,11 @@ from bot.delivery.idempotency import delivery_key
 from bot.delivery.pacing import Pacer
 from bot.delivery.port import ChatPort, Delivered, DeliveryFailed
 from bot.directory.models import Person
+from bot.i18n import speaking
 from bot.signed_links import dashboard_links
 from bot.storage.database import Database
 from bot.storage.outbox import UNREACHABLE, OutboxMessage, addressed_to_person
+from commands.audience import Audience, recipient_audience, rendering_language, written_for
 from commands.replies import Reply
 from scheduler.messages import Lookup, Obsolete, build_message
 from scheduler.outbox import recipient_person_id
@@ -166,11 +168,13 @@ class Sender:
         """Sends one message; returns what to record on its row."""
         now = self.clock.now()
         try:
-            reply = build_message(lookup=lookup, kind=row.kind, payload=row.payload, for_day=row.for_day, now=now)
+            reply = written_for(self._audience(lookup, row), lambda: build_message(
+                lookup=lookup, kind=row.kind, payload=row.payload, for_day=row.for_day, now=now))  # fmt: skip
         except Obsolete as reason:
             return _finished("skipped", str(reason))
         try:
-            delivered = self._send(lookup, row, reply)
+            with speaking(rendering_language(reply)):
+                delivered = self._send(lookup, row, reply)
         except Deferred as later:
             return _put_back(row, now + timedelta(seconds=later.seconds))
         except DeliveryFailed as failure:
@@ -196,6 +200,15 @@ class Sender:
         except Exception:
             session.rollback()
             log.exception("outbox row %s: recording the outcome failed; it is retried after its lease", row.id)
+
+    @staticmethod
+    def _audience(lookup: Lookup, row: Claimed) -> Audience:
+        """Each person's messages in their language; a channel's in its own (both when unset)."""
+        person_id = recipient_person_id(row.recipient)
+        if person_id is not None:
+            return recipient_audience(lookup.session, lookup.get(Person, person_id), None)
+        platform, _, channel = row.recipient.partition(":")
+        return recipient_audience(lookup.session, None, (platform, channel))
 
     def _send(self, lookup: Lookup, row: Claimed, reply: Reply) -> Delivered | None:
         route = self._route(lookup, row)

@@ -8,10 +8,11 @@ from bot.clock import Clock
 from bot.console.render import render_text
 from bot.directory.models import Person
 from bot.directory.service import get_person_by_email
-from bot.i18n import _
+from bot.i18n import _, speaking
+from bot.i18n.terminal import terminal_language
 from bot.storage.database import Database
+from commands.audience import answer_asker, rendering_language
 from commands.context import CommandContext, DownloadLink, PictureLink
-from commands.dispatch import answer
 
 DEMO_ADMIN = "admin@example.nhs.wales"
 
@@ -37,8 +38,10 @@ class ConsoleChat:
             actor = self._person(session)
             ctx = CommandContext(session=session, actor=actor, clock=self.clock, source="console",
                                  picture_link=self.picture_link, download_link=self.download_link)  # fmt: skip
-            reply = answer(text, ctx)
-            return render_text(reply)
+            # The terminal's locale plays the part of a chat platform's: it decides when the person has not.
+            reply = answer_asker(text, ctx, locale=terminal_language)
+            with speaking(rendering_language(reply)):
+                return render_text(reply)
 
     def _person(self, session: object) -> Person:
         person = get_person_by_email(session=session, email=self.email)  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ keyed by organisation code, email and role name, so running it twice changes not
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, Field
@@ -19,6 +19,7 @@ T = TypeVar("T")
 class OrganisationEntry(BaseModel):
     code: str
     name: str
+    name_cy: str | None = None
     short: str = ""
     kind: str
     children: list[OrganisationEntry] = Field(default_factory=list)
@@ -33,6 +34,8 @@ class PersonEntry(BaseModel):
     admin: bool = False
     slack_user_id: str | None = None
     teams_id: str | None = None
+    # The person's language when the directory knows it; absent leaves whatever they chose in chat.
+    language: Literal["cy", "en"] | None = None
 
 
 class RoleEntry(BaseModel):
@@ -61,6 +64,7 @@ def load_organisations(*, session: Session, entries: list[OrganisationEntry]) ->
             raise ValueError(f"organisation {entry.code}: unknown kind {entry.kind!r}")
         org = existing.get(entry.code) or Organisation(code=entry.code)
         org.name, org.short_name, org.kind, org.parent = entry.name, entry.short, entry.kind, parent
+        org.name_cy = entry.name_cy
         org.path = (parent.path if parent else "/") + entry.code + "/"
         session.add(org)
         existing[entry.code] = org
@@ -83,6 +87,7 @@ def load_people(*, session: Session, entries: list[PersonEntry]) -> int:
         person.organisation = _known(organisations, entry.organisation, f"person {entry.email}: organisation")
         person.slack_user_id = entry.slack_user_id or person.slack_user_id
         person.teams_id = entry.teams_id or person.teams_id
+        person.language = entry.language or person.language
         session.add(person)
         people[person.email] = person
     for entry in entries:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Column, Date, ForeignKey, Index, String, Table, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.i18n import local
-from bot.storage.base import Base
+from bot.storage.base import Base, UtcDateTime
 
 ORGANISATION_KINDS = (
     "nation",
@@ -28,6 +28,7 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_cy: Mapped[str | None] = mapped_column(String(200))
     short_name: Mapped[str] = mapped_column(String(32), default="")
     kind: Mapped[str] = mapped_column(String(32))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
@@ -41,7 +42,7 @@ class Organisation(Base):
 
     @property
     def local_name(self) -> str:
-        return local(self.name, getattr(self, "name_cy", None))
+        return local(self.name, self.name_cy)
 
 
 class Person(Base):
@@ -58,6 +59,11 @@ class Person(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     teams_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # "cy" or "en" once the person has chosen (a command, the first-contact buttons, or people.yaml); None
+    # until then, when replies follow what they write and their platform's locale (commands/audience.py).
+    language: Mapped[str | None] = mapped_column(String(8))
+    # When the "Cymraeg neu English?" choice was put to them: it is offered once, never again.
+    language_offered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     organisation: Mapped[Organisation | None] = relationship()
     manager: Mapped[Person | None] = relationship(remote_side=[id])
@@ -105,3 +111,16 @@ class AwayPeriod(Base):
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     delegate: Mapped[Person | None] = relationship(foreign_keys=[delegate_id])
+
+
+class ChannelLanguage(Base):
+    """The language replies posted in a channel (Slack) or conversation (Teams) are written in: "cy", "en",
+    or "both" (Welsh first, then English, in one message). A channel without a row is answered in both."""
+
+    __tablename__ = "channel_languages"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -17,6 +17,7 @@ from bot.escalation.models import Level, Service, ServiceReporter
 class ServiceEntry(BaseModel):
     key: str
     name: str
+    name_cy: str | None = None
     aliases: list[str] = Field(default_factory=list)
     runs_every_day: bool = False
     reported_by: str
@@ -28,6 +29,9 @@ class LevelEntry(BaseModel):
     colour: str
     definition: str
     expected_actions: list[str] = Field(default_factory=list)
+    label_cy: str | None = None
+    definition_cy: str | None = None
+    expected_actions_cy: list[str] | None = None
 
 
 class ReporterEntry(BaseModel):
@@ -41,6 +45,7 @@ def load_services(*, session: Session, entries: list[ServiceEntry]) -> int:
     for position, entry in enumerate(entries):
         service = services.get(entry.key) or Service(key=entry.key)
         service.name, service.aliases, service.position = entry.name, entry.aliases, position
+        service.name_cy = entry.name_cy
         service.runs_every_day, service.reported_by = entry.runs_every_day, entry.reported_by
         session.add(service)
     session.flush()
@@ -53,6 +58,8 @@ def load_levels(*, session: Session, entries: list[LevelEntry]) -> int:
         level = levels.get(entry.number) or Level(number=entry.number)
         level.label, level.colour, level.definition = entry.label, entry.colour, entry.definition
         level.expected_actions = entry.expected_actions
+        level.label_cy, level.definition_cy = entry.label_cy, entry.definition_cy
+        level.expected_actions_cy = entry.expected_actions_cy
         session.add(level)
     session.flush()
     return len(entries)

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.directory.models import Organisation, Person
-from bot.i18n import local
+from bot.i18n import current_language, local
 from bot.storage.base import Base, UtcDateTime
 
 
@@ -18,6 +18,7 @@ class Service(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_cy: Mapped[str | None] = mapped_column(String(200))
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     # 24/7 services (GP out of hours, community hospitals…) report at weekends and on bank holidays too.
     runs_every_day: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -26,7 +27,7 @@ class Service(Base):
 
     @property
     def local_name(self) -> str:
-        return local(self.name, getattr(self, "name_cy", None))
+        return local(self.name, self.name_cy)
 
 
 class Level(Base):
@@ -38,14 +39,22 @@ class Level(Base):
     colour: Mapped[str] = mapped_column(String(16))
     definition: Mapped[str] = mapped_column(Text)
     expected_actions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    label_cy: Mapped[str | None] = mapped_column(String(100))
+    definition_cy: Mapped[str | None] = mapped_column(Text)
+    expected_actions_cy: Mapped[list[str] | None] = mapped_column(JSON)
 
     @property
     def local_label(self) -> str:
-        return local(self.label, getattr(self, "label_cy", None))
+        return local(self.label, self.label_cy)
 
     @property
     def local_definition(self) -> str:
-        return local(self.definition, getattr(self, "definition_cy", None))
+        return local(self.definition, self.definition_cy)
+
+    @property
+    def local_expected_actions(self) -> list[str]:
+        welsh = self.expected_actions_cy if current_language() == "cy" else None
+        return welsh or self.expected_actions
 
 
 class ServiceReporter(Base):

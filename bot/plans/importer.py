@@ -160,6 +160,7 @@ def import_plan(*, session: Session, plan_file: PlanFile, now: datetime, watch: 
     plan_file = _without_identifiers(session, plan_file, now, summary)
     plan = session.scalar(select(Plan).where(Plan.key == plan_file.key)) or Plan(key=plan_file.key)
     plan.name, plan.programme, plan.source = plan_file.name, plan_file.programme, plan_file.source
+    plan.name_cy = plan_file.name_cy
     if plan_file.organisation:
         plan.organisation = session.scalar(select(Organisation).where(Organisation.code == plan_file.organisation))
     session.add(plan)
@@ -189,7 +190,8 @@ def _without_identifiers(session: Session, plan_file: PlanFile, now: datetime, s
     today = now.date()
     kept_rows = []
     for number, row in enumerate(plan_file.actions, start=1):
-        texts = [row.ref, row.action, row.lead, row.timeline, row.expected_output, row.lead_note, row.recommendation]
+        texts = [row.ref, row.action, row.lead, row.timeline, row.expected_output, row.lead_note, row.recommendation,
+                 row.action_cy, row.expected_output_cy]  # fmt: skip
         kinds = refused_kinds(texts, session=session, source="import", now=now, today=today)
         if kinds:
             words = _("row {number} ({ref}): not imported: {why}")
@@ -198,14 +200,16 @@ def _without_identifiers(session: Session, plan_file: PlanFile, now: datetime, s
             kept_rows.append(row)
     kept_recommendations = {}
     for ref, title in plan_file.recommendations.items():
-        texts = [ref, title, plan_file.recommendation_notes.get(ref)]
+        texts = [ref, title, plan_file.recommendation_notes.get(ref), plan_file.recommendations_cy.get(ref)]
         kinds = refused_kinds(texts, session=session, source="import", now=now, today=today)
         if kinds:
             words = _("recommendation {ref}: not imported: {why}")
             summary.problems.append(words.format(ref=redacted(ref), why=_found_words(kinds)))
         else:
             kept_recommendations[ref] = title
-    return plan_file.model_copy(update={"actions": kept_rows, "recommendations": kept_recommendations})
+    kept_welsh = {ref: title for ref, title in plan_file.recommendations_cy.items() if ref in kept_recommendations}
+    return plan_file.model_copy(update={"actions": kept_rows, "recommendations": kept_recommendations,
+                                        "recommendations_cy": kept_welsh})  # fmt: skip
 
 
 def _found_words(kinds: list[Kind]) -> str:
@@ -298,6 +302,7 @@ def _upsert_recommendations(session: Session, plan: Plan, plan_file: PlanFile) -
     for ref, title in wanted.items():
         recommendation = found.get(ref) or Recommendation(plan=plan, ref=ref)
         recommendation.title = title
+        recommendation.title_cy = plan_file.recommendations_cy.get(ref) or None
         recommendation.note = plan_file.recommendation_notes.get(ref, "")
         session.add(recommendation)
         found[ref] = recommendation
@@ -306,8 +311,9 @@ def _upsert_recommendations(session: Session, plan: Plan, plan_file: PlanFile) -
 
 def _differs(action: Action, row: PlanRow) -> bool:
     return (action.title, action.lead_text, action.lead_note, action.due_raw, action.expected_output,
-            action.extra_fields or {}) != (
-        row.action, row.lead, row.lead_note, row.timeline, row.expected_output, row.fields)  # fmt: skip
+            action.extra_fields or {}, action.title_cy or "", action.expected_output_cy or "") != (
+        row.action, row.lead, row.lead_note, row.timeline, row.expected_output, row.fields, row.action_cy,
+        row.expected_output_cy)  # fmt: skip
 
 
 def _apply_row(
@@ -316,6 +322,7 @@ def _apply_row(
     plan, summary, now = context.plan, context.summary, context.now
     window = parse_due_window(row.timeline, period=context.period)
     action.title, action.lead_text, action.expected_output = row.action, row.lead, row.expected_output
+    action.title_cy, action.expected_output_cy = row.action_cy or None, row.expected_output_cy or None
     action.lead_note, action.extra_fields = row.lead_note, dict(row.fields)
     action.recommendation = recommendations.get(row.recommendation) if row.recommendation else None
     action.due_raw, action.due_start, action.due_end = row.timeline, window.start, window.end

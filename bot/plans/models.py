@@ -82,6 +82,7 @@ class Plan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(300))
+    name_cy: Mapped[str | None] = mapped_column(String(300))
     programme: Mapped[str | None] = mapped_column(String(300))
     source: Mapped[str | None] = mapped_column(Text)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
@@ -92,7 +93,7 @@ class Plan(Base):
 
     @property
     def local_name(self) -> str:
-        return local(self.name, getattr(self, "name_cy", None))
+        return local(self.name, self.name_cy)
 
 
 class Recommendation(Base):
@@ -105,6 +106,7 @@ class Recommendation(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     ref: Mapped[str] = mapped_column(String(32))
     title: Mapped[str] = mapped_column(Text)
+    title_cy: Mapped[str | None] = mapped_column(Text)
     # What the source says instead of actions, e.g. "Covered by Actions 1 to 3."
     note: Mapped[str] = mapped_column(Text, default="")
 
@@ -112,7 +114,7 @@ class Recommendation(Base):
 
     @property
     def local_title(self) -> str:
-        return local(self.title, getattr(self, "title_cy", None))
+        return local(self.title, self.title_cy)
 
 
 action_dependencies = Table(
@@ -168,6 +170,7 @@ class Action(Base):
     recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
     ref: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(Text)
+    title_cy: Mapped[str | None] = mapped_column(Text)
     lead_text: Mapped[str] = mapped_column(Text, default="")
     # Where the lead came from when the plan's own table does not state it (another page, an overview).
     lead_note: Mapped[str] = mapped_column(Text, default="")
@@ -182,6 +185,7 @@ class Action(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     expected_output: Mapped[str] = mapped_column(Text, default="")
+    expected_output_cy: Mapped[str | None] = mapped_column(Text)
     # A plan table's other columns (Objectives, Risks, Workforce, …): heading → text, shown by `show`.
     extra_fields: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
@@ -241,11 +245,11 @@ class Action(Base):
 
     @property
     def local_title(self) -> str:
-        return local(self.title, getattr(self, "title_cy", None))
+        return local(self.title, self.title_cy)
 
     @property
     def local_expected_output(self) -> str:
-        return local(self.expected_output, getattr(self, "expected_output_cy", None))
+        return local(self.expected_output, self.expected_output_cy)
 
 
 def _closed_statuses() -> BindParameter[list[str]]:

@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from bot.plans.tables import read_table
 from bot.plans.timeline_tokens import Period
 
-COLUMNS = ("ref", "action", "lead", "timeline", "expected_output", "recommendation", "owed_by")
+COLUMNS = ("ref", "action", "lead", "timeline", "expected_output", "recommendation", "owed_by", "action_cy",
+           "expected_output_cy")  # fmt: skip
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "reference", "id", "no", "number", "action ref", "action no"),
     "action": ("action", "actions", "title", "delivery milestone", "milestone", "planned action", "task"),
@@ -23,6 +24,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                         "expected output/outcome", "deliverable"),
     "recommendation": ("recommendation", "priority", "stage", "objective", "theme"),
     "owed_by": ("owed by", "owed_by", "owing organisations", "delivered by", "delivering organisations"),
+    # The Welsh of a bilingual plan (see docs/glossary-cy.md for the terms).
+    "action_cy": ("action_cy", "action (welsh)", "welsh action", "gweithred"),
+    "expected_output_cy": ("expected_output_cy", "expected output (welsh)", "allbwn disgwyliedig"),
 }  # fmt: skip
 
 
@@ -32,6 +36,8 @@ class PlanRow(BaseModel):
     lead: str = ""
     timeline: str = ""
     expected_output: str = ""
+    action_cy: str = ""
+    expected_output_cy: str = ""
     recommendation: str | None = None
     # Which organisations owe it (see bot.plans.fan_out); empty: as the lead's role says.
     owed_by: str = ""
@@ -42,7 +48,8 @@ class PlanRow(BaseModel):
     # The table's other columns (Objectives, Risks, Workforce, …), heading → cell, kept and shown by `show`.
     fields: dict[str, str] = Field(default_factory=dict)
 
-    @field_validator("ref", "action", "lead", "timeline", "expected_output", "owed_by", mode="before")
+    @field_validator("ref", "action", "lead", "timeline", "expected_output", "owed_by", "action_cy",
+                     "expected_output_cy", mode="before")  # fmt: skip
     @classmethod
     def _text(cls, value: object) -> str:
         return "" if value is None else " ".join(str(value).split()) if not isinstance(value, str) else value.strip()
@@ -51,6 +58,7 @@ class PlanRow(BaseModel):
 class PlanFile(BaseModel):
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
+    name_cy: str | None = None
     programme: str | None = None
     organisation: str | None = None
     source: str | None = None
@@ -60,6 +68,7 @@ class PlanFile(BaseModel):
     # from a one-year period; without one it is left undated.
     period: str | None = None
     recommendations: dict[str, str] = Field(default_factory=dict)
+    recommendations_cy: dict[str, str] = Field(default_factory=dict)
     # What the source says of a recommendation that has no actions of its own ("Covered by Actions 1 to 3").
     recommendation_notes: dict[str, str] = Field(default_factory=dict)
     actions: list[PlanRow] = Field(default_factory=list)
@@ -77,7 +86,7 @@ class PlanFile(BaseModel):
     def financial_period(self) -> Period | None:
         return Period.parse(self.period) if self.period else None
 
-    @field_validator("recommendations", "recommendation_notes", mode="before")
+    @field_validator("recommendations", "recommendations_cy", "recommendation_notes", mode="before")
     @classmethod
     def _keys_as_text(cls, value: object) -> object:
         return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else value

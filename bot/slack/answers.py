@@ -15,8 +15,9 @@ from bot.slack.blocks import fallback_text
 from bot.slack.identity import resolve_person
 from bot.slack.prompts import decode, message_blocks
 from bot.storage.delivery import ProcessedDelivery
+from commands.audience import answer_prompt_in_language
 from commands.context import CommandContext
-from commands.prompts import PromptAnswer, answer_prompt
+from commands.prompts import PromptAnswer
 from commands.replies import Reply, refusal
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class Click:
     message_ts: str
     value: str
     note: str | None = None
+    ephemeral: bool = False
 
     @property
     def message_key(self) -> str:
@@ -53,7 +55,7 @@ def record_click(runtime: Runtime, client: WebClient, click: Click) -> Reply:
                 return already_answered()
             actor = resolve_person(session=session, client=client, user_id=click.user_id)
             ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack")
-            reply = answer_prompt(answer, ctx)
+            reply = answer_prompt_in_language(answer, ctx)
             if reply.receipt is not None:
                 # Covers every kind of answer (snoozes too), one per message and subject (each action of a
                 # bundle); a concurrent duplicate fails here and its whole transaction rolls back.

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.i18n import speaking
 from bot.runtime import Runtime
 from bot.slack.answers import Click, record_click, replace_prompt
 from bot.slack.blocks import fallback_text, reply_blocks
@@ -22,6 +23,7 @@ from bot.slack.payloads import BlockAction, ClickedElement, NoteMetadata, SlashC
 from bot.slack.prompts import ANSWER_ACTION, NOTE_ACTION, NOTE_VIEW, message_blocks, note_modal, options_in_message
 from bot.slack.responses import Responder
 from bot.slack.slash import answer_command
+from commands.audience import rendering_language
 from commands.replies import Reply
 
 log = logging.getLogger(__name__)
@@ -38,8 +40,9 @@ def register(app: App, runtime: Runtime) -> None:
         reply = answer_command(runtime, client, user_id=slash.user_id, command=slash.command, text=slash.text,
                                channel=slash.channel_id, bot_user_id=context.bot_user_id)  # fmt: skip
         ack()
-        respond(slash.response_url, blocks=message_blocks(reply), text=fallback_text(reply),
-                response_type="in_channel" if reply.public else "ephemeral")  # fmt: skip
+        with speaking(rendering_language(reply)):
+            respond(slash.response_url, blocks=message_blocks(reply), text=fallback_text(reply),
+                    response_type="in_channel" if reply.public else "ephemeral")  # fmt: skip
 
     def on_answer(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         click = _click(body, action)
@@ -48,11 +51,15 @@ def register(app: App, runtime: Runtime) -> None:
             return
         reply = record_click(runtime, client, click)
         ack()
-        if reply.replaces_prompt:
-            replace_prompt(client, click, reply)
-        else:  # only the person who clicked sees a refusal; the prompt stays for its rightful owner
-            respond(body.get("response_url"), blocks=reply_blocks(reply), text=fallback_text(reply),
-                    response_type="ephemeral", replace_original=False)  # fmt: skip
+        with speaking(rendering_language(reply)):
+            if reply.replaces_prompt and click.ephemeral:  # the language offer under a slash command's answer
+                respond(body.get("response_url"), blocks=message_blocks(reply), text=fallback_text(reply),
+                        replace_original=True)  # fmt: skip
+            elif reply.replaces_prompt:
+                replace_prompt(client, click, reply)
+            else:  # only the person who clicked sees a refusal; the prompt stays for its rightful owner
+                respond(body.get("response_url"), blocks=reply_blocks(reply), text=fallback_text(reply),
+                        response_type="ephemeral", replace_original=False)  # fmt: skip
 
     def on_note(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -91,12 +98,8 @@ def register(app: App, runtime: Runtime) -> None:
         if reply is None:  # a redelivery of an event already answered
             return
         thread = event.get("thread_ts") or event["ts"]
-        if reply.public:
-            client.chat_postMessage(channel=event["channel"], thread_ts=thread, blocks=message_blocks(reply),
-                                    text=fallback_text(reply))  # fmt: skip
-        else:  # someone in the channel may not read it: only the asker sees the answer
-            client.chat_postEphemeral(channel=event["channel"], user=event["user"], thread_ts=thread,
-                                      blocks=message_blocks(reply), text=fallback_text(reply))  # fmt: skip
+        with speaking(rendering_language(reply)):
+            _post_mention_reply(client, event, thread, reply)
 
     for name in SLASH_COMMANDS:
         app.command(name)(on_command)
@@ -116,7 +119,8 @@ def _click(body: dict[str, Any], action: dict[str, Any]) -> Click | None:
         return None
     if value is None:
         return None
-    return Click(clicked.user.id, clicked.container.channel_id, clicked.container.message_ts, value)
+    container = clicked.container
+    return Click(clicked.user.id, container.channel_id, container.message_ts, value, ephemeral=container.is_ephemeral)
 
 
 def _note_click(body: dict[str, Any], view: dict[str, Any]) -> Click:
@@ -125,3 +129,12 @@ def _note_click(body: dict[str, Any], view: dict[str, Any]) -> Click:
     choice = values["choice"]["value"]["selected_option"]["value"]
     note = values.get("note", {}).get("value", {}).get("value")
     return Click(body["user"]["id"], meta.channel, meta.ts, choice, note)
+
+
+def _post_mention_reply(client: WebClient, event: dict[str, Any], thread: str, reply: Reply) -> None:
+    if reply.public:
+        client.chat_postMessage(channel=event["channel"], thread_ts=thread, blocks=message_blocks(reply),
+                                text=fallback_text(reply))  # fmt: skip
+    else:  # someone in the channel may not read it: only the asker sees the answer
+        client.chat_postEphemeral(channel=event["channel"], user=event["user"], thread_ts=thread,
+                                  blocks=message_blocks(reply), text=fallback_text(reply))  # fmt: skip

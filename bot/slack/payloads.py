@@ -15,6 +15,8 @@ class SlackUser(BaseModel):
 class MessageContainer(BaseModel):
     channel_id: str
     message_ts: str
+    # A slash command's answer is ephemeral: only its response_url can replace it, never chat.update.
+    is_ephemeral: bool = False
 
 
 class BlockAction(BaseModel):

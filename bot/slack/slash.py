@@ -12,9 +12,9 @@ from bot.i18n import _, pgettext
 from bot.runtime import Runtime
 from bot.signed_links import download_maker, picture_maker
 from bot.slack.audience import kept_private, strangers_in_channel
-from bot.slack.identity import resolve_person
+from bot.slack.identity import resolve_person, slack_locale
+from commands.audience import answer_asker, channel_audience, posted_in_channel
 from commands.context import CommandContext
-from commands.dispatch import answer
 from commands.replies import Reply, error
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,12 @@ def answer_command(
             ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack",
                                  picture_link=picture_maker(runtime.settings),
                                  download_link=download_maker(runtime.settings),
-                                 observer=runtime.command_observer)  # fmt: skip
-            reply = answer(f"{command} {text}".strip(), ctx)
+                                 observer=runtime.command_observer, channel=channel)  # fmt: skip
+            words = f"{command} {text}".strip()
+            in_channel = channel is not None and (to_channel or posted_in_channel(words))
+            reply = answer_asker(words, ctx, locale=lambda: slack_locale(client, user_id),
+                                 channel=channel_audience(session, platform="slack", channel=channel) if in_channel
+                                 else None)  # fmt: skip
             if channel is None or not (reply.public or to_channel):
                 return reply
             strangers = strangers_in_channel(session=session, client=client, channel=channel, bot_user_id=bot_user_id)

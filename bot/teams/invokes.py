@@ -12,14 +12,16 @@ from microsoft_teams.api import InvokeResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.delivery.port import DeliveryFailed
-from bot.i18n import _
+from bot.i18n import _, speaking
 from bot.teams.cards import ANSWER_VERB, CARD_CONTENT_TYPE, note_input_id, render_card
 from bot.teams.connector import card_message
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
 from bot.teams.turn import TeamsBot, unknown_person
+from commands.audience import answer_prompt_in_language, rendering_language
 from commands.context import CommandContext
-from commands.prompts import PromptAnswer, answer_prompt
+from commands.language import LANGUAGE_SUBJECT
+from commands.prompts import PromptAnswer
 from commands.replies import Reply, error
 
 log = logging.getLogger(__name__)
@@ -56,12 +58,14 @@ async def on_card_action(bot: TeamsBot, activity: Any) -> InvokeResponse[Any]:
     reply = await asyncio.to_thread(
         _record, bot, origin, data.prompt_answer(f"teams:{origin.conversation_id}:{card_id}")
     )
-    if reply.tone in ("refusal", "error"):
-        # The prompt stays, so its rightful answerer can still use it.
+    if reply.tone in ("refusal", "error") or data.subject.startswith(f"{LANGUAGE_SUBJECT}:"):
+        # The prompt stays, so its rightful answerer can still use it; the language offer sits under an
+        # answer the person still wants, so its confirmation does not replace that card either.
         return _respond("application/vnd.microsoft.activity.message", reply.title)
     if not origin.is_personal and activity.reply_to_id:
         await _replace_for_everyone(bot, origin, activity.reply_to_id, reply)
-    return _respond(CARD_CONTENT_TYPE, render_card(reply))
+    with speaking(rendering_language(reply)):
+        return _respond(CARD_CONTENT_TYPE, render_card(reply))
 
 
 def _record(bot: TeamsBot, origin: Origin, answer: PromptAnswer) -> Reply:
@@ -74,7 +78,7 @@ def _record(bot: TeamsBot, origin: Origin, answer: PromptAnswer) -> Reply:
         ctx = CommandContext(session=session, actor=person, clock=runtime.clock, source="teams")
         try:
             with session.begin_nested():
-                return answer_prompt(answer, ctx)
+                return answer_prompt_in_language(answer, ctx)
         except Exception:  # a card from an older version, a vanished row: an apology, never a stack trace
             log.exception("card answer failed: %s %s", answer.subject, answer.value)
             return error(
@@ -84,7 +88,8 @@ def _record(bot: TeamsBot, origin: Origin, answer: PromptAnswer) -> Reply:
 
 async def _replace_for_everyone(bot: TeamsBot, origin: Origin, activity_id: str, reply: Reply) -> None:
     """The invoke response updates the clicker's view; others in a channel or group chat need the edit."""
-    message = card_message(render_card(reply), reply.title)
+    with speaking(rendering_language(reply)):
+        message = card_message(render_card(reply), reply.title)
     try:
         await bot.connector.update(service_url=origin.service_url, conversation_id=origin.conversation_id,
                                    activity_id=activity_id, message=message)  # fmt: skip

@@ -15,8 +15,8 @@ from bot.teams.audience import answer_in_private, strangers_here
 from bot.teams.identity import find_person
 from bot.teams.references import Origin, remember
 from bot.teams.turn import TeamsBot, first_delivery, unknown_person
+from commands.audience import answer_asker, channel_audience
 from commands.context import CommandContext
-from commands.dispatch import answer
 from commands.replies import Reply
 
 _LEFTOVER_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE)
@@ -32,7 +32,8 @@ def command_text(activity: Any) -> str:
 
 async def on_message(bot: TeamsBot, activity: Any) -> None:
     origin = await bot.identify(activity)
-    reply = await asyncio.to_thread(_answer, bot, origin, activity.id, command_text(activity))
+    locale = getattr(activity, "locale", None)
+    reply = await asyncio.to_thread(_answer, bot, origin, activity.id, command_text(activity), locale)
     if reply is None:
         return
     if origin.is_personal:
@@ -45,7 +46,9 @@ async def on_message(bot: TeamsBot, activity: Any) -> None:
         await answer_in_private(bot, origin, reply, thread=activity.id, strangers=strangers)
 
 
-def _answer(bot: TeamsBot, origin: Origin, activity_id: str, text: str) -> Reply | None:
+def _answer(bot: TeamsBot, origin: Origin, activity_id: str, text: str, locale: str | None) -> Reply | None:
+    """Answered in the asker's language in a personal chat; in a channel or group chat, where everyone reads
+    the thread, in the conversation's language (both when unset)."""
     runtime = bot.runtime
     with runtime.database.unit_of_work() as session:
         if not first_delivery(session=session, key=f"teams:{origin.conversation_id}:{activity_id}",
@@ -63,5 +66,8 @@ def _answer(bot: TeamsBot, origin: Origin, activity_id: str, text: str) -> Reply
             picture_link=picture_maker(runtime.settings),
             download_link=download_maker(runtime.settings),
             observer=runtime.command_observer,
+            channel=origin.channel_address,
         )
-        return answer(text, ctx)
+        audience = None if origin.is_personal else channel_audience(session, platform="teams",
+                                                                     channel=origin.channel_address)  # fmt: skip
+        return answer_asker(text, ctx, locale=lambda: locale, channel=audience)

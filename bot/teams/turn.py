@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import _
+from bot.i18n import _, speaking
 from bot.runtime import Runtime
 from bot.storage.delivery import ProcessedDelivery
 from bot.teams.cards import render_card
 from bot.teams.connector import TeamsConnector, card_message
 from bot.teams.identity import with_email
 from bot.teams.references import Origin, origin_of
+from commands.audience import rendering_language
 from commands.replies import Reply, refusal
 
 
@@ -29,9 +30,10 @@ class TeamsBot:
         return await with_email(origin_of(activity), database=self.runtime.database, connector=self.connector)
 
     async def post(self, origin: Origin, reply: Reply, *, reply_to: str | None = None) -> str:
+        with speaking(rendering_language(reply)):
+            card = render_card(reply)
         return await self.connector.send(service_url=origin.service_url, conversation_id=origin.conversation_id,
-                                         message=card_message(render_card(reply), reply.title),
-                                         reply_to=reply_to)  # fmt: skip
+                                         message=card_message(card, reply.title), reply_to=reply_to)  # fmt: skip
 
 
 def first_delivery(*, session: Session, key: str, now: datetime) -> bool:

@@ -38,8 +38,9 @@ def test_the_package_holds_a_valid_manifest_filled_for_this_server(tmp_path: Pat
                  "--out", str(out)]) == 0  # fmt: skip
     assert f"app id {APP_ID}" in capsys.readouterr().out
     with zipfile.ZipFile(out) as archive:
-        assert archive.namelist() == ["manifest.json", "color.png", "outline.png"]
+        assert archive.namelist() == ["manifest.json", "color.png", "outline.png", "cy.json"]
         manifest = json.loads(archive.read("manifest.json"))
+        assert_valid(json.loads(archive.read("cy.json")))  # the Welsh the manifest lists (teams/cy.json)
         icons = {name: Image.open(BytesIO(archive.read(name))).size for name in ("color.png", "outline.png")}
     assert_valid(manifest)
     assert manifest["id"] == APP_ID and manifest["bots"][0]["botId"] == CLIENT_ID

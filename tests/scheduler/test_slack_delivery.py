@@ -97,7 +97,8 @@ def _kind(params: dict) -> str:  # type: ignore[type-arg]
         return "checkin"
     if text.startswith("How is") or text.startswith("How are these"):
         return "status"
-    return "digest" if text.startswith("Weekly digest") else text
+    # A channel that has not chosen a language gets its digest in both, Welsh first (commands/audience.py).
+    return "digest" if text.startswith(("Weekly digest", "Crynodeb wythnosol")) else text
 
 
 def _values(params: dict) -> list[str]:  # type: ignore[type-arg]

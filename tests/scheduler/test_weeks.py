@@ -164,8 +164,12 @@ def test_top_levels_and_sharp_rises_alert_the_health_board_once(sim: Simulation)
     title = (
         "Sharp rise — Community Hospitals (Step up / Step down) at Cardiff and Vale University Health Board: level 3"
     )
+    # The channel has not chosen a language, so its alert is in both, Welsh first (commands/audience.py).
+    welsh = (
+        "Codiad sydyn — Ysbytai Cymunedol (Camu i Fyny / Camu i Lawr), Bwrdd Iechyd Prifysgol Caerdydd a'r Fro: lefel 3"
+    )
     assert sorted((a.to, a.title) for a in alerts) == [
-        ("#cvuhb-alerts", title),
+        ("#cvuhb-alerts", welsh),
         ("bethan.caddick@example.nhs.wales", title),
     ]
 

@@ -86,6 +86,7 @@ class SlackApiStandIn:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, str] = {}  # Slack user id → email
+        self.locales: dict[str, str] = {}  # Slack user id → locale (`cy-GB`), returned with include_locale=true
         self.channel_members: dict[str, list[str]] = {}
         self.socket_url: str | None = None  # what apps.connections.open hands out (tests/stand_ins/slack_socket.py)
         self._failures: list[tuple[int, float | None]] = []
@@ -119,8 +120,10 @@ class SlackApiStandIn:
     def response_url(self, name: str = "default") -> str:
         return f"{self.base}/respond/{name}"
 
-    def add_user(self, user_id: str, email: str) -> None:
+    def add_user(self, user_id: str, email: str, *, locale: str | None = None) -> None:
         self.users[user_id] = email
+        if locale:
+            self.locales[user_id] = locale
 
     def set_channel_members(self, channel: str, members: list[str]) -> None:
         """Who conversations.members lists for the channel; unset, a channel holds every user added and the bot."""
@@ -195,9 +198,7 @@ class SlackApiStandIn:
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T1", "url": "https://example/"}
         if method == "users.info":
-            email = self.users.get(str(params.get("user")))
-            return {"ok": True, "user": {"id": params["user"], "profile": {"email": email}}} if email else {
-                "ok": False, "error": "user_not_found"}  # fmt: skip
+            return self._user_info(params)
         if method == "users.lookupByEmail":
             found = [uid for uid, email in self.users.items() if email.lower() == str(params.get("email")).lower()]
             return {"ok": True, "user": {"id": found[0]}} if found else {"ok": False, "error": "users_not_found"}
@@ -215,6 +216,17 @@ class SlackApiStandIn:
         if method in VIEW_METHODS:
             return {"ok": True, "view": {"id": "V1", **(params.get("view") or {})}}
         return {"ok": False, "error": "unknown_method"}
+
+    def _user_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        """As Slack answers: the locale only when asked for with include_locale=true."""
+        user_id = str(params.get("user"))
+        email = self.users.get(user_id)
+        if not email:
+            return {"ok": False, "error": "user_not_found"}
+        user: dict[str, Any] = {"id": user_id, "profile": {"email": email}}
+        if str(params.get("include_locale")).lower() in ("true", "1") and user_id in self.locales:
+            user["locale"] = self.locales[user_id]
+        return {"ok": True, "user": user}
 
 
 def _blocks(params: dict[str, Any]) -> list[dict[str, Any]]:
