@@ -1,7 +1,7 @@
 """languages: each person's language and when the choice was offered, a language per channel, and the Welsh
 of shipped and imported data (organisation, service and plan names, levels, recommendation and action titles)
 
-Revision ID: 0010
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-11-27
 """
@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
+revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None

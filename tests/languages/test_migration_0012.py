@@ -1,4 +1,4 @@
-"""Migration 0010 goes down to the revision before it (the languages and the Welsh columns gone, the data kept)
+"""Migration 0012 goes down to the revision before it (the languages and the Welsh columns gone, the data kept)
 and up again."""
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ def _columns(database: Database, table: str) -> set[str]:
         return {column["name"] for column in inspect(connection).get_columns(table)}
 
 
-def test_0010_goes_down_and_up_again(seeded_url: str) -> None:
+def test_0012_goes_down_and_up_again(seeded_url: str) -> None:
     database = Database.from_url(seeded_url)
     config = alembic_config(seeded_url)
-    before = ScriptDirectory.from_config(config).get_revision("0010").down_revision
+    before = ScriptDirectory.from_config(config).get_revision("0012").down_revision
     command.downgrade(config, str(before))
     assert all(not columns & _columns(database, table) for table, columns in WELSH.items())
     with database.engine.connect() as connection:
