@@ -1,0 +1,262 @@
+"""The report pack's read model: one plan, one organisation's subtree, one period, read from the database into
+plain rows that the PDF and the workbook lay out. Everything is counted as at the end of the period (or today,
+while the period is still running): an open action past its deadline then is overdue."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from bot.calendar import london_instant
+from bot.clock import LONDON
+from bot.dashboard.plan_delivery import BUCKETS, UNPLACED, bucket
+from bot.directory.models import Organisation, Person
+from bot.escalation.latest import latest_between
+from bot.escalation.models import EscalationReport, Level, Service
+from bot.i18n import _
+from bot.plans.models import Action, Plan, StatusUpdate
+from bot.plans.occurrences import OCCURRENCE_MARK
+from bot.plans.scope import covered_by
+from bot.reports.period import Period
+
+# An organisation's own actions are grouped under it; those of its subtree under the branch directly beneath.
+OWN = "own"
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    organisation: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    label: str
+    title: str
+    organisation: str
+    owner: str
+    due: date | None
+    status: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    day: date
+    label: str
+    title: str
+    previous: str
+    status: str
+    by: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    label: str
+    title: str
+    organisation: str
+    due: date | None
+    state: str  # received, missing or due later
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """The worst level reported for each service and day across one board (or the organisation reported on)."""
+
+    group: str
+    services: list[str]
+    days: list[date]
+    cells: dict[tuple[int, date], int]  # (row in services, day) → level
+
+
+@dataclass(frozen=True)
+class ReportPack:
+    plan_key: str
+    plan_name: str
+    organisation: str
+    organisation_code: str
+    period: Period
+    as_at: date
+    delivery: list[DeliveryRow]
+    overdue: list[ActionLine]
+    changes: list[Change]
+    at_risk: list[ActionLine]
+    occurrences: list[Occurrence]
+    heatmaps: list[Heatmap]
+    level_labels: dict[int, str]
+    level_colours: dict[int, str]
+
+
+def build_pack(*, session: Session, plan: Plan, root: Organisation, period: Period, today: date) -> ReportPack:
+    as_at = min(today, period.end)
+    scope = _Scope(session, plan, root, as_at)
+    levels = list(session.scalars(select(Level).order_by(Level.number)))
+    return ReportPack(
+        plan_key=plan.key,
+        plan_name=plan.local_name,
+        organisation=root.local_name,
+        organisation_code=root.code,
+        period=period,
+        as_at=as_at,
+        delivery=scope.delivery(),
+        overdue=scope.overdue(),
+        changes=scope.changes(period),
+        at_risk=scope.at_risk(),
+        occurrences=scope.occurrences(period),
+        heatmaps=_heatmaps(session, root, period),
+        level_labels={level.number: level.local_label for level in levels},
+        level_colours={level.number: level.colour for level in levels},
+    )
+
+
+class _Scope:
+    """The plan's actions within the organisation's subtree (every action at the top, placed or not)."""
+
+    def __init__(self, session: Session, plan: Plan, root: Organisation, as_at: date) -> None:
+        self.session, self.root, self.as_at, self.plan_key = session, root, as_at, plan.key
+        self.terms = (Action.plan_id == plan.id, covered_by(root))
+
+    def delivery(self) -> list[DeliveryRow]:
+        state = bucket(self.as_at + timedelta(days=1)).label("bucket")
+        rows = self.session.execute(
+            select(Organisation.path, state, func.count())
+            .select_from(Action)
+            .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+            .where(*self.terms, Action.status != "dropped", Action.is_rollup.is_(False))
+            .group_by(Organisation.path, state)
+        )
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for path, state_value, count in rows:
+            counts[self._branch(path)][state_value] += count
+        names = self._branch_names()
+        ordered = sorted(counts, key=lambda code: (code != OWN, code == "", names.get(code, code)))
+        return [DeliveryRow(names.get(code, code), {b: counts[code][b] for b in BUCKETS}) for code in ordered]
+
+    def _branch(self, path: str | None) -> str:
+        """The code of the branch directly beneath the root that `path` lies in ("" for no organisation)."""
+        if path is None:
+            return ""
+        rest = path[len(self.root.path) :].strip("/")
+        return rest.split("/")[0] if rest else OWN
+
+    def _branch_names(self) -> dict[str, str]:
+        children = self.session.scalars(select(Organisation).where(Organisation.parent_id == self.root.id))
+        return {OWN: self.root.local_name, "": _(UNPLACED)} | {child.code: child.local_name for child in children}
+
+    def _lines(self, *conditions: object) -> list[ActionLine]:
+        query = (
+            select(Action, Organisation.name, Person.name)
+            .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+            .outerjoin(Person, Person.id == Action.owner_id)
+            .where(*self.terms, Action.is_rollup.is_(False), *conditions)  # type: ignore[arg-type]
+            .order_by(Action.due_end, Action.ref)
+        )
+        return [
+            ActionLine(
+                f"{self.plan_key}/{action.ref}",
+                action.local_title,
+                org or "",
+                owner or "",
+                action.due_end,
+                action.status,
+                action.status_note or "",
+            )
+            for action, org, owner in self.session.execute(query)
+        ]
+
+    def overdue(self) -> list[ActionLine]:
+        return self._lines(bucket(self.as_at + timedelta(days=1)) == "overdue")
+
+    def at_risk(self) -> list[ActionLine]:
+        return self._lines(Action.status.in_(("at_risk", "blocked")))
+
+    def changes(self, period: Period) -> list[Change]:
+        start, end = _instants(period)
+        query = (
+            select(StatusUpdate, Action, Person.name)
+            .join(Action, Action.id == StatusUpdate.action_id)
+            .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+            .outerjoin(Person, Person.id == StatusUpdate.person_id)
+            .where(*self.terms, StatusUpdate.recorded_at >= start, StatusUpdate.recorded_at < end)
+            .order_by(StatusUpdate.recorded_at)
+        )
+        return [
+            Change(
+                update.recorded_at.astimezone(LONDON).date(),
+                f"{self.plan_key}/{action.ref}",
+                action.local_title,
+                update.previous_status or "",
+                update.status,
+                by or "",
+                update.note or "",
+            )
+            for update, action, by in self.session.execute(query)
+        ]
+
+    def occurrences(self, period: Period) -> list[Occurrence]:
+        query = (
+            select(Action, Organisation.name)
+            .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+            .where(
+                *self.terms,
+                Action.ref.contains(OCCURRENCE_MARK),
+                Action.status != "dropped",
+                Action.due_end >= period.start,
+                Action.due_end <= period.end,
+            )
+            .order_by(Action.due_end, Action.ref)
+        )
+        return [
+            Occurrence(
+                f"{self.plan_key}/{action.ref}",
+                action.local_title,
+                org or "",
+                action.due_end,
+                self._occurrence_state(action),
+            )
+            for action, org in self.session.execute(query)
+        ]
+
+    def _occurrence_state(self, action: Action) -> str:
+        if action.status == "done":
+            return "received"
+        return "missing" if action.due_end is not None and action.due_end <= self.as_at else "due_later"
+
+
+def _instants(period: Period) -> tuple[datetime, datetime]:
+    """The period as instants: from London midnight on its first day to London midnight after its last."""
+    return london_instant(period.start, time(0)), london_instant(period.end + timedelta(days=1), time(0))
+
+
+def _heatmaps(session: Session, root: Organisation, period: Period) -> list[Heatmap]:
+    boards = list(
+        session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == "health_board", Organisation.path.startswith(root.path))
+            .order_by(Organisation.name)
+        )
+    ) or [root]
+    services = list(session.scalars(select(Service).order_by(Service.position, Service.key)))
+    row_of = {service.id: row for row, service in enumerate(services)}
+    board, member = aliased(Organisation), aliased(Organisation)
+    worst = session.execute(
+        select(board.id, EscalationReport.service_id, EscalationReport.day, func.max(EscalationReport.level))
+        .join(member, member.id == EscalationReport.organisation_id)
+        .join(board, and_(board.id.in_([b.id for b in boards]), member.path.startswith(board.path)))
+        .where(*latest_between(period.start, period.end))
+        .group_by(board.id, EscalationReport.service_id, EscalationReport.day)
+    )
+    cells: dict[int, dict[tuple[int, date], int]] = defaultdict(dict)
+    for board_id, service_id, day, level in worst:
+        cells[board_id][(row_of[service_id], day)] = level
+    names = [service.local_name for service in services]
+    return [Heatmap(b.local_name, names, period.days(), cells[b.id]) for b in boards]
