@@ -50,7 +50,7 @@ def read_pack(*, session: Session, request: PackRequest, today: date) -> ReportP
     key = find_plan_key(session=session, key=request.plan)
     if isinstance(key, PlanNotFound):
         suggestion = (
-            " " + _("Did you mean {plans}?").format(plans=" or ".join(key.suggestions)) if key.suggestions else ""
+            " " + _("Did you mean {plans}?").format(plans=", ".join(key.suggestions)) if key.suggestions else ""
         )
         return _("There is no plan `{plan}`.").format(plan=request.plan) + suggestion
     plan = session.scalars(select(Plan).where(Plan.key == key)).one()

@@ -61,11 +61,12 @@ def delivery_chart(rows: list[DeliveryRow]) -> bytes:
     return _png(figure)
 
 
-def heatmap_chart(heatmap: Heatmap, colours: dict[int, str], labels: dict[int, str]) -> bytes:
+def heatmap_chart(heatmap: Heatmap, colours: dict[int, str], labels: dict[int, str], *, legend: bool) -> bytes:
+    """Services down, days across; the legend goes on the first board's only, to fit three boards a page."""
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    figure = _figure(7.2, 0.28 * len(heatmap.services) + 1.6)
+    figure = _figure(7.2, 0.2 * len(heatmap.services) + (1.4 if legend else 1.1))
     axes = figure.add_subplot()
     numbers = sorted(colours)
     grid = [[heatmap.cells.get((row, day), 0) for day in heatmap.days] for row in range(len(heatmap.services))]
@@ -80,8 +81,10 @@ def heatmap_chart(heatmap: Heatmap, colours: dict[int, str], labels: dict[int, s
     axes.set_yticks(range(len(heatmap.services)), heatmap.services, fontsize=7)
     ticks = [i for i, day in enumerate(heatmap.days) if day.weekday() == 0]
     axes.set_xticks(ticks, [format_day(heatmap.days[i]) for i in ticks], fontsize=6, rotation=45, ha="right")
-    axes.set_title(heatmap.group, fontsize=9, loc="left")
-    legend = [Patch(color=colours[n], label=labels[n]) for n in numbers]
-    legend.append(Patch(facecolor=NO_REPORT, edgecolor="#999999", label=_("No report")))
-    axes.legend(handles=legend, ncols=3, fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.32), frameon=False)
+    title = heatmap.group if heatmap.cells else _("{board}: no reports this period").format(board=heatmap.group)
+    axes.set_title(title, fontsize=9, loc="left")
+    if legend:
+        keys = [Patch(color=colours[n], label=labels[n]) for n in numbers]
+        keys.append(Patch(facecolor=NO_REPORT, edgecolor="#999999", label=_("No report")))
+        figure.legend(handles=keys, ncols=5, fontsize=7, loc="outside lower center", frameon=False)
     return _png(figure)

@@ -122,7 +122,7 @@ class _Scope:
     """The plan's actions within the organisation's subtree (every action at the top, placed or not)."""
 
     def __init__(self, session: Session, plan: Plan, root: Organisation, as_at: date) -> None:
-        self.session, self.root, self.as_at, self.plan_key = session, root, as_at, plan.key
+        self.session, self.root, self.as_at = session, root, as_at
         self.terms = (Action.plan_id == plan.id, covered_by(root))
 
     def delivery(self) -> list[DeliveryRow]:
@@ -162,7 +162,7 @@ class _Scope:
         )
         return [
             ActionLine(
-                f"{self.plan_key}/{action.ref}",
+                action.ref,
                 action.local_title,
                 org or "",
                 owner or "",
@@ -192,7 +192,7 @@ class _Scope:
         return [
             Change(
                 update.recorded_at.astimezone(LONDON).date(),
-                f"{self.plan_key}/{action.ref}",
+                action.ref,
                 action.local_title,
                 update.previous_status or "",
                 update.status,
@@ -217,7 +217,7 @@ class _Scope:
         )
         return [
             Occurrence(
-                f"{self.plan_key}/{action.ref}",
+                action.ref,
                 action.local_title,
                 org or "",
                 action.due_end,

@@ -5,6 +5,7 @@ matplotlib ships, because the PDF standard fonts lack Welsh letters such as ŵ a
 from __future__ import annotations
 
 import io
+import textwrap
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 
 # Longer lists are cut short in the PDF (a board reads the top of them); the workbook lists every row.
 MAX_ROWS = 40
+TITLE_CHARACTERS = 110
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 PAGE_WIDTH_CM = 18.0
 
@@ -140,10 +142,10 @@ class _Story:
         if not lines:
             return story
         headings = [_("Action"), _("Title"), _("Organisation"), _("Owner"), _("Deadline"), _("Days overdue")]
-        rows = [[line.label, line.title, line.organisation, line.owner or _("Nobody yet"), _day(line.due),
+        rows = [[line.label, _short(line.title), line.organisation, line.owner or _("Nobody yet"), _day(line.due),
                  format_number(_age(line, self.pack.as_at))] for line in lines]  # fmt: skip
         rows, more = self._cut(rows)
-        return [*story, self._table(headings, rows, [2.6, 6.2, 3.0, 2.8, 2.0, 1.4]), *more]
+        return [*story, self._table(headings, rows, [3.2, 5.4, 3.0, 2.6, 1.9, 1.9]), *more]
 
     def _changes(self) -> list[Flowable]:
         changes = self.pack.changes
@@ -151,8 +153,8 @@ class _Story:
         if not changes:
             return story
         headings = [_("Date"), _("Action"), _("Title"), _("From"), _("To"), _("By"), _("Note")]
-        rows = [[format_day(c.day), c.label, c.title, state_label(c.previous), state_label(c.status), c.by, c.note]
-                for c in changes]  # fmt: skip
+        rows = [[format_day(c.day), c.label, _short(c.title), state_label(c.previous), state_label(c.status), c.by,
+                 c.note] for c in changes]  # fmt: skip
         rows, more = self._cut(rows)
         return [*story, self._table(headings, rows, [2.0, 2.4, 4.2, 1.8, 1.8, 2.2, 3.6]), *more]
 
@@ -162,8 +164,8 @@ class _Story:
         if not lines:
             return story
         headings = [_("Action"), _("Title"), _("Owner"), _("Status"), _("Deadline"), _("Note")]
-        rows = [[line.label, line.title, line.owner or _("Nobody yet"), state_label(line.status), _day(line.due),
-                 line.note] for line in lines]  # fmt: skip
+        rows = [[line.label, _short(line.title), line.owner or _("Nobody yet"), state_label(line.status),
+                 _day(line.due), line.note] for line in lines]  # fmt: skip
         rows, more = self._cut(rows)
         return [*story, self._table(headings, rows, [2.4, 5.0, 2.6, 1.8, 2.0, 4.2]), *more]
 
@@ -178,18 +180,24 @@ class _Story:
             received=format_number(states["received"]), missing=format_number(states["missing"]),
             later=format_number(states["due_later"]))  # fmt: skip
         headings = [_("Report"), _("Title"), _("Organisation"), _("Due"), _("State")]
-        rows = [[o.label, o.title, o.organisation, _day(o.due), state_label(o.state)] for o in found]
+        rows = [[o.label, _short(o.title), o.organisation, _day(o.due), state_label(o.state)] for o in found]
         rows, more = self._cut(rows)
-        return [*story, self._paragraph(summary), self._table(headings, rows, [3.6, 6.4, 3.4, 2.2, 2.4]), *more]
+        return [*story, self._paragraph(summary), self._table(headings, rows, [3.6, 6.2, 3.4, 2.4, 2.4]), *more]
 
     def _escalation(self) -> list[Flowable]:
         pack = self.pack
         story = [self._paragraph(_("Escalation levels this period"), self.heading), self._paragraph(
             _("The worst level any organisation reported for each service and day; levels 3 and 4 carry their "
-              "number, and a pale cell means no report that day."))]  # fmt: skip
-        for heatmap in pack.heatmaps:
-            story.append(self._image(heatmap_chart(heatmap, pack.level_colours, pack.level_labels)))
+              "number, and a pale cell means no report that day. Dates mark Mondays."))]  # fmt: skip
+        for index, heatmap in enumerate(pack.heatmaps):
+            picture = heatmap_chart(heatmap, pack.level_colours, pack.level_labels, legend=index == 0)
+            story.append(self._image(picture))
         return story
+
+
+def _short(title: str) -> str:
+    """A title cut to a few lines: a recurring report repeats its title on every occurrence."""
+    return textwrap.shorten(title, TITLE_CHARACTERS, placeholder=" …")
 
 
 def _escaped(value: str) -> str:
