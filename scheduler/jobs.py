@@ -20,6 +20,7 @@ from scheduler.alerts import decide_level_alerts
 from scheduler.checkins import decide_chasers, decide_checkins, decide_missed_reports
 from scheduler.digest import decide_digests
 from scheduler.outbox import Planned, enqueue
+from scheduler.report_packs import decide_report_packs
 from scheduler.status_prompts import decide_status_prompts
 
 Decide = Callable[[Session, date, datetime, Settings], list[Planned]]
@@ -50,6 +51,11 @@ def daily_jobs(settings: Settings) -> list[DailyJob]:
             settings.digest_time,
             lambda s, d, _n, _c: decide_digests(session=s, today=d),
             weekday=settings.digest_weekday,
+        ),
+        DailyJob(
+            "report_packs",
+            settings.report_pack_time,
+            lambda s, d, _n, c: decide_report_packs(session=s, today=d, settings=c),
         ),
         DailyJob("checkin", settings.checkin_time, lambda s, d, _n, _c: decide_checkins(session=s, today=d)),
         DailyJob(
