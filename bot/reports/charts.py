@@ -12,6 +12,7 @@ from bot.i18n import _, format_day
 from bot.reports.pack import DeliveryRow, Heatmap
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 # Finished in green, trouble in red and black; each segment also carries its count, so colour is never alone.
@@ -24,6 +25,8 @@ BUCKET_COLOURS = {
     "overdue": "#C62828",
 }
 NO_REPORT = "#F2F2F2"
+# Up to a month, every cell carries its level; over a quarter only levels 3 and 4 do (the cells are small).
+MONTH_DAYS = 31
 DPI = 150
 
 
@@ -61,6 +64,19 @@ def delivery_chart(rows: list[DeliveryRow]) -> bytes:
     return _png(figure)
 
 
+def _numbers(axes: Axes, grid: list[list[int]], shown: list[int]) -> None:
+    """Each cell's level as a number drawn as a marker, one collection per level: a quarter of seven boards has
+    thousands of cells, and as separate texts they took seconds to draw."""
+    for level in shown:
+        cells = [
+            (column, row) for row, values in enumerate(grid) for column, value in enumerate(values) if value == level
+        ]
+        if cells:
+            columns, rows = zip(*cells, strict=True)
+            colour = "black" if level == 2 else "white"
+            axes.scatter(columns, rows, marker=f"${level}$", s=9, c=colour, linewidths=0)
+
+
 def heatmap_chart(heatmap: Heatmap, colours: dict[int, str], labels: dict[int, str], *, legend: bool) -> bytes:
     """Services down, days across; the legend goes on the first board's only, to fit three boards a page."""
     from matplotlib.colors import ListedColormap
@@ -72,12 +88,7 @@ def heatmap_chart(heatmap: Heatmap, colours: dict[int, str], labels: dict[int, s
     grid = [[heatmap.cells.get((row, day), 0) for day in heatmap.days] for row in range(len(heatmap.services))]
     palette = ListedColormap([NO_REPORT, *(colours[n] for n in numbers)])
     axes.imshow(grid, aspect="auto", cmap=palette, vmin=-0.5, vmax=len(numbers) + 0.5, interpolation="nearest")
-    small = len(heatmap.days) <= 35
-    for row, values in enumerate(grid):
-        for column, level in enumerate(values):
-            if level and (small or level >= 3):
-                axes.text(column, row, str(level), ha="center", va="center", fontsize=5 if small else 4,
-                          color="black" if level == 2 else "white")  # fmt: skip
+    _numbers(axes, grid, shown=numbers if len(heatmap.days) <= MONTH_DAYS else [n for n in numbers if n >= 3])
     axes.set_yticks(range(len(heatmap.services)), heatmap.services, fontsize=7)
     ticks = [i for i, day in enumerate(heatmap.days) if day.weekday() == 0]
     axes.set_xticks(ticks, [format_day(heatmap.days[i]) for i in ticks], fontsize=6, rotation=45, ha="right")
@@ -86,5 +97,5 @@ def heatmap_chart(heatmap: Heatmap, colours: dict[int, str], labels: dict[int, s
     if legend:
         keys = [Patch(color=colours[n], label=labels[n]) for n in numbers]
         keys.append(Patch(facecolor=NO_REPORT, edgecolor="#999999", label=_("No report")))
-        figure.legend(handles=keys, ncols=5, fontsize=7, loc="outside lower center", frameon=False)
+        figure.legend(handles=keys, ncols=3, fontsize=7, loc="outside lower center", frameon=False)
     return _png(figure)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
@@ -247,16 +248,37 @@ def _heatmaps(session: Session, root: Organisation, period: Period) -> list[Heat
     ) or [root]
     services = list(session.scalars(select(Service).order_by(Service.position, Service.key)))
     row_of = {service.id: row for row, service in enumerate(services)}
-    board, member = aliased(Organisation), aliased(Organisation)
-    worst = session.execute(
-        select(board.id, EscalationReport.service_id, EscalationReport.day, func.max(EscalationReport.level))
-        .join(member, member.id == EscalationReport.organisation_id)
-        .join(board, and_(board.id.in_([b.id for b in boards]), member.path.startswith(board.path)))
-        .where(*latest_between(period.start, period.end))
-        .group_by(board.id, EscalationReport.service_id, EscalationReport.day)
-    )
+    worst = _worst_levels(session, _membership(session, boards), period)
     cells: dict[int, dict[tuple[int, date], int]] = defaultdict(dict)
     for board_id, service_id, day, level in worst:
         cells[board_id][(row_of[service_id], day)] = level
     names = [service.local_name for service in services]
     return [Heatmap(b.local_name, names, period.days(), cells[b.id]) for b in boards]
+
+
+def _membership(session: Session, boards: list[Organisation]) -> list[tuple[int, int]]:
+    """(organisation id, board id) for every organisation in the boards, worked out over the organisations
+    table alone (a few thousand rows)."""
+    board, member = aliased(Organisation), aliased(Organisation)
+    query = select(member.id, board.id).join(
+        board, and_(board.id.in_([b.id for b in boards]), member.path.startswith(board.path))
+    )
+    return [(member_id, board_id) for member_id, board_id in session.execute(query)]
+
+
+def _worst_levels(session: Session, pairs: list[tuple[int, int]], period: Period) -> list[Any]:
+    """(board id, service id, day, worst level). Each board's organisations go to the database as a list of
+    ids, so it knows how many there are: joined by path in one query, PostgreSQL guessed a few dozen and
+    scanned the quarter once for each organisation (9 s instead of under half a second on the 740k workload)."""
+    members: dict[int, list[int]] = defaultdict(list)
+    for organisation_id, board_id in pairs:
+        members[board_id].append(organisation_id)
+    worst: list[Any] = []
+    for board_id, organisation_ids in members.items():
+        query = (
+            select(EscalationReport.service_id, EscalationReport.day, func.max(EscalationReport.level))
+            .where(EscalationReport.organisation_id.in_(organisation_ids), *latest_between(period.start, period.end))
+            .group_by(EscalationReport.service_id, EscalationReport.day)
+        )
+        worst.extend((board_id, service_id, day, level) for service_id, day, level in session.execute(query))
+    return worst

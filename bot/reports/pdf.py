@@ -186,9 +186,11 @@ class _Story:
 
     def _escalation(self) -> list[Flowable]:
         pack = self.pack
-        story = [self._paragraph(_("Escalation levels this period"), self.heading), self._paragraph(
-            _("The worst level any organisation reported for each service and day; levels 3 and 4 carry their "
-              "number, and a pale cell means no report that day. Dates mark Mondays."))]  # fmt: skip
+        explained = _(
+            "The worst level any organisation reported for each service and day, with its number (over a quarter, "
+            "only levels 3 and 4 are numbered); a pale cell means no report that day. Dates mark Mondays."
+        )
+        story = [self._paragraph(_("Escalation levels this period"), self.heading), self._paragraph(explained)]
         for index, heatmap in enumerate(pack.heatmaps):
             picture = heatmap_chart(heatmap, pack.level_colours, pack.level_labels, legend=index == 0)
             story.append(self._image(picture))
