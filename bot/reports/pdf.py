@@ -78,8 +78,8 @@ class _Story:
         from reportlab.platypus import PageBreak
 
         pack = self.pack
-        intro = _("{organisation}, {period}. Position as at {day}: an open action past its deadline then counts "
-                  "as overdue.").format(organisation=pack.organisation, period=pack.period.title,
+        intro = _("{organisation}, {period}. Statuses are as last recorded; an open action whose deadline had "
+                  "passed by {day} counts as overdue.").format(organisation=pack.organisation, period=pack.period.title,
                                         day=format_day(pack.as_at))  # fmt: skip
         story: list[Flowable] = [self._paragraph(title, self.title), self._paragraph(intro)]
         story += self._delivery() + self._overdue() + self._changes() + self._at_risk() + self._occurrences()

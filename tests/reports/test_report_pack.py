@@ -99,7 +99,7 @@ def test_the_pdf_states_the_figures_in_the_database(seeded_db: Database) -> None
         assert changed[0].ref in text and changed[1].ref in text
         occurrences = [a for a in overdue if "#" in a.ref and a.due_end and a.due_end >= date(2020, 10, 1)]
         assert f"{len(occurrences)} missing" in text
-        assert "Escalation levels this period" in text and "Position as at 31 Dec 2020" in text
+        assert "Escalation levels this period" in text and "had passed by 31 Dec 2020 counts as overdue" in text
 
 
 def test_the_pages_as_a_board_sees_them(sqlite_db: Database, tmp_path: Path) -> None:
