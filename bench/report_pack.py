@@ -14,22 +14,15 @@ import argparse
 import statistics
 import sys
 import time
-import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.dashboard_render import add_organisations, add_reports
-from bot.config import SHIPPED_DATA_DIR
+from bench.dashboard_render import load_workload, throwaway_database
 from bot.reports.build import PackRequest, read_pack, render_pack
 from bot.reports.pack import ReportPack
-from bot.shipped_data import load_shipped_data
 from bot.storage.database import Database
-from bot.storage.migrate import upgrade_to_head
 
 TODAY = date(2021, 6, 1)  # the workload's last day: 2021-Q2 is the quarter it covers in full
 
@@ -44,15 +37,7 @@ def time_pack(database: Database, request: PackRequest, fmt: str) -> tuple[float
 
 
 def run(url: str, args: argparse.Namespace) -> None:
-    started = time.perf_counter()
-    upgrade_to_head(url)
-    database = Database.from_url(url)
-    with database.unit_of_work() as session:
-        load_shipped_data(session=session, data_dir=SHIPPED_DATA_DIR, now=datetime(2020, 1, 2, tzinfo=UTC))
-    add_organisations(database, reporting=args.organisations, clusters_per_board=8)
-    rows = add_reports(database, days=args.days)
-    elapsed = time.perf_counter() - started
-    print(f"Loaded {args.organisations} reporting organisations, {rows:,} reports in {elapsed:.0f} s")
+    database = load_workload(url, organisations=args.organisations, days=args.days)
     request = PackRequest(plan=args.plan, period=args.period, org=None, fmt="pdf")
     for fmt in ("pdf", "xlsx"):
         timings, size = [], 0
@@ -73,16 +58,8 @@ def main() -> None:
     parser.add_argument("--period", default="2021-Q2")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    admin = create_engine(args.url, isolation_level="AUTOCOMMIT")
-    name = f"bench_reports_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        run(make_url(args.url).set(database=name).render_as_string(hide_password=False), args)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_database(args.url, "bench_reports") as url:
+        run(url, args)
 
 
 if __name__ == "__main__":

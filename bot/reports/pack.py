@@ -155,7 +155,7 @@ class _Scope:
 
     def _lines(self, *conditions: object) -> list[ActionLine]:
         query = (
-            select(Action, Organisation.name, Person.name)
+            select(Action, Organisation, Person.name)
             .outerjoin(Organisation, Organisation.id == Action.organisation_id)
             .outerjoin(Person, Person.id == Action.owner_id)
             .where(*self.terms, Action.is_rollup.is_(False), *conditions)  # type: ignore[arg-type]
@@ -165,7 +165,7 @@ class _Scope:
             ActionLine(
                 action.ref,
                 action.local_title,
-                org or "",
+                org.local_name if org else "",
                 owner or "",
                 action.due_end,
                 action.status,
@@ -205,7 +205,7 @@ class _Scope:
 
     def occurrences(self, period: Period) -> list[Occurrence]:
         query = (
-            select(Action, Organisation.name)
+            select(Action, Organisation)
             .outerjoin(Organisation, Organisation.id == Action.organisation_id)
             .where(
                 *self.terms,
@@ -220,7 +220,7 @@ class _Scope:
             Occurrence(
                 action.ref,
                 action.local_title,
-                org or "",
+                org.local_name if org else "",
                 action.due_end,
                 self._occurrence_state(action),
             )
