@@ -145,7 +145,7 @@ class _Story:
         rows = [[line.label, _short(line.title), line.organisation, line.owner or _("Nobody yet"), _day(line.due),
                  format_number(_age(line, self.pack.as_at))] for line in lines]  # fmt: skip
         rows, more = self._cut(rows)
-        return [*story, self._table(headings, rows, [3.2, 5.4, 3.0, 2.6, 1.9, 1.9]), *more]
+        return [*story, self._table(headings, rows, [3.8, 5.0, 2.9, 2.5, 1.9, 1.9]), *more]
 
     def _changes(self) -> list[Flowable]:
         changes = self.pack.changes
@@ -156,7 +156,7 @@ class _Story:
         rows = [[format_day(c.day), c.label, _short(c.title), state_label(c.previous), state_label(c.status), c.by,
                  c.note] for c in changes]  # fmt: skip
         rows, more = self._cut(rows)
-        return [*story, self._table(headings, rows, [2.0, 2.4, 4.2, 1.8, 1.8, 2.2, 3.6]), *more]
+        return [*story, self._table(headings, rows, [1.9, 3.8, 3.4, 1.7, 1.7, 2.4, 3.1]), *more]
 
     def _at_risk(self) -> list[Flowable]:
         lines = self.pack.at_risk
@@ -167,7 +167,7 @@ class _Story:
         rows = [[line.label, _short(line.title), line.owner or _("Nobody yet"), state_label(line.status),
                  _day(line.due), line.note] for line in lines]  # fmt: skip
         rows, more = self._cut(rows)
-        return [*story, self._table(headings, rows, [2.4, 5.0, 2.6, 1.8, 2.0, 4.2]), *more]
+        return [*story, self._table(headings, rows, [3.8, 4.4, 2.5, 1.7, 1.9, 3.7]), *more]
 
     def _occurrences(self) -> list[Flowable]:
         found = self.pack.occurrences
@@ -182,7 +182,7 @@ class _Story:
         headings = [_("Report"), _("Title"), _("Organisation"), _("Due"), _("State")]
         rows = [[o.label, _short(o.title), o.organisation, _day(o.due), state_label(o.state)] for o in found]
         rows, more = self._cut(rows)
-        return [*story, self._paragraph(summary), self._table(headings, rows, [3.6, 6.2, 3.4, 2.4, 2.4]), *more]
+        return [*story, self._paragraph(summary), self._table(headings, rows, [3.8, 6.0, 3.4, 2.4, 2.4]), *more]
 
     def _escalation(self) -> list[Flowable]:
         pack = self.pack
