@@ -59,3 +59,15 @@ def test_subscribed_channels_get_last_months_packs_as_links(live: LiveDashboard)
                     pdf.replace("/org/cvuhb/", "/org/bcuhb/")):  # fmt: skip
         assert httpx.get(changed).status_code == 403, changed
     assert "Pecynnau adroddiad" in welsh.title and "milestones-bot report --plan" in str(welsh.sections)
+
+
+def test_the_organisation_page_offers_this_quarters_and_last_months_packs(live: LiveDashboard) -> None:
+    with httpx.Client(base_url=live.url) as browser:
+        page = browser.get(live.link("cvuhb"), follow_redirects=True).text
+        # The tests' clock is 15 January 2021: this quarter is 2021-Q1, last month December 2020.
+        assert "Report packs for a programme board" in page
+        for link in (f"{PACK}.pdf?period=2021-Q1", f"{PACK}.xlsx?period=2020-12"):
+            assert f'href="{link}"' in page
+            assert browser.get(link).status_code == 200, link
+        welsh = browser.get("/dashboard/org/cvuhb?lang=cy").text
+        assert "Pecynnau adroddiad ar gyfer bwrdd rhaglen" in welsh and "y mis diwethaf (2020-12)" in welsh
