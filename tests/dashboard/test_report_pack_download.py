@@ -3,9 +3,11 @@ links to subscribed channels: each link gives exactly its own file."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import httpx
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.directory.models import Organisation
@@ -33,6 +35,9 @@ def test_a_board_downloads_its_own_pack_and_no_other(live: LiveDashboard) -> Non
         assert bad_period.status_code == 400 and "is not a period" in bad_period.text
         assert browser.get("/dashboard/org/cvuhb/report/nope.pdf?period=2020-Q4").status_code == 400
         assert browser.get(f"{PACK}.docx?period=2020-Q4").status_code == 404
+        # Last: the language chosen is remembered for the rest of the session.
+        welsh = browser.get(f"{PACK}.pdf?period=2020-Q4&lang=cy")
+        assert "Cyflawniad fesul sefydliad" in PdfReader(io.BytesIO(welsh.content)).pages[0].extract_text()
     assert httpx.get(live.url + f"{PACK}.pdf?period=2020-Q4").status_code == 401
 
 
