@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.generate import FAN_OUT, describe, generate
 from bot.clock import FixedClock
 from bot.directory.service import get_person_by_email
+from bot.i18n import Language, speaking
 from bot.storage.database import Database
 from commands.context import CommandContext
 from commands.dispatch import answer
@@ -56,15 +57,15 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def time_command(database: Database, message: str, runs: int) -> dict[str, object]:
-    """Milliseconds per message, each answered in its own unit of work as a surface would."""
+def time_command(database: Database, message: str, runs: int, actor: str = ACTOR) -> dict[str, object]:
+    """Milliseconds per message from `actor`, each answered in its own unit of work as a surface would."""
     clock = FixedClock(TODAY)
     samples: list[float] = []
     title = ""
     for i in range(WARM_UP + runs):
         started = time.perf_counter()
         with database.unit_of_work() as session:
-            reply = answer(message, CommandContext(session, get_person_by_email(session=session, email=ACTOR), clock))
+            reply = answer(message, CommandContext(session, get_person_by_email(session=session, email=actor), clock))
         if i >= WARM_UP:
             samples.append((time.perf_counter() - started) * 1000)
         title = reply.footer or reply.title
@@ -73,11 +74,28 @@ def time_command(database: Database, message: str, runs: int) -> dict[str, objec
     return {"p50": percentile(samples, 0.50), "p99": percentile(samples, 0.99), "max": max(samples), "answer": title}
 
 
+def time_in_welsh_and_english(database: Database, message: str, runs: int) -> dict[str, float]:
+    """The same message answered in Welsh and in English, alternating message by message so both languages
+    see the same machine: p50 of each and their ratio (issue 13: Welsh costs at most 10% more)."""
+    clock = FixedClock(TODAY)
+    samples: dict[Language, list[float]] = {"cy": [], "en": []}
+    for i in range(2 * (WARM_UP + runs)):
+        language: Language = "cy" if i % 2 else "en"
+        started = time.perf_counter()
+        with speaking(language), database.unit_of_work() as session:
+            answer(message, CommandContext(session, get_person_by_email(session=session, email=ACTOR), clock))
+        if i >= 2 * WARM_UP:
+            samples[language].append((time.perf_counter() - started) * 1000)
+    welsh, english = percentile(samples["cy"], 0.5), percentile(samples["en"], 0.5)
+    return {"cy_p50": welsh, "en_p50": english, "ratio": welsh / english}
+
+
 def measure(url: str, board: str, runs: int, profile: bool) -> dict[str, object]:
     database = Database.from_url(url, cache_answers=False)
     results = {
         "board": time_command(database, f"/milestones overdue org:{board}", runs),
         "wales": time_command(database, "/milestones overdue", runs),
+        "languages": time_in_welsh_and_english(database, f"/milestones overdue org:{board}", runs),
     }
     if profile:
         with cProfile.Profile() as profiler:
@@ -132,7 +150,13 @@ def print_table(results: dict[str, dict[str, object]], args: argparse.Namespace)
             row: dict[str, float | str] = figures[scope]  # type: ignore[assignment]
             print(f"{backend:<11}{label:<16}{row['p50']:>8.1f}{row['p99']:>8.1f}{row['max']:>8.1f}"
                   f"{figures['peak_rss_mb']:>13.0f}  {str(row['answer'])[:70]}")  # fmt: skip
-    print("targets: board p50 < 20 ms, board p99 < 60 ms, peak RSS < 150 MB")
+    for backend, figures in results.items():
+        languages: dict[str, float] = figures["languages"]  # type: ignore[assignment]
+        print(
+            f"{backend}: org:{args.board} in Welsh p50 {languages['cy_p50']:.1f} ms, in English "
+            f"{languages['en_p50']:.1f} ms (alternating): Welsh / English = {languages['ratio']:.2f}"
+        )
+    print("targets: board p50 < 20 ms, board p99 < 60 ms, peak RSS < 150 MB; Welsh / English <= 1.10")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

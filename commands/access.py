@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from bot.governance.guard import refused_kinds
 from bot.governance.identifiers import explanation
+from bot.i18n import _
 from commands.context import CommandContext
 from commands.replies import Reply, refusal
 
-# One sentence: a stranger learns nothing about the plans, not even which commands exist.
-STRANGER = refusal(
-    "I only answer people in the milestones directory; ask a milestones-bot administrator to add your work email."
-)
+
+def stranger() -> Reply:
+    """One sentence: a stranger learns nothing about the plans, not even which commands exist."""
+    return refusal(_("I only answer people in the milestones directory; ask a milestones-bot administrator to add "
+                     "your work email."))  # fmt: skip
 
 
 def identifier_refusal(texts: list[str | None], ctx: CommandContext) -> Reply | None:

@@ -9,8 +9,9 @@ from time import perf_counter
 from typing import Any
 
 from bot.governance.identifiers import redacted
+from bot.i18n import _
 from commands import admin, deadlines, escalation, home, lists, milestones, plans
-from commands.access import STRANGER, identifier_refusal
+from commands.access import identifier_refusal, stranger
 from commands.context import CommandContext
 from commands.grammar import parse
 from commands.help import help_reply
@@ -86,7 +87,7 @@ def _answered(text: str, ctx: CommandContext) -> tuple[str, Reply]:
     database). A text with a patient identifier is refused before anything reads it, so it is never stored,
     shown or logged."""
     if ctx.actor is None and ctx.source != "console":
-        return UNKNOWN, STRANGER
+        return UNKNOWN, stranger()
     name = UNKNOWN
     try:
         command = parse(text)
@@ -98,8 +99,8 @@ def _answered(text: str, ctx: CommandContext) -> tuple[str, Reply]:
             return name, handle(command, ctx)
     except Exception:
         log.exception("command failed: %r", redacted(text, today=ctx.today))
-        return name, error("Sorry, something went wrong on my side and nothing was changed.",
-                           "The problem has been logged; please try again in a minute.")  # fmt: skip
+        return name, error(_("Sorry, something went wrong on my side and nothing was changed."),
+                           _("The problem has been logged; please try again in a minute."))  # fmt: skip
 
 
 def _undoable(command: Command | ParseProblem, ctx: CommandContext) -> AbstractContextManager[object]:

@@ -1,7 +1,9 @@
 """One grammar for `/milestones …` and `/escalation …`, whatever surface the words came from.
 
 Teams and the console send the words without the slash command, so a leading `/milestones`, `milestones`
-or nothing all mean the milestones namespace; `escalation` (with or without the slash) switches to it."""
+or nothing all mean the milestones namespace; `escalation` (with or without the slash) switches to it.
+Every command word also has a Welsh form (commands/welsh_words.py: `hwyr`, `dangos esr/1.a`,
+`diweddaru esr/1.a mewn-perygl`, `uwchgyfeirio heddiw`) that parses to the same command."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from datetime import date, datetime
 
 from dateutil import parser as date_parser
 
+from bot.i18n import _, current_language
 from bot.plans.due_window import parse_due_window
+from commands import welsh_words as cy
 from commands.model import (
     Admin,
     Assign,
@@ -55,23 +59,31 @@ def parse(text: str) -> Command | ParseProblem:
     try:
         tokens = shlex.split(text.translate(_SMART_QUOTES))
     except ValueError:
-        return ParseProblem('A quotation mark is not closed: put the note inside a pair of "quotes".')
+        return ParseProblem(_('A quotation mark is not closed: put the note inside a pair of "quotes".'))
     namespace, tokens = _namespace(tokens)
     if not tokens:
         return Help(topic=namespace if namespace == ESCALATION else None)
     verb, rest = tokens[0].lower(), tokens[1:]
-    table = ESCALATION_VERBS if namespace == ESCALATION else MILESTONE_VERBS
-    builder = table.get(verb)
+    table, welsh = (
+        (ESCALATION_VERBS, cy.ESCALATION_VERBS) if namespace == ESCALATION else (MILESTONE_VERBS, cy.MILESTONE_VERBS)
+    )
+    builder = table.get(cy.in_english(verb, welsh))
     if builder is None:
-        known = ", ".join(sorted(table))
-        return ParseProblem(f"I don't know the command `{verb}`. Try one of: {known}.", topic=namespace)
+        known = ", ".join(sorted(welsh if current_language() == "cy" else table))
+        return ParseProblem(_("I don't know the command `{verb}`. Try one of: {known}.").format(verb=verb, known=known),
+                            topic=namespace)  # fmt: skip
     return builder(_split_words(rest))
 
 
 def _namespace(tokens: list[str]) -> tuple[str, list[str]]:
-    if tokens and tokens[0].lower().lstrip("/") in (MILESTONES, ESCALATION):
-        return tokens[0].lower().lstrip("/"), tokens[1:]
-    if tokens and tokens[0].lower() == "help" and len(tokens) > 1 and tokens[1].lower() == ESCALATION:
+    first = cy.in_english(tokens[0].lstrip("/"), cy.NAMESPACES).lower() if tokens else ""
+    if first in (MILESTONES, ESCALATION):
+        return first, tokens[1:]
+    if (
+        cy.in_english(first, cy.MILESTONE_VERBS) == "help"
+        and len(tokens) > 1
+        and cy.in_english(tokens[1], cy.NAMESPACES).lower() == ESCALATION
+    ):
         return ESCALATION, ["help"]
     return MILESTONES, tokens
 
@@ -80,13 +92,42 @@ def _split_words(tokens: list[str]) -> Words:
     words = Words(positional=[])
     for token in tokens:
         key, sep, value = token.partition(":")
-        if sep and key.lower() in ("plan", "org", "lead", "page") and value:
-            words.options[key.lower()] = value
-        elif token.lower() == "public":
+        key = cy.in_english(key, cy.OPTION_KEYS).lower()
+        if sep and key in ("plan", "org", "lead", "page") and value:
+            words.options[key] = value
+        elif cy.in_english(token, cy.FLAGS).lower() == "public":
             words.flags.add("public")
         else:
             words.positional.append(token)
     return words
+
+
+def written_in_welsh(text: str) -> bool:
+    """Whether a command was written with Welsh command words, for answering its writer in Welsh (issue 13).
+
+    True when the namespace, the verb, an option key (`sefydliad:`, `tudalen:`), a flag (`cyhoeddus`), the
+    status of an `update`/`diweddaru` or the topic of `admin`/`gweinyddu` is a Welsh form: `hwyr`,
+    `dangos esr/1.a`, `overdue sefydliad:bcuhb`, `update esr/1.a mewn-perygl`, `uwchgyfeirio heddiw`. Words
+    both languages share (`help`) and free text (refs, notes, codes) say nothing, so `help`, `overdue` and
+    `show esr/1.a "diolch"` are False. Text that does not even split into words is False."""
+    try:
+        tokens = shlex.split(text.translate(_SMART_QUOTES))
+    except ValueError:
+        return False
+    if any(token.lower().lstrip("/") in cy.NAMESPACES for token in tokens[:2]):  # `cymorth uwchgyfeirio` too
+        return True
+    namespace, tokens = _namespace(tokens)
+    if not tokens:
+        return False
+    welsh_verbs = cy.ESCALATION_VERBS if namespace == ESCALATION else cy.MILESTONE_VERBS
+    verb = tokens[0].lower()
+    if verb in welsh_verbs:
+        return True
+    keys = (t.partition(":")[0].lower() for t in tokens[1:] if ":" in t)
+    if any(key in cy.OPTION_KEYS for key in keys) or any(t.lower() in cy.FLAGS for t in tokens[1:]):
+        return True
+    subject = {"update": 2, "admin": 1}.get(verb)
+    return subject is not None and len(tokens) > subject and tokens[subject].lower() in (*cy.STATUSES, *cy.ADMIN_TOPICS)
 
 
 def is_number(text: str) -> bool:
@@ -120,14 +161,16 @@ def _page(words: Words, topic: str) -> int | ParseProblem:
     """`page:2` → 2; the first page when none is given."""
     text = words.options.get("page", "1")
     if not is_number(text) or not 0 < int(text) <= MAX_PAGE:
-        return ParseProblem(f"`page:{text}` is not a page number: write it like `page:2`.", topic=topic)
+        return ParseProblem(
+            _("`page:{text}` is not a page number: write it like `page:2`.").format(text=text), topic=topic
+        )
     return int(text)
 
 
 def _extra(words: Words, allowed: int, topic: str) -> ParseProblem | None:
     if len(words.positional) > allowed:
         unexpected = " ".join(words.positional[allowed:])
-        return ParseProblem(f"I didn't expect `{unexpected}` there.", topic=topic)
+        return ParseProblem(_("I didn't expect `{words}` there.").format(words=unexpected), topic=topic)
     return None
 
 
@@ -155,7 +198,8 @@ def _due(words: Words) -> Command | ParseProblem:
         return DueSoon(public="public" in words.flags, page=page)
     days = parse_days(words.positional[0])
     if days is None or days == 0:
-        return ParseProblem(f"`{words.positional[0]}` is not a period: write it like `14d` or `2w`.", topic="due")
+        not_a_period = _("`{text}` is not a period: write it like `14d` or `2w`.")
+        return ParseProblem(not_a_period.format(text=words.positional[0]), topic="due")
     return DueSoon(days=days, public="public" in words.flags, page=page)
 
 
@@ -172,33 +216,33 @@ def _home(words: Words) -> Command | ParseProblem:
 
 def _show(words: Words) -> Command | ParseProblem:
     if len(words.positional) != 1:
-        return ParseProblem("Say which action to show, for example `show esr/1.a`.", topic="show")
+        return ParseProblem(_("Say which action to show, for example `show esr/1.a`."), topic="show")
     return Show(ref=words.positional[0])
 
 
 def _plan(words: Words) -> Command | ParseProblem:
     if len(words.positional) != 1:
-        return ParseProblem("Say which plan, for example `plan esr`.", topic="plan")
+        return ParseProblem(_("Say which plan, for example `plan esr`."), topic="plan")
     return PlanOutline(key=words.positional[0])
 
 
 def _update(words: Words) -> Command | ParseProblem:
     if len(words.positional) < 2:
         return ParseProblem(
-            'Say which action and its new status, for example `update esr/1.a at_risk "waiting for WG"`.',
+            _('Say which action and its new status, for example `update esr/1.a at_risk "waiting for WG"`.'),
             topic="update",
         )
     problem = _extra(words, 3, "update")
     if problem:
         return problem
     note = words.positional[2] if len(words.positional) > 2 else None
-    return Update(ref=words.positional[0], status=words.positional[1], note=note)
+    return Update(ref=words.positional[0], status=cy.in_english(words.positional[1], cy.STATUSES), note=note)
 
 
 def _assign(words: Words) -> Command | ParseProblem:
     if len(words.positional) != 2 or "@" not in words.positional[1]:
         return ParseProblem(
-            "Say which action and who owns it now, for example `assign esr/1.a someone@example.nhs.wales`.",
+            _("Say which action and who owns it now, for example `assign esr/1.a someone@example.nhs.wales`."),
             topic="assign",
         )
     return Assign(ref=words.positional[0], email=words.positional[1].strip("<>").removeprefix("mailto:"))
@@ -207,7 +251,7 @@ def _assign(words: Words) -> Command | ParseProblem:
 def _snooze(words: Words) -> Command | ParseProblem:
     if len(words.positional) != 2:
         return ParseProblem(
-            "Say which action and for how long, for example `snooze esr/1.a 1w` or `snooze esr/1.a 2026-12-01`.",
+            _("Say which action and for how long, for example `snooze esr/1.a 1w` or `snooze esr/1.a 2026-12-01`."),
             topic="snooze",
         )
     ref, when = words.positional
@@ -216,35 +260,36 @@ def _snooze(words: Words) -> Command | ParseProblem:
         return Snooze(ref=ref, days=days)
     until = parse_date(when)
     if until is None:
-        return ParseProblem(
-            f"I could not read `{when}` as a period or a date: write `1d`, `1w` or a date like 2026-12-01.",
-            topic="snooze",
-        )
+        problem = _("I could not read `{text}` as a period or a date: write `1d`, `1w` or a date like 2026-12-01.")
+        return ParseProblem(problem.format(text=when), topic="snooze")
     return Snooze(ref=ref, until=until)
 
 
 def _due_date(words: Words) -> Command | ParseProblem:
     # The date is read by the timeline reader, so "31 March 2021", "31/03/2021" and "2021-03-31" all work
     # and "03/31/2021" (US order) is refused, as in plans; it must name one day or one month.
-    usage = "Say which action and its deadline, for example `due-date esr/1.a 2021-03-31`."
+    usage = _("Say which action and its deadline, for example `due-date esr/1.a 2021-03-31`.")
     if len(words.positional) < 2:
         return ParseProblem(usage, topic="due-date")
     written = " ".join(words.positional[1:])
     window = parse_due_window(written)
     if window.deadline is None or window.precision not in ("day", "month"):
-        return ParseProblem(f"I could not read `{written}` as one day: write it like 2021-03-31 or 31 March 2021.",
-                            topic="due-date")  # fmt: skip
+        problem = _("I could not read `{text}` as one day: write it like 2021-03-31 or 31 March 2021.")
+        return ParseProblem(problem.format(text=written), topic="due-date")
     return DueDate(ref=words.positional[0], due=window.deadline)
 
 
 def _help(words: Words) -> Command | ParseProblem:
-    return Help(topic=words.positional[0].lower() if words.positional else None)
+    if not words.positional:
+        return Help()
+    topic = cy.in_english(words.positional[0], {**cy.MILESTONE_VERBS, **cy.ESCALATION_VERBS, **cy.NAMESPACES})
+    return Help(topic=topic.lower())
 
 
 def _report(words: Words) -> Command | ParseProblem:
     if len(words.positional) < 2:
         return ParseProblem(
-            'Say which service and its level, for example `/escalation report dental 2 "two dentists off"`.',
+            _('Say which service and its level, for example `/escalation report dental 2 "two dentists off"`.'),
             topic="report",
         )
     problem = _extra(words, 3, "report")
@@ -263,7 +308,7 @@ def _today(words: Words) -> Command | ParseProblem:
 
 def _history(words: Words) -> Command | ParseProblem:
     if not words.positional:
-        return ParseProblem("Say which service, for example `/escalation history dental 30d`.", topic="history")
+        return ParseProblem(_("Say which service, for example `/escalation history dental 30d`."), topic="history")
     page = _page(words, "history")
     if isinstance(page, ParseProblem):
         return page
@@ -274,25 +319,23 @@ def _history(words: Words) -> Command | ParseProblem:
     if len(words.positional) == 2:
         parsed = parse_days(words.positional[1])
         if parsed is None or not 0 < parsed <= 366:
-            return ParseProblem(
-                f"`{words.positional[1]}` is not a period: write it like `30d` (at most a year).",
-                topic="history",
-            )
+            not_a_period = _("`{text}` is not a period: write it like `30d` (at most a year).")
+            return ParseProblem(not_a_period.format(text=words.positional[1]), topic="history")
         days = parsed
     return EscalationHistory(service=words.positional[0], days=days, org=words.options.get("org"), page=page)
 
 
 def _admin(words: Words) -> Command | ParseProblem:
     topics = ("failed", "unreachable", "unowned", "undated", "identifiers")
-    if len(words.positional) != 1 or words.positional[0].lower() not in topics:
-        return ParseProblem(
-            "Say which: `admin failed`, `admin unreachable`, `admin unowned`, `admin undated` or `admin identifiers`.",
-            topic="admin",
-        )
+    topic = cy.in_english(words.positional[0], cy.ADMIN_TOPICS).lower() if len(words.positional) == 1 else None
+    if topic not in topics:
+        which = _("Say which: `admin failed`, `admin unreachable`, `admin unowned`, `admin undated` or "
+                  "`admin identifiers`.")  # fmt: skip
+        return ParseProblem(which, topic="admin")
     page = _page(words, "admin")
     if isinstance(page, ParseProblem):
         return page
-    return Admin(topic=words.positional[0].lower(), page=page)
+    return Admin(topic=topic, page=page)
 
 
 def _escalation_help(words: Words) -> Command | ParseProblem:

@@ -13,9 +13,9 @@ from bot.plans.service import actions_owned_by
 from commands.context import CommandContext
 from commands.escalation import level_badge
 from commands.lists import mine
-from commands.milestones import UNKNOWN_PERSON
+from commands.milestones import unknown_person
 from commands.model import Home, Mine
-from commands.replies import Line, Reply, Section, Status, Text, line, refusal
+from commands.replies import Line, Reply, Section, Status, Text, line
 from commands.views import mention
 
 
@@ -29,7 +29,7 @@ def home_parts(ctx: CommandContext, person: Person) -> list[Reply]:
 def home(_command: Home, ctx: CommandContext) -> Reply:
     """The home as one reply, for surfaces that answer a message with one message."""
     if ctx.actor is None:
-        return refusal(*UNKNOWN_PERSON)
+        return unknown_person()
     sections: list[Section] = []
     for part in home_parts(ctx, ctx.actor):
         hint = [line(Text(part.footer, "muted"))] if part.footer else []

@@ -12,18 +12,31 @@ from sqlalchemy.orm import Session
 from bot.directory.models import Organisation
 from bot.directory.service import find_organisation, top_organisation
 from bot.exports.actions import ActionSelection
+from bot.i18n import N_, _, current_language, format_number, ngettext
 from bot.plans.listing import ActionFilter, OverdueReport, PlanGroup, due_soon, overdue_actions
 from bot.plans.models import Action
+from bot.plans.personal import CLOSED, OPEN, OVERDUE, WHOLE, personal_counts, personal_page
 from bot.plans.rollup import Rollup, rollups
-from bot.plans.service import PlanNotFound, actions_owned_by, find_plan_key
+from bot.plans.service import PlanNotFound, find_plan_key
 from bot.storage.answer_cache import cached
 from bot.storage.versions import PLANS
 from commands.context import CommandContext
-from commands.milestones import UNKNOWN_PERSON
+from commands.milestones import unknown_person
 from commands.model import DueSoon, Mine, Overdue
 from commands.paging import Page, command_text, more_line, next_page, page_words, past_the_end
 from commands.replies import Line, Link, Reply, Section, Text, line, refusal
-from commands.views import due_line, due_words, format_date, overdue_line, plural, shorten, status_badge
+from commands.views import (
+    actions_counted,
+    did_you_mean,
+    due_line,
+    due_words,
+    format_date,
+    overdue_line,
+    plans_are,
+    shorten,
+    status_badge,
+    unknown_organisation,
+)
 
 # Rows of one plan a page shows, in the one-plan list and under each plan of the grouped list alike, so that
 # "more in this plan" can name page 2 of that plan.
@@ -31,7 +44,6 @@ OVERDUE_PAGE = 5
 PLANS_PAGE = 8
 DUE_PAGE = 30
 MINE_PAGE = 20
-UPDATE_HINT = 'Update one with `/milestones update <ref> on_track "note"`.'
 
 
 def overdue(command: Overdue, ctx: CommandContext) -> Reply:
@@ -47,7 +59,7 @@ def overdue(command: Overdue, ctx: CommandContext) -> Reply:
     scope = _scope_words(command.plan, organisation, command.lead)
     # The reply depends only on the data and the date: it is kept until either changes. A copy goes out so
     # that a surface adjusting its reply cannot change the kept one.
-    key = ("overdue reply", *flt.cache_key(), scope, ctx.today, command.public, command.page)
+    key = ("overdue reply", *flt.cache_key(), scope, ctx.today, command.public, command.page, current_language())
     reply, total = cached(ctx.session, PLANS, key, lambda: _overdue_reply(command, flt, scope, ctx))
     selection = ActionSelection(plan_key=plan_key, lead=command.lead, only="overdue")
     return with_download(replace(reply), ctx, organisation, selection, total)
@@ -64,7 +76,8 @@ def _overdue_reply(command: Overdue, flt: ActionFilter, scope: str, ctx: Command
     if report.total == 0:
         return _nothing_overdue(command, today, scope), 0
     if page.is_past_end(report.plans_total):
-        return past_the_end(command, page, report.plans_total, "plan with overdue actions"), 0
+        counted = ngettext("{n} plan with overdue actions", "{n} plans with overdue actions", report.plans_total)
+        return past_the_end(command, page, report.plans_total, counted.format(n=format_number(report.plans_total))), 0
     sections = [
         Section(
             heading=_plan_heading(group),
@@ -74,11 +87,13 @@ def _overdue_reply(command: Overdue, flt: ActionFilter, scope: str, ctx: Command
         for group in report.groups
     ]
     later_plans = report.plans_total - page.offset - len(report.groups)
-    footer = f"{_overdue_count(report)} in {plural(report.plans_total, 'plan')}{scope}"
+    plans = ngettext("{count} in {n} plan", "{count} in {n} plans", report.plans_total)
+    footer = plans.format(count=_overdue_count(report), n=format_number(report.plans_total)) + scope
     if later_plans > 0:
-        footer += f" ({plural(later_plans, 'more plan')}: `{next_page(command)}`)"
-    footer += f". {UPDATE_HINT}"
-    title = f"Overdue actions{scope}{page_words(page, report.plans_total)}"
+        more = ngettext("{n} more plan: `{command}`", "{n} more plans: `{command}`", later_plans)
+        footer += " (" + more.format(n=format_number(later_plans), command=next_page(command)) + ")"
+    footer += ". " + update_hint()
+    title = _("Overdue actions") + scope + page_words(page, report.plans_total)
     shown = sum(len(group.rows) for group in report.groups)
     return Reply(title=title, sections=sections, footer=footer, public=command.public), report.lines - shown
 
@@ -92,7 +107,8 @@ def _one_plan_overdue(
     if report.total == 0:
         return _nothing_overdue(command, today, scope), 0
     if page.is_past_end(report.lines):
-        return past_the_end(command, page, report.lines, "overdue action"), 0
+        counted = ngettext("{n} overdue action", "{n} overdue actions", report.lines)
+        return past_the_end(command, page, report.lines, counted.format(n=format_number(report.lines))), 0
     group = report.groups[0]
     remaining = group.lines - page.offset - len(group.rows)
     section = Section(
@@ -100,8 +116,8 @@ def _one_plan_overdue(
         lines=[overdue_line(row, today) for row in group.rows],
         more=more_line(command, remaining),
     )
-    footer = f"{_overdue_count(report)}{scope}. {UPDATE_HINT}"
-    title = f"Overdue actions{scope}{page_words(page, report.lines)}"
+    footer = f"{_overdue_count(report)}{scope}. {update_hint()}"
+    title = _("Overdue actions") + scope + page_words(page, report.lines)
     return Reply(title=title, sections=[section], footer=footer, public=command.public), report.lines - len(group.rows)
 
 
@@ -109,23 +125,34 @@ def _plan_heading(group: PlanGroup) -> str:
     return f"{group.plan_name} ({group.plan_key}) — {_overdue_count(group)}"
 
 
+def update_hint() -> str:
+    return _('Update one with `/milestones update <ref> on_track "note"`.')
+
+
 def _overdue_count(counted: PlanGroup | OverdueReport) -> str:
     """ "3 overdue actions", or "3 overdue actions (15 deliveries and occurrences)" when some are owed by several
     organisations or repeat:
     a line stands for all of one action's overdue parts."""
-    actions = plural(counted.lines, "overdue action")
-    return actions if counted.lines == counted.total else f"{actions} ({counted.total:,} deliveries and occurrences)"
+    lines = format_number(counted.lines)
+    actions = ngettext("{n} overdue action", "{n} overdue actions", counted.lines).format(n=lines)
+    if counted.lines == counted.total:
+        return actions
+    parts = ngettext("{actions} ({n} delivery or occurrence)", "{actions} ({n} deliveries and occurrences)",
+                     counted.total)  # fmt: skip
+    return parts.format(actions=actions, n=format_number(counted.total))
 
 
 def _more_in_plan(command: Overdue, plan_key: str, remaining: int) -> str | None:
     if remaining <= 0:
         return None
-    return f"… and {remaining:,} more in this plan: `{next_page(replace(command, plan=plan_key, page=1))}`"
+    return _("… and {n} more in this plan: `{command}`").format(
+        n=format_number(remaining), command=next_page(replace(command, plan=plan_key, page=1))
+    )
 
 
 def _nothing_overdue(command: Overdue, today: date, scope: str) -> Reply:
-    return Reply(title=f"Nothing is overdue{scope} today ({format_date(today)}).", tone="success",
-                 public=command.public)  # fmt: skip
+    title = _("Nothing is overdue{scope} today ({day}).").format(scope=scope, day=format_date(today))
+    return Reply(title=title, tone="success", public=command.public)
 
 
 def due(command: DueSoon, ctx: CommandContext) -> Reply:
@@ -134,17 +161,23 @@ def due(command: DueSoon, ctx: CommandContext) -> Reply:
                            limit=page.size, offset=page.offset)  # fmt: skip
     until = format_date(ctx.today + timedelta(days=command.days))
     if total == 0:
-        return Reply(title=f"Nothing falls due between today and {until}.", tone="success", public=command.public)
+        title = _("Nothing falls due between today and {day}.").format(day=until)
+        return Reply(title=title, tone="success", public=command.public)
     if page.is_past_end(total):
-        return past_the_end(command, page, total, "action")
+        return past_the_end(command, page, total, actions_counted(total))
+    title = ngettext("Due in the next {n} day (to {day})", "Due in the next {n} days (to {day})", command.days)
     reply = Reply(
-        title=f"Due in the next {plural(command.days, 'day')} (to {until}){page_words(page, total)}",
+        title=title.format(n=format_number(command.days), day=until) + page_words(page, total),
         sections=[
             Section(
                 lines=[due_line(r, ctx.today) for r in rows], more=more_line(command, total - page.offset - len(rows))
             )
         ],
-        footer=f"{plural(total, 'action')} due. See one with `/milestones show <ref>`.",
+        footer=ngettext(
+            "{n} action due. See one with `/milestones show <ref>`.",
+            "{n} actions due. See one with `/milestones show <ref>`.",
+            total,
+        ).format(n=format_number(total)),
         public=command.public,
     )
     selection = ActionSelection(only="due", days=command.days)
@@ -153,46 +186,50 @@ def due(command: DueSoon, ctx: CommandContext) -> Reply:
 
 def mine(command: Mine, ctx: CommandContext) -> Reply:
     if ctx.actor is None:
-        return refusal(*UNKNOWN_PERSON)
-    owned = actions_owned_by(session=ctx.session, person=ctx.actor)
-    if not owned:
-        return Reply(title="You have no actions assigned.", footer="Ask your manager to `assign` you one.")
-    actions = [a for a in owned if not a.is_rollup]
-    open_actions = [a for a in actions if a.is_open]
-    overdue_now = [a for a in open_actions if (a.deadline() or ctx.today) < ctx.today]
-    later = [a for a in open_actions if a not in overdue_now]
-    closed = [a for a in actions if not a.is_open]
-    # Actions delivered in parts by others (you lead the whole) come last, each with its roll-up.
-    wholes = [a for a in owned if a.is_rollup]
+        return unknown_person()
+    counts = personal_counts(session=ctx.session, person=ctx.actor, today=ctx.today)
+    if counts.total == 0:
+        return Reply(title=_("You have no actions assigned."), footer=_("Ask your manager to `assign` you one."))
     page = Page(command.page, MINE_PAGE)
-    if page.is_past_end(len(owned)):
-        return past_the_end(command, page, len(owned), "action")
+    if page.is_past_end(counts.total):
+        return past_the_end(command, page, counts.total, actions_counted(counts.total))
     # One list in reading order (overdue, open, closed, wholes), cut into pages; each page keeps its headings.
-    groups = (("Overdue", overdue_now), ("Open", later), ("Closed", closed), (WHOLES_HEADING, wholes))
-    ordered = [(heading, a) for heading, group in groups for a in group]
-    on_page = ordered[page.offset : page.offset + page.size]
+    on_page = personal_page(session=ctx.session, person=ctx.actor, today=ctx.today, limit=page.size,
+                            offset=page.offset)  # fmt: skip
     found = rollups(session=ctx.session, whole_ids=[a.id for _, a in on_page if a.is_rollup], today=ctx.today)
     sections: dict[str, Section] = {}
-    for heading, action in on_page:
+    for category, action in on_page:
         entry = _whole_line(action, found) if action.is_rollup else _action_line(action)
+        heading = _(MINE_HEADINGS[category])
         sections.setdefault(heading, Section(heading=heading)).lines.append(entry)
     listed = list(sections.values())
-    listed[-1].more = more_line(command, len(owned) - page.offset - len(on_page))
-    footer = f"{plural(len(open_actions), 'open action')}, {len(overdue_now)} overdue."
-    if wholes:
-        footer += f" You also lead {plural(len(wholes), 'action')} delivered in parts by others."
-    reply = Reply(title=f"Your actions, {ctx.actor.name}{page_words(page, len(owned))}", sections=listed,
-                  footer=footer)  # fmt: skip
-    return with_download(reply, ctx, None, ActionSelection(person=ctx.actor.email), len(owned) - len(on_page))
+    listed[-1].more = more_line(command, counts.total - page.offset - len(on_page))
+    open_count = counts[OPEN] + counts[OVERDUE]
+    footer = ngettext("{n} open action, {overdue} overdue.", "{n} open actions, {overdue} overdue.", open_count)
+    footer = footer.format(n=format_number(open_count), overdue=counts[OVERDUE])
+    if counts[WHOLE]:
+        led = ngettext("You also lead {n} action delivered in parts by others.",
+                       "You also lead {n} actions delivered in parts by others.", counts[WHOLE])  # fmt: skip
+        footer += " " + led.format(n=format_number(counts[WHOLE]))
+    title = _("Your actions, {name}").format(name=ctx.actor.name) + page_words(page, counts.total)
+    reply = Reply(title=title, sections=listed, footer=footer)
+    left = counts.total - len(on_page)
+    return with_download(reply, ctx, None, ActionSelection(person=ctx.actor.email), left)
 
 
-WHOLES_HEADING = "You lead the whole (each part has its own owner)"
+# Marked here, shown with _() in the reader's language.
+MINE_HEADINGS = {
+    OVERDUE: N_("Overdue"),
+    OPEN: N_("Open"),
+    CLOSED: N_("Closed"),
+    WHOLE: N_("You lead the whole (each part has its own owner)"),
+}
 
 
 def _whole_line(action: Action, found: dict[int, Rollup]) -> Line:
     rollup = found.get(action.id)
-    return line(Text(action.label, "code"), f" {shorten(action.title)} · ",
-                Text(rollup.summary() if rollup else "no parts yet", "bold"))  # fmt: skip
+    return line(Text(action.label, "code"), f" {shorten(action.local_title)} · ",
+                Text(rollup.summary() if rollup else _("no parts yet"), "bold"))  # fmt: skip
 
 
 def with_download(
@@ -204,10 +241,12 @@ def with_download(
         return reply
     root = organisation or top_organisation(session=ctx.session)
     if ctx.download_link is not None and root is not None:
-        offer = line(Link(ctx.download_link(root.code, selection.params(), ctx.now), "Download the whole list (CSV)"))
+        offer = line(
+            Link(ctx.download_link(root.code, selection.params(), ctx.now), _("Download the whole list (CSV)"))
+        )
     elif ctx.source == "console":
         command = export_command(organisation, selection, ctx.today)
-        offer = line("The whole list as one file: ", Text(command, "code"))
+        offer = line(_("The whole list as one file:") + " ", Text(command, "code"))
     else:
         return reply
     return replace(reply, sections=[*reply.sections, Section(lines=[offer])])
@@ -231,7 +270,7 @@ def _organisation_or_none(code: str | None, ctx: CommandContext) -> Organisation
         return None
     organisation = find_organisation(session=ctx.session, text=code)
     if organisation is None:
-        return refusal(f"There is no organisation `{code}`.", "Use a code such as `wales`, `cvuhb` or `bcuhb`.")
+        return unknown_organisation(code)
     return organisation
 
 
@@ -246,26 +285,28 @@ def _plan_key_or_none(command: Overdue, ctx: CommandContext) -> str | Reply | No
         return found
     if found.suggestions:
         commands = (command_text(replace(command, plan=s, page=1)) for s in found.suggestions)
-        hint = "Did you mean " + " or ".join(f"`{c}`" for c in commands) + "?"
+        hint = did_you_mean(f"`{c}`" for c in commands)
     else:
-        hint = "Plans are: " + ", ".join(f"`{k}`" for k in found.known) + "." if found.known else "No plans are loaded."
-    return refusal(f"There is no plan `{key}`.", hint)
+        hint = plans_are(found.known)
+    return refusal(_("There is no plan `{key}`.").format(key=key), hint)
 
 
 def _scope_words(plan: str | None, organisation: Organisation | None, lead: str | None) -> str:
     parts = [
-        f"plan {plan}" if plan else "",
-        organisation.name if organisation else "",
-        f"lead “{lead}”" if lead else "",
+        _("plan {key}").format(key=plan) if plan else "",
+        organisation.local_name if organisation else "",
+        _("lead “{lead}”").format(lead=lead) if lead else "",
     ]
     chosen = [p for p in parts if p]
-    return f" for {', '.join(chosen)}" if chosen else ""
+    return _(" for {scope}").format(scope=", ".join(chosen)) if chosen else ""
 
 
 def _action_line(action: Action) -> Line:
     deadline = action.deadline()
     return line(
         Text(action.label, "code"),
-        f" {shorten(action.title)} · due {format_date(deadline) if deadline else due_words(action)} · ",
+        f" {shorten(action.local_title)} · "
+        + _("due {day}").format(day=format_date(deadline) if deadline else due_words(action))
+        + " · ",
         status_badge(action.status),
     )

@@ -9,7 +9,8 @@ from sqlalchemy.orm import object_session
 from bot.clock import LONDON
 from bot.directory.models import Person
 from bot.directory.service import get_person_by_email
-from bot.plans.models import STATUS_LABELS, STATUSES, Action
+from bot.i18n import _, format_day, ngettext
+from bot.plans.models import STATUSES, Action
 from bot.plans.models import Snooze as SnoozeRow
 from bot.plans.occurrences import reassign_open_occurrences
 from bot.plans.service import (
@@ -25,67 +26,83 @@ from commands.context import CommandContext
 from commands.model import Assign, Show, Snooze, Update
 from commands.parts import action_parts, parts_section
 from commands.recurring import next_open_occurrence, occurrence_sections, repeats_line
-from commands.replies import Line, Reply, Section, Text, line, refusal
-from commands.views import age, due_words, format_date, mention, plural, shorten, status_badge
+from commands.replies import Inline, Line, Reply, Section, Text, line, refusal
+from commands.views import age, did_you_mean, due_words, format_date, mention, shorten, status_badge, status_label
 
-UNKNOWN_PERSON = (
-    "I don't know who you are yet, so I can't do that.",
-    "Ask a milestones-bot administrator to add your work email to the directory (data/directory/people.yaml).",
-)
+
+def unknown_person() -> Reply:
+    return refusal(
+        _("I don't know who you are yet, so I can't do that."),
+        _("Ask a milestones-bot administrator to add your work email to the directory (data/directory/people.yaml)."),
+    )
 
 
 def show(command: Show, ctx: CommandContext) -> Reply:
     action = _lookup(command.ref, ctx)
     if isinstance(action, Reply):
         return action
+    sections = [Section(lines=_details(action, ctx.today)), *_parts_sections(action, ctx)]
+    history = _status_history(action)
+    if history:
+        sections.append(Section(heading=_("History (latest first)"), lines=history))
+    owners = _owner_history(action)
+    if owners:
+        sections.append(Section(heading=_("Owners (latest first)"), lines=owners))
+    if action.due_history:
+        sections.append(Section(heading=_("Deadline set by hand (latest first)"), lines=due_history_lines(action)))
+    title = f"{action.label} · {action.plan.local_name}"
+    return Reply(title=title, sections=sections, footer=_show_footer(action, ctx))
+
+
+def _details(action: Action, today: date) -> list[Line]:
     details = [
-        line(Text("Action: ", "bold"), action.title),
-        line(Text("Lead (as written): ", "bold"), action.lead_text or "—"),
-        *([line(Text("Where the lead comes from: ", "bold"), action.lead_note)] if action.lead_note else []),
-        line(Text("Owner: ", "bold"), mention(action.owner) if action.owner else Text("nobody yet", "muted")),
-        repeats_line(action) or line(Text("Due: ", "bold"), due_words(action)),
-        line(Text("Expected output: ", "bold"), action.expected_output or "—"),
-        *(line(Text(f"{heading}: ", "bold"), text) for heading, text in (action.extra_fields or {}).items()),
-        _status_line(action, ctx.today),
+        _field(_("Action:"), action.local_title),
+        _field(_("Lead (as written):"), action.lead_text or "—"),
+        *([_field(_("Where the lead comes from:"), action.lead_note)] if action.lead_note else []),
+        _field(_("Owner:"), mention(action.owner) if action.owner else Text(_("nobody yet"), "muted")),
+        repeats_line(action) or _field(_("Due:"), due_words(action)),
+        _field(_("Expected output:"), action.local_expected_output or "—"),
+        *(_field(f"{heading}:", text) for heading, text in (action.extra_fields or {}).items()),
+        _status_line(action, today),
     ]
     if action.recommendation:
-        details.insert(0, line(Text("Under: ", "bold"), shorten(action.recommendation.title, 160)))
+        details.insert(0, _field(_("Under:"), shorten(action.recommendation.local_title, 160)))
     if action.parent is not None:  # an occurrence of a delivery is part of the delivery
-        details.insert(0, line(Text("Part of: ", "bold"), Text(action.parent.label, "code"),
-                               f" ({_owed_words(action)})"))  # fmt: skip
+        details.insert(0, _field(_("Part of:"), Text(action.parent.label, "code"), f" ({_owed_words(action)})"))
     waits_for = action.depends_on or (action.whole.depends_on if action.whole else [])
     if waits_for:
-        details.append(
-            line(Text("Waits for: ", "bold"), ", ".join(f"{d.label} ({STATUS_LABELS[d.status]})" for d in waits_for))
-        )
-    history = [
+        details.append(_field(_("Waits for:"), ", ".join(f"{d.label} ({status_label(d.status)})" for d in waits_for)))
+    return details
+
+
+def _field(heading: str, *value: Inline | str) -> Line:
+    return line(Text(heading + " ", "bold"), *value)
+
+
+def _status_history(action: Action) -> list[Line]:
+    return [
         line(
             when(update.recorded_at),
             status_badge(update.status),
-            " by ",
-            mention(update.person) if update.person else Text("import", "muted"),
+            " " + _("by") + " ",
+            mention(update.person) if update.person else Text(_("import"), "muted"),
             f" — {update.note}" if update.note else "",
         )
         for update in reversed(action.history[-10:])
     ]
-    owners = [
+
+
+def _owner_history(action: Action) -> list[Line]:
+    return [
         line(
             when(change.recorded_at),
             mention(change.owner),
-            f" (was {change.previous_owner.name})" if change.previous_owner else "",
-            " by ",
-            mention(change.changed_by) if change.changed_by else Text("the role directory at import", "muted"),
+            _(" (was {name})").format(name=change.previous_owner.name) if change.previous_owner else "",
+            " " + _("by") + " ",
+            mention(change.changed_by) if change.changed_by else Text(_("the role directory at import"), "muted"),
         )
         for change in reversed(action.owner_history[-5:])
     ]
-    sections = [Section(lines=details), *_parts_sections(action, ctx)]
-    if history:
-        sections.append(Section(heading="History (latest first)", lines=history))
-    if owners:
-        sections.append(Section(heading="Owners (latest first)", lines=owners))
-    if action.due_history:
-        sections.append(Section(heading="Deadline set by hand (latest first)", lines=due_history_lines(action)))
-    return Reply(title=f"{action.label} · {action.plan.name}", sections=sections, footer=_show_footer(action, ctx))
 
 
 def _parts_sections(action: Action, ctx: CommandContext) -> list[Section]:
@@ -103,36 +120,45 @@ def _show_footer(action: Action, ctx: CommandContext) -> str:
         target = answering.label
     else:
         target = f"{action.label}@<organisation>" if action.is_rollup else action.label
-    return f'Change it with `/milestones update {target} <status> "note"`.'
+    return _('Change it with `/milestones update {target} <status> "note"`.').format(target=target)
 
 
 def _status_line(action: Action, today: date) -> Line:
     if action.is_rollup:
-        return line(Text("Status: ", "bold"), Text("delivered in parts, each with its own status (below)", "muted"))
-    return line(Text("Status: ", "bold"), status_badge(action.status),
-                Text(f" ({age(action.status_changed_at, today)})", "muted"))  # fmt: skip
+        return _field(_("Status:"), Text(_("delivered in parts, each with its own status (below)"), "muted"))
+    return _field(
+        _("Status:"), status_badge(action.status), Text(f" ({age(action.status_changed_at, today)})", "muted")
+    )
 
 
 def update(command: Update, ctx: CommandContext) -> Reply:
     status = normalise_status(command.status)
     if status is None:
         valid = ", ".join(f"`{s}`" for s in STATUSES)
-        return refusal(f"`{command.status}` is not a status.", f"Use one of: {valid}.")
-    found = changeable(command.ref, ctx, "update")
+        return refusal(_("`{status}` is not a status.").format(status=command.status),
+                       _("Use one of: {choices}.").format(choices=valid))  # fmt: skip
+    found = changeable(
+        command.ref, ctx, _("You can't update {ref}: only its owner ({owner}), their managers or an admin can.")
+    )
     if isinstance(found, Reply):
         return found
     action, actor = found
     if action.is_rollup:
-        return _rollup_refusal(action, "status")
+        return _rollup_refusal(action, _("each with its own status"))
     if status == action.status:
         return _unchanged(action, command.note)
     previous = action.status
     record_status(session=ctx.session, action=action, status=status, actor=actor, now=ctx.now,
                   note=command.note, source=ctx.source)  # fmt: skip
+    title = _("{ref} is now {status} (was {previous}).")
+    if command.note:
+        footer = _("Recorded by {name} with the note “{note}”.").format(name=actor.name, note=command.note)
+    else:
+        footer = _("Recorded by {name}.").format(name=actor.name)
     return Reply(
-        title=f"{action.label} is now {STATUS_LABELS[status]} (was {STATUS_LABELS[previous]}).",
-        sections=[Section(lines=[line(Text(shorten(action.title), "muted"))])],
-        footer=f"Recorded by {actor.name}" + (f" with the note “{command.note}”." if command.note else "."),
+        title=title.format(ref=action.label, status=status_label(status), previous=status_label(previous)),
+        sections=[Section(lines=[line(Text(shorten(action.local_title), "muted"))])],
+        footer=footer,
         tone="success",
     )
 
@@ -140,50 +166,62 @@ def update(command: Update, ctx: CommandContext) -> Reply:
 def _unchanged(action: Action, note: str | None) -> Reply:
     """The same status again is no change: the history would read "now Done (was Done)". A note alone is not
     kept either, because history entries are status changes (digests and prompts count them as such)."""
-    label = STATUS_LABELS[action.status]
+    label = status_label(action.status)
     if note is None:
-        return Reply(title=f"{action.label} is already {label}; nothing recorded.")
+        return Reply(title=_("{ref} is already {status}; nothing recorded.").format(ref=action.label, status=label))
+    title = _("{ref} is already {status}; nothing recorded, not even the note.")
+    kept = _("Notes are kept with a change of status. Your note:") + " "
+    footer = _('When the status changes, record it with a note: `/milestones update {ref} <status> "note"`.')
     return Reply(
-        title=f"{action.label} is already {label}; nothing recorded, not even the note.",
-        sections=[Section(lines=[line("Notes are kept with a change of status. Your note: ", Text(note, "muted"))])],
-        footer=f'When the status changes, record it with a note: `/milestones update {action.label} <status> "note"`.',
+        title=title.format(ref=action.label, status=label),
+        sections=[Section(lines=[line(kept, Text(note, "muted"))])],
+        footer=footer.format(ref=action.label),
     )
 
 
 def assign(command: Assign, ctx: CommandContext) -> Reply:
-    found = changeable(command.ref, ctx, "reassign")
+    found = changeable(
+        command.ref, ctx, _("You can't reassign {ref}: only its owner ({owner}), their managers or an admin can.")
+    )
     if isinstance(found, Reply):
         return found
     action, actor = found
     new_owner = get_person_by_email(session=ctx.session, email=command.email)
     if new_owner is None:
         return refusal(
-            f"Nobody with the email {command.email} is in the directory.",
-            "Check the address, or ask an administrator to add the person first.",
+            _("Nobody with the email {email} is in the directory.").format(email=command.email),
+            _("Check the address, or ask an administrator to add the person first."),
         )
     previous = action.owner
     if assign_owner(action=action, owner=new_owner, actor=actor, now=ctx.now, source=ctx.source) is None:
-        return Reply(title=f"{action.label} is already owned by {new_owner.name}.", footer="Nothing changed.")
-    was = f" (was {previous.name})" if previous else ""
+        title = _("{ref} is already owned by {name}.").format(ref=action.label, name=new_owner.name)
+        return Reply(title=title, footer=_("Nothing changed."))
+    was = _(" (was {name})").format(name=previous.name) if previous else ""
     moved = reassign_open_occurrences(session=ctx.session, parent=action, previous=previous, actor=actor,
                                       now=ctx.now, source=ctx.source)  # fmt: skip
-    also = f" with {plural(len(moved), 'open occurrence')}" if moved else ""
-    return Reply(title=f"{action.label} is now owned by {new_owner.name}{was}{also}.", tone="success",
-                 footer=f"Recorded by {actor.name}. They will get its status prompts from now on.")  # fmt: skip
+    also = ngettext(" with {n} open occurrence", " with {n} open occurrences", len(moved)) if moved else ""
+    title = _("{ref} is now owned by {name}{was}{also}.")
+    footer = _("Recorded by {name}. They will get its status prompts from now on.").format(name=actor.name)
+    return Reply(title=title.format(ref=action.label, name=new_owner.name, was=was, also=also.format(n=len(moved))),
+                 tone="success", footer=footer)  # fmt: skip
 
 
 def snooze(command: Snooze, ctx: CommandContext) -> Reply:
-    found = changeable(command.ref, ctx, "snooze")
+    found = changeable(
+        command.ref, ctx, _("You can't snooze {ref}: only its owner ({owner}), their managers or an admin can.")
+    )
     if isinstance(found, Reply):
         return found
     action, actor = found
     if action.is_rollup:
-        return _rollup_refusal(action, "prompts")
+        return _rollup_refusal(action, _("each with its own prompts"))
     until = command.until or ctx.today + timedelta(days=command.days or 1)
     if until <= ctx.today:
-        return refusal(f"{format_date(until)} is not in the future.", "Snooze until a later date, or use `1d`/`1w`.")
+        return refusal(_("{day} is not in the future.").format(day=format_date(until)),
+                       _("Snooze until a later date, or use `1d`/`1w`."))  # fmt: skip
     ctx.session.add(SnoozeRow(action_id=action.id, person_id=actor.id, until=until, created_at=ctx.now))
-    return Reply(title=f"No prompts about {action.label} until {format_date(until)}.", tone="success")
+    title = _("No prompts about {ref} until {day}.").format(ref=action.label, day=format_date(until))
+    return Reply(title=title, tone="success")
 
 
 def due_history_lines(action: Action) -> list[Line]:
@@ -191,46 +229,55 @@ def due_history_lines(action: Action) -> list[Line]:
     return [
         line(
             when(change.recorded_at),
-            f"due {format_date(change.due_end)}",
-            f" (was {format_date(change.previous_due_end)})" if change.previous_due_end else " (had no deadline)",
-            " by ",
-            mention(change.person) if change.person else Text("someone no longer in the directory", "muted"),
+            _("due {day}").format(day=format_date(change.due_end)),
+            _(" (was {day})").format(day=format_date(change.previous_due_end))
+            if change.previous_due_end
+            else _(" (had no deadline)"),
+            " " + _("by") + " ",
+            mention(change.person) if change.person else Text(_("someone no longer in the directory"), "muted"),
         )
         for change in reversed(action.due_history[-5:])
     ]
 
 
-def _rollup_refusal(action: Action, what: str) -> Reply:
+def _rollup_refusal(action: Action, own: str) -> Reply:
+    """`own` says what each part has of its own: "each with its own status"."""
     example = action_parts(session=object_session(action), whole=action)[:1]  # type: ignore[arg-type]
     ref = example[0].label if example else f"{action.label}@<organisation>"
     return refusal(
-        f"{action.label} is delivered in parts, each with its own {what}.",
-        f"Name the part, for example `{ref}`; `/milestones show {action.label}` lists them all.",
+        _("{ref} is delivered in parts, {own}.").format(ref=action.label, own=own),
+        _("Name the part, for example `{part}`; `/milestones show {ref}` lists them all.").format(
+            part=ref, ref=action.label
+        ),
     )
 
 
 def _owed_words(action: Action) -> str:
     if "#" in action.ref and action.due_end:
-        return f"the occurrence due {format_date(action.due_end)}"
-    return f"{action.organisation.name}'s delivery" if action.organisation else "one part"
+        return _("the occurrence due {day}").format(day=format_date(action.due_end))
+    if action.organisation:
+        return _("{organisation}'s delivery").format(organisation=action.organisation.local_name)
+    return _("one part")
 
 
 def when(instant: datetime) -> Text:
-    return Text(instant.astimezone(LONDON).strftime("%-d %b %Y %H:%M") + " ", "muted")
+    local = instant.astimezone(LONDON)
+    return Text(f"{format_day(local.date())} {local:%H:%M} ", "muted")
 
 
-def changeable(ref: str, ctx: CommandContext, verb: str) -> tuple[Action, Person] | Reply:
-    """The action, and who is changing it, once the reference and the permission check out."""
+def changeable(ref: str, ctx: CommandContext, refused: str) -> tuple[Action, Person] | Reply:
+    """The action, and who is changing it, once the reference and the permission check out. `refused` says
+    the refusal, with `{ref}` for the action and `{owner}` for its owner."""
     action = _lookup(ref, ctx)
     if isinstance(action, Reply):
         return action
     if ctx.actor is None:
-        return refusal(*UNKNOWN_PERSON)
+        return unknown_person()
     # Decide on the action as committed now (its status, its owner), holding it until this change commits:
     # the reply then tells the truth even when someone else changed it a moment ago.
     lock_for_change(ctx.session, action)
     if not may_change(actor=ctx.actor, action=action):
-        return _not_allowed(action, verb)
+        return _not_allowed(action, refused)
     return action, ctx.actor
 
 
@@ -239,15 +286,16 @@ def _lookup(ref: str, ctx: CommandContext) -> Action | Reply:
     if not isinstance(found, ActionNotFound):
         return found
     if found.ambiguous:
-        return refusal(f"Several plans have an action `{ref}`.", "Say which one: " + ", ".join(found.suggestions))
-    hint = ("Did you mean " + " or ".join(f"`{s}`" for s in found.suggestions) + "?") if found.suggestions else (
-        "References look like `esr/1.a`: see `/milestones overdue` or `/milestones mine`.")  # fmt: skip
-    return refusal(f"There is no action `{ref}`.", hint)
+        return refusal(_("Several plans have an action `{ref}`.").format(ref=ref),
+                       _("Say which one: {refs}").format(refs=", ".join(found.suggestions)))  # fmt: skip
+    hint = did_you_mean(f"`{s}`" for s in found.suggestions) if found.suggestions else (
+        _("References look like `esr/1.a`: see `/milestones overdue` or `/milestones mine`."))  # fmt: skip
+    return refusal(_("There is no action `{ref}`.").format(ref=ref), hint)
 
 
-def _not_allowed(action: Action, verb: str) -> Reply:
-    owner = action.owner.name if action.owner else "nobody yet"
+def _not_allowed(action: Action, change: str) -> Reply:
+    owner = action.owner.name if action.owner else _("nobody yet")
     return refusal(
-        f"You can't {verb} {action.label}: only its owner ({owner}), their managers or an admin can.",
-        "If it should be yours, ask one of them to `assign` it to you.",
+        change.format(ref=action.label, owner=owner),
+        _("If it should be yours, ask one of them to `assign` it to you."),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from commands.access import STRANGER
+from commands.access import stranger
 from commands.model import ParseProblem
 from commands.replies import Reply
 
@@ -24,4 +24,5 @@ def command_name(command: object) -> str:
 def outcome(reply: Reply) -> str:
     """answered, refused (the bot said no: unknown action, not allowed, a patient identifier), failed (a
     fault inside), or stranger (someone not in the directory)."""
-    return "stranger" if reply is STRANGER else OUTCOMES[reply.tone]
+    # The stranger's refusal is built in the reader's language, so it is recognised by what it says.
+    return "stranger" if reply == stranger() else OUTCOMES[reply.tone]

@@ -6,9 +6,10 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, replace
 
+from bot.i18n import _, current_language, format_number, ngettext
+from commands import welsh_words as cy
 from commands.model import Admin, DueSoon, EscalationHistory, Mine, Overdue
 from commands.replies import Reply
-from commands.views import plural
 
 Listing = Overdue | DueSoon | Mine | Admin | EscalationHistory
 
@@ -33,12 +34,27 @@ class Page:
 
 
 def command_text(command: Listing) -> str:
-    """The command as someone would type it: `/milestones overdue plan:esr lead:"HoPC" page:2`."""
-    namespace = "/escalation" if isinstance(command, EscalationHistory) else "/milestones"
-    words = [namespace, *_words(command)]
+    """The command as someone would type it: `/milestones overdue plan:esr lead:"HoPC" page:2`; in Welsh
+    words for a reader answered in Welsh (`/milestones hwyr cynllun:esr tudalen:2`)."""
+    escalation = isinstance(command, EscalationHistory)
+    words = _words(command)
     if command.page > 1:
         words.append(f"page:{command.page}")
-    return " ".join(words)
+    if current_language() == "cy":
+        words = _in_welsh(words, cy.ESCALATION_VERBS if escalation else cy.MILESTONE_VERBS)
+    return " ".join(["/escalation" if escalation else "/milestones", *words])
+
+
+def _in_welsh(words: list[str], verbs: dict[str, str]) -> list[str]:
+    verb, *rest = words
+    welsh = [cy.in_welsh(verb, verbs)]
+    for word in rest:
+        key, sep, value = word.partition(":")
+        if sep and not key.startswith(("'", '"')):
+            welsh.append(f"{cy.in_welsh(key, cy.OPTION_KEYS)}:{value}")
+        else:
+            welsh.append(cy.in_welsh(word, {**cy.FLAGS, **cy.ADMIN_TOPICS}))
+    return welsh
 
 
 def next_page(command: Listing) -> str:
@@ -47,21 +63,27 @@ def next_page(command: Listing) -> str:
 
 def more_line(command: Listing, remaining: int) -> str | None:
     """`… 12 more: `/milestones overdue plan:esr page:2``, or None when nothing is left."""
-    return f"… {remaining:,} more: `{next_page(command)}`" if remaining > 0 else None
+    if remaining <= 0:
+        return None
+    return _("… {count} more: `{command}`").format(count=format_number(remaining), command=next_page(command))
 
 
 def page_words(page: Page, total: int) -> str:
     """`, page 2 of 3` for a title; nothing when everything fits on one page."""
     pages = page.count(total)
-    return f", page {page.number} of {pages}" if pages > 1 else ""
+    return _(", page {page} of {pages}").format(page=page.number, pages=pages) if pages > 1 else ""
 
 
-def past_the_end(command: Listing, page: Page, total: int, noun: str) -> Reply:
+def past_the_end(command: Listing, page: Page, total: int, counted: str) -> Reply:
+    """`counted` is the whole list already counted in the reader's language ("12 overdue actions")."""
     pages = page.count(total)
     first = replace(command, page=1)
+    title = ngettext(
+        "There is no page {page}: {counted} fill {n} page.", "There is no page {page}: {counted} fill {n} pages.", pages
+    )
     return Reply(
-        title=f"There is no page {page.number}: {plural(total, noun)} fill {plural(pages, 'page')}.",
-        footer=f"Start again with `{command_text(first)}`.",
+        title=title.format(page=page.number, counted=counted, n=pages),
+        footer=_("Start again with `{command}`.").format(command=command_text(first)),
         tone="refusal",
     )
 

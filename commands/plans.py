@@ -8,21 +8,23 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.i18n import _, ngettext
 from bot.plans.models import Action, Plan, Recommendation
 from bot.plans.rollup import Rollup, rollups
 from bot.plans.service import PlanNotFound, find_plan_key
+from commands import welsh_words as cy
 from commands.context import CommandContext
 from commands.model import PlanOutline
 from commands.replies import Line, Reply, Section, Text, line, refusal
-from commands.views import format_date, mention, shorten, status_badge
+from commands.views import did_you_mean, format_date, mention, plans_are, shorten, status_badge
 
 
 def outline(command: PlanOutline, ctx: CommandContext) -> Reply:
     key = find_plan_key(session=ctx.session, key=command.key)
     if isinstance(key, PlanNotFound):
-        hint = ("Did you mean " + " or ".join(f"`plan {s}`" for s in key.suggestions) + "?") if key.suggestions else (
-            "Plans are: " + ", ".join(f"`{k}`" for k in key.known) + ".")  # fmt: skip
-        return refusal(f"There is no plan `{command.key}`.", hint)
+        verb = cy.readers_word("plan", cy.MILESTONE_VERBS)
+        hint = did_you_mean(f"`{verb} {s}`" for s in key.suggestions) if key.suggestions else plans_are(key.known)
+        return refusal(_("There is no plan `{key}`.").format(key=command.key), hint)
     plan = ctx.session.scalars(select(Plan).where(Plan.key == key)).one()
     actions = _top_level_actions(ctx.session, plan)
     found = rollups(session=ctx.session, whole_ids=[a.id for a in actions if a.is_rollup], today=ctx.today)
@@ -34,12 +36,14 @@ def outline(command: PlanOutline, ctx: CommandContext) -> Reply:
     ]
     loose = [a for a in actions if a.recommendation_id is None]
     if loose:
-        sections.append(Section(heading="Other actions", lines=[_action_line(a, found, ctx.today) for a in loose]))
+        sections.append(Section(heading=_("Other actions"), lines=[_action_line(a, found, ctx.today) for a in loose]))
+    footer = ngettext("{n} action. See one with `/milestones show {key}/<ref>`",
+                      "{n} actions. See one with `/milestones show {key}/<ref>`", len(actions))  # fmt: skip
+    source = _("; source: {source}").format(source=plan.source) if plan.source else "."
     return Reply(
-        title=f"{plan.name} ({plan.key})",
+        title=f"{plan.local_name} ({plan.key})",
         sections=sections,
-        footer=f"{len(actions)} actions. See one with `/milestones show {plan.key}/<ref>`"
-        + (f"; source: {plan.source}" if plan.source else "."),
+        footer=footer.format(n=len(actions), key=plan.key) + source,
     )
 
 
@@ -63,16 +67,19 @@ def _recommendation_section(
 ) -> Section:
     lines = [_action_line(action, found, today) for action in actions]
     if not actions:
-        lines = [line(Text(recommendation.note or "No actions of its own.", "muted"))]
-    return Section(heading=f"{recommendation.ref}. {shorten(recommendation.title, 200)}", lines=lines)
+        lines = [line(Text(recommendation.note or _("No actions of its own."), "muted"))]
+    return Section(heading=f"{recommendation.ref}. {shorten(recommendation.local_title, 200)}", lines=lines)
 
 
 def _action_line(action: Action, found: dict[int, Rollup], today: date) -> Line:
     deadline = action.deadline()
-    due = f"due {format_date(deadline)}" if deadline else ("ongoing" if action.open_ended else "no date")
-    start = (Text(action.label, "code"), Text(f" {shorten(action.title, 80)} · {due} · "))
+    if deadline:
+        due = _("due {day}").format(day=format_date(deadline))
+    else:
+        due = _("ongoing") if action.open_ended else _("no date")
+    start = (Text(action.label, "code"), Text(f" {shorten(action.local_title, 80)} · {due} · "))
     if action.is_rollup:
         rollup = found.get(action.id)
-        return (*start, Text(rollup.summary() if rollup else "no parts yet", "bold"))
-    owner = mention(action.owner) if action.owner else Text("no owner yet", "muted")
+        return (*start, Text(rollup.summary() if rollup else _("no parts yet"), "bold"))
+    owner = mention(action.owner) if action.owner else Text(_("no owner yet"), "muted")
     return (*start, owner, Text(" · "), status_badge(action.status))

@@ -13,15 +13,16 @@ from bot.clock import london_now
 from bot.directory.models import Organisation
 from bot.escalation.models import Level, Service, ServiceReporter
 from bot.escalation.service import list_levels, record_report
-from bot.plans.models import STATUS_LABELS, Action
+from bot.i18n import _, format_day
+from bot.plans.models import Action
 from bot.plans.models import Snooze as SnoozeRow
 from bot.plans.service import may_change, record_status
 from bot.storage.row_lock import lock_for_change
-from commands.access import STRANGER, identifier_refusal
+from commands.access import identifier_refusal, stranger
 from commands.context import CommandContext
 from commands.replies import Choice, Prompt, Receipt, Reply, Section, line, refusal
-from commands.status_bundle import MINE, PROMPT_STATUSES, SNOOZE_CHOICE, status_bundle
-from commands.views import format_date, mention
+from commands.status_bundle import PROMPT_STATUSES, SNOOZE_CHOICE, mine_command, status_bundle
+from commands.views import format_date, mention, status_label, with_person
 from scheduler.prompt_bundles import find_bundle
 
 
@@ -44,14 +45,16 @@ class PromptAnswer:
 
 
 def checkin_prompt(service: Service, organisation: Organisation, levels: list[Level], today: date) -> Reply:
-    choices = tuple(Choice(str(lvl.number), lvl.label, lvl.definition, lvl.colour) for lvl in levels)
+    choices = tuple(Choice(str(lvl.number), lvl.local_label, lvl.local_definition, lvl.colour) for lvl in levels)
+    title = _("Today's escalation level for {service} at {organisation}")
+    report_for = _("Report for {day}. A later report today replaces this one.").format(day=format_date(today))
     return Reply(
-        title=f"Today's escalation level for {service.name} at {organisation.name}",
-        sections=[Section(lines=[line(f"Report for {format_date(today)}. A later report today replaces this one.")])],
+        title=title.format(service=service.local_name, organisation=organisation.local_name),
+        sections=[Section(lines=[line(report_for)])],
         prompt=Prompt(
             kind="escalation",
             subject=f"checkin:{organisation.id}:{service.id}",
-            question="Which level are you at?",
+            question=_("Which level are you at?"),
             choices=choices,
             asked_on=today,
         ),
@@ -61,7 +64,7 @@ def checkin_prompt(service: Service, organisation: Organisation, levels: list[Le
 def answer_prompt(answer: PromptAnswer, ctx: CommandContext) -> Reply:
     """Records the answer (once per message) and returns the receipt the message is replaced with."""
     if ctx.actor is None:
-        return STRANGER
+        return stranger()
     # A note typed into a prompt's box or modal is checked like a command's note.
     guarded = identifier_refusal([answer.note], ctx)
     if guarded is not None:
@@ -71,17 +74,20 @@ def answer_prompt(answer: PromptAnswer, ctx: CommandContext) -> Reply:
     # A button's value comes back from the client and may have been edited: every part is checked against
     # what a prompt offers before anything is read or recorded.
     if not all(_is_number(n) for n in ids if n) or not ids[0]:
-        return NOT_UNDERSTOOD
+        return not_understood()
     if kind == "bundle" and len(ids) <= 2:
         return _answer_bundle(rest, answer, ctx)
     if kind == "action" and len(ids) == 1:  # a single-action prompt sent before prompts were bundled
         return _answer_status(int(rest), answer, ctx)
     if kind == "checkin" and len(ids) == 2 and ids[1]:
         return _answer_checkin(int(ids[0]), int(ids[1]), answer, ctx)
-    return NOT_UNDERSTOOD
+    return not_understood()
 
 
-NOT_UNDERSTOOD = refusal("That button belongs to a prompt I no longer understand.", "Use `/milestones help` instead.")
+def not_understood() -> Reply:
+    return refusal(_("That button belongs to a prompt I no longer understand."), _("Use `/milestones help` instead."))
+
+
 OFFERED_ANSWERS = (*PROMPT_STATUSES, SNOOZE_CHOICE)
 SNOOZE_DAYS = 7
 LATE_ANSWERS_UNTIL = time(6, 0)
@@ -112,7 +118,8 @@ def _turn_page(person_id: int, answer: PromptAnswer, ctx: CommandContext) -> Rep
     bundle = find_bundle(session=ctx.session, recipient_id=person_id, day=answer.asked_on)
     page = answer.value.partition(":")[2]
     if bundle is None or not _is_number(page):
-        return refusal("That prompt is no longer available.", f"`{MINE}` lists your actions.")
+        lists = _("`{mine}` lists your actions.").format(mine=mine_command())
+        return refusal(_("That prompt is no longer available."), lists)
     return status_bundle(bundle, page=int(page), redraw=True)
 
 
@@ -120,18 +127,21 @@ def _answer_status(action_id: int, answer: PromptAnswer, ctx: CommandContext) ->
     assert ctx.actor is not None
     action = ctx.session.get(Action, action_id)
     if action is None:
-        return refusal("That action no longer exists.")
+        return refusal(_("That action no longer exists."))
     lock_for_change(ctx.session, action)
     if action.is_rollup:
         # Never offered: a prompt names a delivery or an occurrence, not the action they are parts of.
-        return refusal(f"{action.label} is delivered in parts, each answered on its own.",
-                       f"`/milestones show {action.label}` lists them.")  # fmt: skip
+        return refusal(_("{ref} is delivered in parts, each answered on its own.").format(ref=action.label),
+                       _("`/milestones show {ref}` lists them.").format(ref=action.label))  # fmt: skip
     if not may_change(actor=ctx.actor, action=action):
-        return refusal(f"You can't update {action.label}: only its owner, their managers or an admin can.")
+        refused = _("You can't update {ref}: only its owner, their managers or an admin can.")
+        return refusal(refused.format(ref=action.label))
     if answer.value not in OFFERED_ANSWERS:
         offered = ", ".join(f"`{a}`" for a in PROMPT_STATUSES)
-        return refusal(f"`{answer.value}` is not one of this prompt's answers, so nothing was recorded.",
-                       f"Its buttons record {offered} or snooze a week; for others: `/milestones update`.")  # fmt: skip
+        refused = _("`{answer}` is not one of this prompt's answers, so nothing was recorded.")
+        return refusal(refused.format(answer=answer.value),
+                       _("Its buttons record {offered} or snooze a week; for others: `/milestones update`.").format(
+                           offered=offered))  # fmt: skip
     if answer.value == SNOOZE_CHOICE:
         return _snooze(action, SNOOZE_DAYS, answer, ctx)
     recorded = record_status(session=ctx.session, action=action, status=answer.value, actor=ctx.actor,
@@ -139,7 +149,7 @@ def _answer_status(action_id: int, answer: PromptAnswer, ctx: CommandContext) ->
                              idempotency_key=answer.answer_key)  # fmt: skip
     if recorded is None:
         return _already(action.label, ctx)
-    return _receipt(f"{action.label}: {STATUS_LABELS[answer.value]}", answer.note, ctx)
+    return _receipt(f"{action.label}: {status_label(answer.value)}", answer.note, ctx)
 
 
 def _snooze(action: Action, days: int, answer: PromptAnswer, ctx: CommandContext) -> Reply:
@@ -150,7 +160,7 @@ def _snooze(action: Action, days: int, answer: PromptAnswer, ctx: CommandContext
     if ctx.session.scalar(already) is not None:
         return _already(action.label, ctx)
     ctx.session.add(SnoozeRow(action_id=action.id, person_id=ctx.actor.id, until=until, created_at=ctx.now))
-    return _receipt(f"{action.label}: snoozed until {format_date(until)}", None, ctx)
+    return _receipt(_("{ref}: snoozed until {day}").format(ref=action.label, day=format_date(until)), None, ctx)
 
 
 def _answer_checkin(org_id: int, service_id: int, answer: PromptAnswer, ctx: CommandContext) -> Reply:
@@ -163,23 +173,29 @@ def _answer_checkin(org_id: int, service_id: int, answer: PromptAnswer, ctx: Com
         )
     )
     if assignment is None:
-        return refusal("You are not a reporter for this service and organisation, so I can't record this.")
+        return refusal(_("You are not a reporter for this service and organisation, so I can't record this."))
     levels = {str(lvl.number): lvl for lvl in list_levels(session=ctx.session)}
     level = levels.get(answer.value)
     if level is None:
-        return refusal(f"`{answer.value}` is not an escalation level.")
+        return refusal(_("`{level}` is not an escalation level.").format(level=answer.value))
     if not _answerable_day(answer.asked_on, ctx):
         # A check-in asks about its own day only: an old one (or an edited date, 2099-01-01) would record a
         # level for a day the reporter was never asked about.
-        return refusal(f"This check-in was for {format_date(answer.asked_on)}; I only record today's level.",
-                       f"Report today's with `/escalation report {assignment.service.key} <level>`.")  # fmt: skip
+        refused = _("This check-in was for {day}; I only record today's level.").format(
+            day=format_date(answer.asked_on)
+        )
+        return refusal(refused, _("Report today's with `/escalation report {service} <level>`.").format(
+            service=assignment.service.key))  # fmt: skip
     day = answer.asked_on
     recorded = record_report(session=ctx.session, organisation=assignment.organisation, service=assignment.service,
                              level=level.number, reporter=ctx.actor, day=day, now=ctx.now, note=answer.note,
                              source=ctx.source, idempotency_key=answer.answer_key)  # fmt: skip
+    where = _("{service} at {organisation}").format(
+        service=assignment.service.local_name, organisation=assignment.organisation.local_name
+    )
     if recorded is None:
-        return _already(f"{assignment.service.name} at {assignment.organisation.name}", ctx)
-    return _receipt(f"{assignment.service.name} at {assignment.organisation.name}: {level.label}", answer.note, ctx)
+        return _already(where, ctx)
+    return _receipt(f"{where}: {level.local_label}", answer.note, ctx)
 
 
 def _answerable_day(asked_on: date, ctx: CommandContext) -> bool:
@@ -193,17 +209,20 @@ def _answerable_day(asked_on: date, ctx: CommandContext) -> bool:
 def _receipt(summary: str, note: str | None, ctx: CommandContext) -> Reply:
     assert ctx.actor is not None
     receipt = Receipt(summary=summary + (f" — “{note}”" if note else ""), by=ctx.actor.name, at=ctx.now)
+    by = _("by {name} at {time}").replace("{time}", _london_time(ctx))
     return Reply(
-        title=f"Recorded: {receipt.summary}",
-        sections=[Section(lines=[line("by ", mention(ctx.actor), f" at {_london_time(ctx)}")])],
+        title=_("Recorded: {summary}").format(summary=receipt.summary),
+        sections=[Section(lines=[with_person(by, mention(ctx.actor))])],
         tone="success",
         receipt=receipt,
     )
 
 
 def _already(what: str, ctx: CommandContext) -> Reply:
-    return Reply(title=f"This prompt about {what} was already answered; nothing more was recorded.", tone="info")
+    title = _("This prompt about {what} was already answered; nothing more was recorded.").format(what=what)
+    return Reply(title=title, tone="info")
 
 
 def _london_time(ctx: CommandContext) -> str:
-    return london_now(ctx.clock).strftime("%H:%M on %-d %b %Y")
+    now = london_now(ctx.clock)
+    return _("{time} on {day}").format(time=f"{now:%H:%M}", day=format_day(now.date()))

@@ -6,11 +6,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from bot.i18n import _, ngettext
 from bot.plans.models import Action
 from bot.plans.occurrences import occurrence_rows
 from bot.plans.recurrence import recurrence_from_rrule
 from commands.replies import Line, Section, Text, line
-from commands.views import format_date, plural, status_badge
+from commands.views import days_overdue, format_date, status_badge
 
 PAST_SHOWN = 4
 NEXT_SHOWN = 3
@@ -20,7 +21,7 @@ def repeats_line(action: Action) -> Line | None:
     """ "Repeats: quarterly, due at the end of Jun, Sep, Dec and Mar (“April 2018 - March 2019”)"."""
     if not action.recurrence:
         return None
-    return line(Text("Repeats: ", "bold"), recurrence_from_rrule(action.recurrence).describe(),
+    return line(Text(_("Repeats:") + " ", "bold"), recurrence_from_rrule(action.recurrence).describe(),
                 Text(f" (“{action.due_raw}”)", "muted"))  # fmt: skip
 
 
@@ -32,13 +33,17 @@ def occurrence_sections(*, session: Session, action: Action, today: date) -> lis
     sections = []
     if past:
         shown = list(reversed(past[-PAST_SHOWN:]))
-        sections.append(Section(heading="Past occurrences (latest first)",
+        earlier = len(past) - len(shown)
+        more = ngettext("… and {n} occurrence earlier", "… and {n} occurrences earlier", earlier) if earlier else None
+        sections.append(Section(heading=_("Past occurrences (latest first)"),
                                 lines=[_occurrence_line(row, today) for row in shown],
-                                more=_more(len(past) - len(shown), "earlier")))  # fmt: skip
+                                more=more and more.format(n=earlier)))  # fmt: skip
     if upcoming:
         shown = upcoming[:NEXT_SHOWN]
-        sections.append(Section(heading="Next occurrences", lines=[_occurrence_line(row, today) for row in shown],
-                                more=_more(len(upcoming) - len(shown), "later")))  # fmt: skip
+        later = len(upcoming) - len(shown)
+        more = ngettext("… and {n} occurrence later", "… and {n} occurrences later", later) if later else None
+        sections.append(Section(heading=_("Next occurrences"), lines=[_occurrence_line(row, today) for row in shown],
+                                more=more and more.format(n=later)))  # fmt: skip
     return sections
 
 
@@ -51,11 +56,7 @@ def _occurrence_line(row: Action, today: date) -> Line:
     late = (today - row.due_end).days if row.due_end is not None and row.is_open else 0
     return line(
         Text(row.label, "code"),
-        f" · due {format_date(row.due_end)} · ",
+        " · " + _("due {day}").format(day=format_date(row.due_end)) + " · ",
         status_badge(row.status),
-        Text(f" · {plural(late, 'day')} overdue", "bold") if late > 0 else "",
+        Text(f" · {days_overdue(late)}", "bold") if late > 0 else "",
     )
-
-
-def _more(hidden: int, which: str) -> str | None:
-    return f"… and {plural(hidden, 'occurrence')} {which}" if hidden > 0 else None

@@ -12,7 +12,7 @@ from bot.calendar import working_days_before
 from bot.directory.models import Organisation, Person
 from bot.escalation.models import Subscription
 from bot.i18n import _, format_day, format_number, ngettext, pgettext
-from bot.plans.listing import ActionFilter, due_soon, overdue_actions
+from bot.plans.listing import ActionFilter, due_soon, oldest_overdue
 from bot.signed_links import DashboardLinks
 from commands.replies import Line, Link, Picture, Reply, Section, Text, line
 from commands.views import due_line, format_date, overdue_line, shorten, status_badge
@@ -84,14 +84,9 @@ def build_digest(
 
 
 def _overdue(session: Session, root: Organisation, today: date) -> Section:
-    report = overdue_actions(session=session, today=today, flt=ActionFilter(organisation=root), per_plan=TOP_ITEMS)
-    rows = sorted((r for g in report.groups for r in g.rows), key=lambda r: (r.deadline or today, r.label))
-    shown = [overdue_line(r, today) for r in rows[:TOP_ITEMS]]
-    return Section(
-        heading=_("Overdue: {n}").format(n=format_number(report.total)),
-        lines=shown,
-        more=_more(report.total, len(shown)),
-    )
+    rows, total = oldest_overdue(session=session, today=today, flt=ActionFilter(organisation=root), limit=TOP_ITEMS)
+    shown = [overdue_line(r, today) for r in rows]
+    return Section(heading=_("Overdue: {n}").format(n=format_number(total)), lines=shown, more=_more(total, len(shown)))
 
 
 def _due(session: Session, root: Organisation, today: date) -> Section:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Insert, select
@@ -52,10 +52,10 @@ def enqueue(*, session: Session, planned: Iterable[Planned], now: datetime) -> i
             "payload": p.payload,
             "status": "pending",
             "attempts": 0,
-            "next_attempt_at": now,
+            "next_attempt_at": due,
             "created_at": now,
         }
-        for p in planned
+        for p, due in spread_by_recipient(list(planned), now)
     ]
     if not rows:
         return 0
@@ -68,6 +68,20 @@ def enqueue(*, session: Session, planned: Iterable[Planned], now: datetime) -> i
         result = session.execute(statement.returning(OutboxMessage.id), rows[start : start + 500])
         new += len(result.all())
     return new
+
+
+def spread_by_recipient(planned: list[Planned], now: datetime) -> list[tuple[Planned, datetime]]:
+    """Each message with when it becomes due: a recipient's n-th message of this decision one microsecond
+    after their (n-1)-th, all at or before `now`. Senders claim in due order, so they take everyone's first
+    message before anyone's second: one person's ten check-ins are thousands of sends apart instead of ten
+    in a row, and stay under the per-conversation limits (one message a second on Slack) without waiting."""
+    rank: dict[str, int] = {}
+    ranked = []
+    for p in planned:
+        rank[p.recipient] = rank.get(p.recipient, -1) + 1
+        ranked.append((p, rank[p.recipient]))
+    deepest = max(rank.values(), default=0)
+    return [(p, now - timedelta(microseconds=deepest - n)) for p, n in ranked]
 
 
 def queued_since(*, session: Session, kind: str, for_day: date) -> dict[str, datetime]:

@@ -16,10 +16,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import LONDON, Clock, london_today
 from bot.config import Settings
+from bot.delivery.pacing import Pacer
 from bot.delivery.port import ChatPort
 from bot.storage.database import Database
 from scheduler.jobs import DailyJob, Decide, alert_scan, catch_up, daily_jobs, run_decision
 from scheduler.leader import LeaderLock
+from scheduler.presence import SenderPresence
 from scheduler.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -65,10 +67,13 @@ class SchedulerService:
 
     def __post_init__(self) -> None:
         self.lock = LeaderLock(self.database)
-        self.sender = Sender(self.database, self.ports, self.clock, self.settings, worker=self.worker)
+        self.presence = SenderPresence(self.database)
+        pacer = Pacer(senders=self.presence.senders)
+        self.sender = Sender(self.database, self.ports, self.clock, self.settings, worker=self.worker, pacer=pacer)
         self.scheduler: BackgroundScheduler | None = None
 
     def start(self) -> None:
+        self.presence.join()
         for target, name in ((self._lead, "scheduler-leader"), (self.sender.run_forever, "outbox-sender")):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
@@ -80,6 +85,7 @@ class SchedulerService:
         for thread in self._threads:
             thread.join(timeout=10)
         self._threads.clear()
+        self.presence.leave()
 
     @property
     def is_leader(self) -> bool:

@@ -18,6 +18,7 @@ from bot.dashboard.tile_picture import tile_png
 from bot.directory.models import Organisation
 from bot.escalation.models import Service, ServiceReporter
 from bot.escalation.service import list_levels, record_report
+from bot.i18n import speaking
 from bot.storage.database import Database
 from commands.context import CommandContext
 from commands.dispatch import answer
@@ -151,3 +152,12 @@ def test_the_home_of_a_weekday_reporter_says_not_expected_today(seeded_db: Datab
         working = say(session, FixedClock(datetime.combine(TUESDAY, time(10), tzinfo=LONDON)), "home", reporter)
     assert "Dental" in text_of(resting) and "not expected today" in text_of(resting)
     assert "not reported yet today" in text_of(working) and "not expected today" not in text_of(working)
+
+
+def test_a_welsh_reader_reads_the_new_notes_in_welsh(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session, speaking("cy"):
+        reporter = reporter_of(session, "dental").person
+        home = say(session, FixedClock(datetime.combine(SATURDAY, time(10), tzinfo=LONDON)), "home", reporter)
+        footer, alt_text = _today(session, SATURDAY)
+    assert home.title.startswith(f"Hafan {reporter.name}") and "dim disgwyl heddiw" in text_of(home)
+    assert "Dim disgwyl heddiw (dyddiau'r wythnos yn unig): " in footer and ": dim disgwyl heddiw" in alt_text

@@ -59,7 +59,8 @@ print(sorted(route.path for route in app.routes))
 slack.stop()
 """
     modules, printed = imported_by(code, {})
-    assert printed == "['/healthz', '/readyz', '/slack/events']"
+    # /metrics is served by default (METRICS_ENABLED), so prometheus-client is imported; the other SDKs are not.
+    assert printed == "['/healthz', '/metrics', '/readyz', '/slack/events']"
     assert "slack_bolt" in modules
     assert modules & (NEVER_AT_START | {"alembic"}) == set()
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.console.render import render_text
 from bot.delivery.idempotency import current_delivery_key
+from bot.delivery.pacing import NO_LIMITS, PublishedLimits
 from bot.delivery.port import Delivered
 from bot.directory.models import Person
 from commands.replies import Reply
@@ -27,6 +28,7 @@ class RecordingPort:
 
     platform: str = "console"
     echo: Callable[[str], None] | None = None
+    limits: PublishedLimits = NO_LIMITS
     sent: list[Sent] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.delivery.pacing import PublishedLimits
 from bot.directory.models import Person
 from commands.replies import Reply
 
@@ -34,6 +35,7 @@ class DeliveryFailed(Exception):
 
 class ChatPort(Protocol):
     platform: str
+    limits: PublishedLimits  # the platform's published rate limits, which the sender keeps to
 
     def can_reach(self, person: Person) -> bool:
         """True when this platform knows how to message the person directly."""

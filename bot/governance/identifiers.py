@@ -26,13 +26,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
 from typing import Literal
 
+from bot.i18n import N_, _
+
 Kind = Literal["nhs_number", "date_of_birth", "hospital_number"]
+# English, as logs keep them; translated with _() where a person reads them.
 KIND_WORDS: dict[str, str] = {
-    "nhs_number": "an NHS number",
-    "date_of_birth": "a date of birth",
-    "hospital_number": "a hospital number",
+    "nhs_number": N_("an NHS number"),
+    "date_of_birth": N_("a date of birth"),
+    "hospital_number": N_("a hospital number"),
 }
 
 _NHS = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){9}(?![0-9])")
@@ -133,10 +137,11 @@ def kinds_in(text: str, *, today: date | None = None) -> list[Kind]:
 
 def explanation(kinds: list[Kind]) -> tuple[str, str]:
     """The refusal's sentence (what was found, that nothing was kept) and what to write instead."""
-    what = " and ".join(KIND_WORDS[kind] for kind in kinds) or "a patient identifier"
+    found = [_(KIND_WORDS[kind]) for kind in kinds] or [_("a patient identifier")]
+    what = reduce(lambda first, second: _("{first} and {second}").format(first=first, second=second), found)
     return (
-        f"That text looks like it contains {what}, so I have not recorded or shown it.",
-        "Patient-identifiable details must not go in milestones-bot: refer to the Datix or the case by its "
-        "internal reference instead (for example “see Datix 12345”), and keep the patient's details in the "
-        "clinical record.",
-    )
+        _("That text looks like it contains {what}, so I have not recorded or shown it.").format(what=what),
+        _("Patient-identifiable details must not go in milestones-bot: refer to the Datix or the case by its "
+          "internal reference instead (for example “see Datix 12345”), and keep the patient's details in the "
+          "clinical record."),
+    )  # fmt: skip

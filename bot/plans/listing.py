@@ -9,50 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation, Person
+from bot.plans.action_rows import ActionRow, row_columns, to_row
 from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate
-from bot.plans.rollup import Rollup, rollups
+from bot.plans.rollup import rollups
 from bot.storage.membership import InSubquery
 
 AnySelect = TypeVar("AnySelect", bound=Select[Any])
-
-
-@dataclass(frozen=True)
-class PersonSummary:
-    name: str
-    email: str
-    slack_user_id: str | None
-    teams_id: str | None
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    id: int
-    plan_key: str
-    plan_name: str
-    ref: str
-    title: str
-    lead_text: str
-    owner: PersonSummary | None
-    deadline: date | None
-    due_raw: str
-    status: str
-    status_changed_at: datetime | None
-    # A line standing for several parts of one action (its deliveries, its occurrences): how many of them
-    # the listing matched, and how all of them stand.
-    parts_matched: int = 1
-    rollup: Rollup | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.plan_key}/{self.ref}"
 
 
 @dataclass(frozen=True)
@@ -116,8 +86,14 @@ def overdue_actions(
     `plans_from` skips that many plans and `rows_from` that many lines of each plan (later pages)."""
     connection = session.connection()
     values = {**flt.parameters(), "today": today}
-    # `.all()` fetches the rows in one call; iterating a result fetches them one by one, which costs more
-    # than the query itself for a few hundred plans.
+    if flt.shape != WALES:
+        page_values = {**values, "plans_from": plans_from, "plans_to": plans_from + max_plans,
+                       "rows_from": rows_from, "rows_to": rows_from + per_plan}  # fmt: skip
+        # `.all()` fetches the rows in one call; iterating a result fetches them one by one.
+        found = connection.execute(_overdue_page_statement(flt.shape), page_values).all()
+        if found:
+            return _report_from_page(session, [tuple(r) for r in found], today, flt)
+        # Nothing overdue, or a page past the last plan: the counts say which.
     counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values).all() if r[3]]
     counts.sort(key=lambda r: (r[4] or date.max, r[1]))
     shown = counts[plans_from : plans_from + max_plans]
@@ -127,7 +103,7 @@ def overdue_actions(
         rank_values = {**values, "plan_ids": [r[0] for r in shown], "per_plan": rows_from + per_plan,
                        "rows_from": rows_from}  # fmt: skip
         found = connection.execute(statement, rank_values).all()
-        rows = _with_rollups(session, [_to_row(tuple(c)) for c in found], today, flt)
+        rows = _with_rollups(session, [to_row(tuple(c)) for c in found], today, flt)
         for row in rows:
             rows_by_plan.setdefault(row.plan_key, []).append(row)
     groups = [
@@ -136,6 +112,33 @@ def overdue_actions(
     return OverdueReport(
         groups=groups, total=sum(r[3] for r in counts), plans_total=len(counts), lines=sum(r[5] for r in counts)
     )
+
+
+def _report_from_page(session: Session, found: list[tuple[Any, ...]], today: date, flt: ActionFilter) -> OverdueReport:
+    """The report from the rows of `_overdue_page_statement`: each carries its plan's counts and the totals
+    of every plan; a shown plan with no line on this page comes as one row without an action."""
+    rows = _with_rollups(session, [to_row(r[:PAGE_ROW_WIDTH]) for r in found if r[0] is not None], today, flt)
+    lines_of = {row.id: row for row in rows}
+    groups: dict[str, PlanGroup] = {}
+    for values in found:
+        key, name, total, lines = values[PAGE_ROW_WIDTH : PAGE_ROW_WIDTH + 4]
+        group = groups.setdefault(key, PlanGroup(key, name, int(total), [], int(lines)))
+        if values[0] is not None:
+            group.rows.append(lines_of[values[0]])
+    plans_total, all_total, all_lines = found[0][-3:]
+    return OverdueReport(
+        groups=list(groups.values()), total=int(all_total), plans_total=int(plans_total), lines=int(all_lines)
+    )
+
+
+def oldest_overdue(*, session: Session, today: date, flt: ActionFilter, limit: int) -> tuple[list[ActionRow], int]:
+    """The `limit` oldest overdue lines whatever their plan, and how many parts are overdue: what a digest
+    shows, without counting every plan's lines."""
+    values = {**flt.parameters(), "today": today, "limit": limit}
+    found = session.connection().execute(_oldest_lines_statement(flt.shape), values).all()
+    rows = _with_rollups(session, [to_row(tuple(r)[:PAGE_ROW_WIDTH]) for r in found], today, flt)
+    # No line means no overdue part: the count rides on the rows.
+    return rows, int(found[0][-1]) if found else 0
 
 
 def _with_rollups(session: Session, rows: list[ActionRow], today: date, flt: ActionFilter) -> list[ActionRow]:
@@ -154,9 +157,98 @@ def due_soon(
     values = {**flt.parameters(), "today": today, "until": today + timedelta(days=days), "limit": limit,
               "offset": offset}  # fmt: skip
     connection = session.connection()
-    total = connection.execute(count_statement, values).scalar_one()
-    rows = [_to_row(tuple(v)) for v in connection.execute(rows_statement, values)]
+    found = connection.execute(rows_statement, values).all()
+    # Each row carries the total; an empty page past the first needs the count to say how far the list goes.
+    total = int(found[0][-1]) if found else connection.execute(count_statement, values).scalar_one() if offset else 0
+    rows = [to_row(tuple(v)[:PAGE_ROW_WIDTH]) for v in found]
     return _with_rollups(session, rows, today, flt), total
+
+
+WALES = FilterShape(by_plan=False, by_organisation=False, by_lead=False)
+# Columns of a line in `_overdue_page_statement`'s rows before its plan's: `_row_columns`, parts, oldest.
+PAGE_ROW_WIDTH = 17
+
+
+@cache
+def _overdue_page_statement(shape: FilterShape) -> Select[Any]:
+    """`_overdue_counts_statement` and `_oldest_overdue_statement` in one round trip: the plans counted, ranked
+    oldest first (with the totals over every plan as window sums), and the lines of the plans on the page
+    ranked within their plan, their full rows read by primary key."""
+    owner = aliased(Person)
+    counts = _overdue_counts_statement(shape).subquery()
+    plans = select(
+        counts.c.id.label("plan_id"),
+        counts.c.key,
+        counts.c.name,
+        counts.c.total,
+        counts.c.lines,
+        func.row_number().over(order_by=(counts.c.oldest, counts.c.key)).label("plan_rank"),
+        func.count().over().label("plans_total"),
+        func.sum(counts.c.total).over().label("all_total"),
+        func.sum(counts.c.lines).over().label("all_lines"),
+    ).subquery()
+    shown_plans = (
+        select(plans).where(plans.c.plan_rank > bindparam("plans_from"), plans.c.plan_rank <= bindparam("plans_to"))
+    ).cte("shown_plans")
+    lines = _line_groups(owner, shape).where(Action.plan_id.in_(select(shown_plans.c.plan_id))).subquery()
+    rank = func.row_number().over(partition_by=lines.c.plan_id, order_by=(lines.c.oldest, lines.c.first_ref))
+    ranked_lines = select(lines, rank.label("rank")).subquery()
+    shown_id = case((ranked_lines.c.parts == 1, ranked_lines.c.first_id), else_=ranked_lines.c.line_id)
+    on_page = and_(
+        ranked_lines.c.plan_id == shown_plans.c.plan_id,
+        ranked_lines.c.rank > bindparam("rows_from"),
+        ranked_lines.c.rank <= bindparam("rows_to"),
+    )
+    plan_columns = (shown_plans.c.key, shown_plans.c.name, shown_plans.c.total, shown_plans.c.lines)
+    totals = (shown_plans.c.plans_total, shown_plans.c.all_total, shown_plans.c.all_lines)
+    statement: Select[Any] = (
+        select(  # type: ignore[call-overload]
+            *row_columns(owner, shown_plans.c.key, shown_plans.c.name),
+            ranked_lines.c.parts,
+            ranked_lines.c.oldest,
+            *plan_columns,
+            *totals,
+        )
+        .select_from(shown_plans)
+        .outerjoin(ranked_lines, on_page)
+        .outerjoin(Action, Action.id == shown_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .order_by(shown_plans.c.plan_rank, ranked_lines.c.rank)
+    )
+    return statement
+
+
+@cache
+def _oldest_lines_statement(shape: FilterShape) -> Select[Any]:
+    owner = aliased(Person)
+    lines = _line_groups(owner, shape).order_by("oldest", "first_ref").limit(bindparam("limit")).subquery()
+    parts = _overdue_query(aliased(Person), shape, func.count()).scalar_subquery()
+    shown_id = case((lines.c.parts == 1, lines.c.first_id), else_=lines.c.line_id)
+    statement: Select[Any] = (
+        select(*row_columns(owner), lines.c.parts, lines.c.oldest, parts)  # type: ignore[call-overload]
+        .select_from(lines)
+        .join(Action, Action.id == shown_id)
+        .join(Plan, Plan.id == Action.plan_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .order_by(lines.c.oldest, lines.c.first_ref)
+    )
+    return statement
+
+
+def _line_groups(owner: type[Person], shape: FilterShape) -> Select[Any]:
+    """The matching overdue parts grouped into lines: per line its plan, oldest deadline, first reference,
+    first id and how many parts."""
+    line_id = _line_id(shape).label("line_id")
+    return _overdue_query(
+        owner,
+        shape,
+        Action.plan_id,
+        line_id,
+        func.min(Action.due_end).label("oldest"),
+        func.min(Action.ref).label("first_ref"),
+        func.min(Action.id).label("first_id"),
+        func.count().label("parts"),
+    ).group_by(Action.plan_id, line_id)
 
 
 @cache
@@ -202,22 +294,7 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
     they belong to, rank the groups (read from the overdue indexes), then fetch the full rows for the
     winners only: the part itself when it is alone, else the action it belongs to."""
     owner = aliased(Person)
-    line_id = _line_id(shape).label("line_id")
-    groups = (
-        _overdue_query(
-            owner,
-            shape,
-            Action.plan_id,
-            line_id,
-            func.min(Action.due_end).label("oldest"),
-            func.min(Action.ref).label("first_ref"),
-            func.min(Action.id).label("first_id"),
-            func.count().label("parts"),
-        )
-        .where(Action.plan_id.in_(bindparam("plan_ids", expanding=True)))
-        .group_by(Action.plan_id, line_id)
-        .subquery()
-    )
+    groups = _line_groups(owner, shape).where(Action.plan_id.in_(bindparam("plan_ids", expanding=True))).subquery()
     rank = (
         func.row_number()
         .over(partition_by=groups.c.plan_id, order_by=(groups.c.oldest, groups.c.first_ref))
@@ -226,7 +303,7 @@ def _oldest_overdue_statement(shape: FilterShape) -> Select[Any]:
     shown_id = case((groups.c.parts == 1, groups.c.first_id), else_=groups.c.line_id).label("shown_id")
     ranked = select(shown_id, groups.c.parts, groups.c.oldest, groups.c.first_ref, rank).subquery()
     statement: Select[Any] = (
-        select(*_row_columns(owner), ranked.c.parts, ranked.c.oldest)  # type: ignore[call-overload]
+        select(*row_columns(owner), ranked.c.parts, ranked.c.oldest)  # type: ignore[call-overload]
         .select_from(ranked)
         .join(Action, Action.id == ranked.c.shown_id)
         .join(Plan, Plan.id == Action.plan_id)
@@ -270,16 +347,23 @@ def _due_soon_statements(shape: FilterShape) -> tuple[Select[Any], Select[Any]]:
         .subquery()
     )
     count = select(func.count()).select_from(groups)
-    shown_id = case((groups.c.parts == 1, groups.c.first_id), else_=groups.c.line_id)
+    # The page is cut before the full rows are joined, so only its lines are read by primary key.
+    order = (groups.c.oldest, groups.c.plan_key, groups.c.first_ref)
+    page = (
+        select(groups, func.count().over().label("total"))
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery()
+    )
+    shown_id = case((page.c.parts == 1, page.c.first_id), else_=page.c.line_id)
     rows = (
-        select(*_row_columns(owner), groups.c.parts, groups.c.oldest)  # type: ignore[call-overload]
-        .select_from(groups)
+        select(*row_columns(owner), page.c.parts, page.c.oldest, page.c.total)  # type: ignore[call-overload]
+        .select_from(page)
         .join(Action, Action.id == shown_id)
         .join(Plan, Plan.id == Action.plan_id)
         .outerjoin(owner, owner.id == Action.owner_id)
-        .order_by(groups.c.oldest, groups.c.plan_key, groups.c.first_ref)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
+        .order_by(page.c.oldest, page.c.plan_key, page.c.first_ref)
     )
     return count, rows
 
@@ -317,47 +401,6 @@ def _apply_filter(query: AnySelect, owner: type[Person], shape: FilterShape) -> 
     return query
 
 
-def _row_columns(owner: type[Person]) -> tuple[object, ...]:
-    return (
-        Action.id,
-        Plan.key,
-        Plan.name,
-        Action.ref,
-        Action.title,
-        Action.lead_text,
-        owner.name,
-        owner.email,
-        owner.slack_user_id,
-        owner.teams_id,
-        Action.due_end,
-        Action.open_ended,
-        Action.due_raw,
-        Action.status,
-        Action.status_changed_at,
-    )
-
-
-def _to_row(values: tuple[object, ...]) -> ActionRow:
-    (id_, plan_key, plan_name, ref, title, lead, o_name, o_email, o_slack, o_teams, due_end, open_ended,
-     due_raw, status, changed_at, *parts) = values  # fmt: skip
-    owner = PersonSummary(str(o_name), str(o_email), o_slack, o_teams) if o_email else None  # type: ignore[arg-type]
-    return ActionRow(
-        id=id_,  # type: ignore[arg-type]
-        plan_key=plan_key,  # type: ignore[arg-type]
-        plan_name=plan_name,  # type: ignore[arg-type]
-        ref=ref,  # type: ignore[arg-type]
-        title=title,  # type: ignore[arg-type]
-        lead_text=lead,  # type: ignore[arg-type]
-        owner=owner,
-        # A line standing for several overdue parts is as late as its oldest.
-        deadline=parts[1] if len(parts) > 1 and parts[0] > 1 else None if open_ended else due_end,  # type: ignore[arg-type,operator]
-        due_raw=due_raw,  # type: ignore[arg-type]
-        status=status,  # type: ignore[arg-type]
-        status_changed_at=changed_at,  # type: ignore[arg-type]
-        parts_matched=parts[0] if parts else 1,  # type: ignore[arg-type]
-    )
-
-
 def unowned_actions(*, session: Session, limit: int, offset: int = 0) -> tuple[list[ActionRow], int]:
     """Actions nobody owns yet (their lead matched no role at import), by plan and reference: `limit` of
     them after the first `offset`, and how many there are."""
@@ -365,7 +408,7 @@ def unowned_actions(*, session: Session, limit: int, offset: int = 0) -> tuple[l
     unowned = Action.owner_id.is_(None)
     total = session.scalar(select(func.count()).select_from(Action).where(unowned)) or 0
     query = (
-        select(*_row_columns(owner))  # type: ignore[call-overload]
+        select(*row_columns(owner))  # type: ignore[call-overload]
         .select_from(Action)
         .join(Plan, Plan.id == Action.plan_id)
         .outerjoin(owner, owner.id == Action.owner_id)
@@ -374,4 +417,4 @@ def unowned_actions(*, session: Session, limit: int, offset: int = 0) -> tuple[l
         .limit(limit)
         .offset(offset)
     )
-    return [_to_row(tuple(v)) for v in session.execute(query)], total
+    return [to_row(tuple(v)) for v in session.execute(query)], total

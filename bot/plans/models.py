@@ -24,18 +24,19 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 from sqlalchemy.sql.elements import BindParameter
 
 from bot.directory.models import Organisation, Person
-from bot.i18n import local
+from bot.i18n import N_, local
 from bot.storage.base import Base, UtcDateTime
 
 STATUSES = ("not_started", "on_track", "at_risk", "blocked", "done", "dropped")
 CLOSED_STATUSES = ("done", "dropped")
+# English in logs; shown with _() in the reader's language (commands.views.status_label, the dashboard, exports).
 STATUS_LABELS = {
-    "not_started": "Not started",
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "blocked": "Blocked",
-    "done": "Done",
-    "dropped": "Dropped",
+    "not_started": N_("Not started"),
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "blocked": N_("Blocked"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
 }
 
 
@@ -126,6 +127,8 @@ action_contributors = Table(
     Base.metadata,
     Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
     Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    # `mine` looks contributions up by person; the primary key leads with the action.
+    Index("ix_action_contributors_person_id", "person_id"),
 )
 
 
@@ -146,6 +149,9 @@ class Action(Base):
         # ref, with which the overdue parts of one action are counted and ranked as one line.
         overdue_index("ix_actions_overdue_by_org", "organisation_id", "due_end", "plan_id", *OVERDUE_COVERED),
         overdue_index("ix_actions_overdue_by_plan", "plan_id", "due_end", "organisation_id", *OVERDUE_COVERED),
+        # A person's actions with what `mine` sorts and counts them by: its pages are ranked from this index
+        # alone, then only the page's rows are read.
+        Index("ix_actions_by_owner", "owner_id", "is_rollup", "status", "open_ended", "due_end", "plan_id", "ref"),
         # Open parts by organisation subtree, with when their status was last recorded: the digest's count of
         # actions with no recent update, read from the index alone.
         Index(

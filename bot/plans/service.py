@@ -7,30 +7,26 @@ import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from bot.directory.models import Person
 from bot.directory.service import manages
 from bot.plans.models import STATUSES, Action, OwnerChange, Plan, StatusUpdate
+from bot.plans.personal import person_action_ids
 from bot.storage.row_lock import lock_for_change
 
 
 def actions_owned_by(*, session: Session, person: Person) -> list[Action]:
+    """Every action the person owns or contributes to, soonest deadline first."""
     query = (
         select(Action)
         .join(Plan)
-        .where(
-            or_(
-                Action.owner_id == person.id,
-                # A roll-up's people are its parts' owners; contributing to the whole is not owning a part.
-                and_(Action.is_rollup.is_(False), Action.contributors.any(Person.id == person.id)),
-            )
-        )
+        .where(Action.id.in_(person_action_ids()))
         .order_by(Action.due_end.is_(None), Action.due_end, Plan.key, Action.ref)
     )
-    return list(session.scalars(query))
+    return list(session.scalars(query, {"person_id": person.id}))
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.slack.blocks import MAX_VIEW_BLOCKS, Block, reply_blocks
-from commands.access import STRANGER
+from commands.access import stranger
 from commands.context import CommandContext
 from commands.home import home_parts
 
@@ -17,7 +17,7 @@ PART_BLOCKS = (50, 20, 20)
 
 def home_blocks(ctx: CommandContext) -> list[Block]:
     if ctx.actor is None:
-        return reply_blocks(STRANGER)
+        return reply_blocks(stranger())
     blocks: list[Block] = []
     for reply, budget in zip(home_parts(ctx, ctx.actor), PART_BLOCKS, strict=False):
         blocks.extend(reply_blocks(reply, max_blocks=budget))

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from bot.delivery.pacing import SLACK_LIMITS
 from bot.delivery.port import Delivered, DeliveryFailed
 from bot.directory.models import Person
 from bot.slack.blocks import fallback_text
@@ -42,11 +43,14 @@ def call(request: Callable[[], SlackResponse]) -> SlackResponse:
 
 class SlackChatPort:
     platform = "slack"
+    limits = SLACK_LIMITS
 
     def __init__(self, client: WebClient) -> None:
         self.client = client
         # Email → Slack user id for people not yet linked; only definite answers are remembered.
         self._by_email: dict[str, str | None] = {}
+        # User id → the direct-message channel with the bot, which Slack keeps for good once opened.
+        self._direct_channels: dict[str, str] = {}
 
     def can_reach(self, person: Person) -> bool:
         try:
@@ -58,8 +62,10 @@ class SlackChatPort:
         user_id = self._user_id(person)
         if user_id is None:
             raise DeliveryFailed(f"slack: no Slack user with the email {person.email}", permanent=True)
-        opened = call(lambda: self.client.conversations_open(users=user_id))
-        return self.send_to_channel(str(opened["channel"]["id"]), reply)
+        if user_id not in self._direct_channels:
+            opened = call(lambda: self.client.conversations_open(users=user_id))
+            self._direct_channels[user_id] = str(opened["channel"]["id"])
+        return self.send_to_channel(self._direct_channels[user_id], reply)
 
     def send_to_channel(self, channel: str, reply: Reply) -> Delivered:
         try:

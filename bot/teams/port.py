@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+from bot.delivery.pacing import TEAMS_LIMITS
 from bot.delivery.port import Delivered, DeliveryFailed
 from bot.directory.models import Person
 from bot.runtime import Runtime
@@ -29,6 +30,7 @@ SEND_TIMEOUT_SECONDS = 120
 
 class TeamsChatPort:
     platform = PLATFORM
+    limits = TEAMS_LIMITS
 
     def __init__(self, runtime: Runtime, connector_factory: Callable[[], TeamsConnector]) -> None:
         self.runtime = runtime
@@ -36,20 +38,30 @@ class TeamsChatPort:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._connector: TeamsConnector | None = None
         self._start_lock = threading.Lock()
+        # The sender asks can_reach right before send_to_person: the reference read for one serves both.
+        self._last_reference: tuple[int, Origin | None] | None = None
 
     def can_reach(self, person: Person) -> bool:
-        with self.runtime.database.unit_of_work() as session:
-            return reference_for_person(session=session, person=person) is not None
+        return self._reference(person) is not None
 
     def send_to_person(self, person: Person, reply: Reply) -> Delivered:
-        with self.runtime.database.unit_of_work() as session:
-            origin = reference_for_person(session=session, person=person)
+        origin = self._reference(person)
+        self._last_reference = None  # the next question about anyone reads afresh
         if origin is None:
             raise DeliveryFailed(f"{person.name} has not installed the bot in Teams or written to it yet",
                                  permanent=True)  # fmt: skip
         if not origin.is_personal:
             origin = self._open_personal_chat(person, origin)
         return self._send(origin, reply)
+
+    def _reference(self, person: Person) -> Origin | None:
+        last = self._last_reference
+        if last is not None and last[0] == person.id:
+            return last[1]
+        with self.runtime.database.unit_of_work() as session:
+            origin = reference_for_person(session=session, person=person)
+        self._last_reference = (person.id, origin)
+        return origin
 
     def send_to_channel(self, channel: str, reply: Reply) -> Delivered:
         with self.runtime.database.unit_of_work() as session:

@@ -96,3 +96,14 @@ def test_a_missing_data_folder_is_one_clear_line(installed: Path, tmp_path: Path
                  DATA_DIR=str(tmp_path / "nowhere"))  # fmt: skip
     assert result.returncode == 2
     assert result.stderr.strip() == f"Cannot load the demo data: DATA_DIR {tmp_path / 'nowhere'} is not a folder."
+
+
+def test_the_wheel_carries_the_compiled_welsh_catalog(installed: Path, tmp_path: Path) -> None:
+    found = subprocess.run([str(installed / "python"), "-c", "from bot.i18n.catalogs import catalog_folder; "
+                            "print(catalog_folder('cy').joinpath('milestones.mo').is_file())"],
+                           cwd=tmp_path, capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert found.strip() == "True"
+    welsh = run(installed, tmp_path, "init", "--demo", DATABASE_URL=f"sqlite:///{tmp_path / 'cy.db'}",
+                LANG="cy_GB.UTF-8", LC_ALL="", LC_MESSAGES="")  # fmt: skip
+    assert welsh.returncode == 0, welsh.stderr
+    assert "Cynllun esr: 17 gweithred wedi'u hychwanegu" in welsh.stdout

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from bot.delivery.idempotency import current_delivery_key
+from bot.delivery.pacing import NO_LIMITS
 from bot.delivery.port import Delivered, DeliveryFailed
 from bot.directory.models import Person
 from commands.replies import Reply
@@ -88,6 +89,7 @@ def serving(api: RecordingApi) -> Iterator[str]:
 
 class HttpRecordingPort:
     platform = "recording"
+    limits = NO_LIMITS
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -4,6 +4,7 @@
     settings = Settings(slack_api_base_url=slack.url, ...)      # the bot's WebClient talks to it
     slack.add_user("U1", "someone@example.nhs.wales")            # users.info / users.lookupByEmail know them
     slack.fail_next(429, retry_after=1)                           # the next call is rate limited
+    slack.enforce(SLACK_LIMITS)                                   # chat.postMessage kept to Slack's limits
     ... exercise the bot ...
     slack.wait_for("chat.postMessage")                            # calls made so far (blocks until one arrives)
     slack.stop()
@@ -29,6 +30,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+
+from bot.delivery.pacing import PublishedLimits
+from tests.stand_ins.rate_limits import Enforcer
 
 MESSAGE_METHODS = {"chat.postMessage": 50, "chat.update": 50, "chat.postEphemeral": 50}
 VIEW_METHODS = {"views.open": 100, "views.publish": 100, "views.update": 100}
@@ -88,6 +92,8 @@ class SlackApiStandIn:
         self._lock = threading.Condition()
         self._ts = 1_700_000_000
         self._server: ThreadingHTTPServer | None = None
+        self.enforcer: Enforcer | None = None
+        self.keep_calls = True
 
     # -- control -------------------------------------------------------------------------------------------
     def start(self) -> SlackApiStandIn:
@@ -120,6 +126,12 @@ class SlackApiStandIn:
         """Who conversations.members lists for the channel; unset, a channel holds every user added and the bot."""
         self.channel_members[channel] = members
 
+    def enforce(self, limits: PublishedLimits, *, keep_calls: bool = True) -> Enforcer:
+        """From now on chat.postMessage is refused over `limits` (tests/stand_ins/rate_limits.py).
+        `keep_calls=False` stops recording calls, for benchmarks sending tens of thousands."""
+        self.enforcer, self.keep_calls = Enforcer(limits), keep_calls
+        return self.enforcer
+
     def fail_next(self, status: int, retry_after: float | None = None) -> None:
         """The next request (any method) is answered with `status`; queue several for several failures."""
         with self._lock:
@@ -148,11 +160,18 @@ class SlackApiStandIn:
     ) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         download = image_problem(_blocks(params))  # outside the lock: the picture comes from the bot's server
         with self._lock:
-            failure = self._failures.pop(0) if self._failures else None
+            failure = self._failures.pop(0) if self._failures else self._over_limit(method, params)
             status, headers, body = self._failure(failure) if failure else self._answer(method, params, download)
-            self.calls.append(Call(method, params, status, connection=connection))
+            if self.keep_calls:
+                self.calls.append(Call(method, params, status, connection=connection))
             self._lock.notify_all()
         return status, headers, body
+
+    def _over_limit(self, method: str, params: dict[str, Any]) -> tuple[int, float | None] | None:
+        if self.enforcer is None or method != "chat.postMessage":
+            return None
+        retry_after = self.enforcer.admit(str(params.get("channel")), _blocks(params) or params.get("text"))
+        return None if retry_after is None else (429, retry_after)
 
     @staticmethod
     def _failure(failure: tuple[int, float | None]) -> tuple[int, dict[str, str], dict[str, Any]]:

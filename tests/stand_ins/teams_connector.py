@@ -15,6 +15,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
 
+from bot.delivery.pacing import PublishedLimits
+from tests.stand_ins.rate_limits import Enforcer
+
 _ACTIVITIES = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/activities(?:/(?P<activity>[^/]+))?$")
 _MEMBERS = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/members/?$")
 _MEMBER = re.compile(r"^/v3/conversations/(?P<conversation>[^/]+)/members/(?P<member>[^/]+)$")
@@ -50,6 +53,8 @@ class ConnectorState:
     # Who a channel or group chat lists (user ids); unset, a conversation holds every member added.
     conversation_members: dict[str, list[str]] = field(default_factory=dict)
     failures: deque[Failure] = field(default_factory=deque)
+    enforcer: Enforcer | None = None  # posts refused over the published limits when set
+    keep_calls: bool = True
     counter: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -84,6 +89,12 @@ class StandInConnector:
     def set_conversation_members(self, conversation_id: str, user_ids: list[str]) -> None:
         self.state.conversation_members[conversation_id] = user_ids
 
+    def enforce(self, limits: PublishedLimits, *, keep_calls: bool = True) -> Enforcer:
+        """From now on posted messages are refused over `limits` (tests/stand_ins/rate_limits.py).
+        `keep_calls=False` stops recording calls, for benchmarks sending tens of thousands."""
+        self.state.enforcer, self.state.keep_calls = Enforcer(limits), keep_calls
+        return self.state.enforcer
+
     def fail_next(self, status: int, times: int = 1, retry_after: str | None = None) -> None:
         for _ in range(times):
             self.state.failures.append(Failure(status, retry_after))
@@ -117,7 +128,7 @@ def _handler_for(state: ConnectorState) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(length) or b"{}")
             path = unquote(self.path)
             with state.lock:
-                failure = state.failures.popleft() if state.failures else None
+                failure = state.failures.popleft() if state.failures else _over_limit(state, method, path, body)
                 if failure is None:
                     status, answer = _answer(state, method, path, body)
                 else:
@@ -137,22 +148,35 @@ def _handler_for(state: ConnectorState) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _over_limit(state: ConnectorState, method: str, path: str, body: dict[str, Any]) -> Failure | None:
+    activities = _ACTIVITIES.match(path)
+    if state.enforcer is None or method != "POST" or activities is None:
+        return None
+    retry_after = state.enforcer.admit(activities["conversation"], body.get("attachments") or body.get("text"))
+    return None if retry_after is None else Failure(429, str(int(retry_after)))
+
+
+def _keep(state: ConnectorState, call: Call) -> None:
+    if state.keep_calls:
+        state.calls.append(call)
+
+
 def _answer(state: ConnectorState, method: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
     if method == "POST" and path == "/v3/conversations":
         conversation = state.next_id("a:personal-")
-        state.calls.append(Call(method, path, conversation, None, body))
+        _keep(state, Call(method, path, conversation, None, body))
         return 201, {"id": conversation}
     if method == "GET" and (listed := _MEMBERS.match(path)):
-        state.calls.append(Call(method, path, listed["conversation"], None, body))
+        _keep(state, Call(method, path, listed["conversation"], None, body))
         ids = state.conversation_members.get(listed["conversation"], list(state.members))
         return 200, [state.members.get(i, {"id": i, "aadObjectId": f"aad-{i}", "name": i}) for i in ids]
     if method == "GET" and (member := _MEMBER.match(path)):
-        state.calls.append(Call(method, path, member["conversation"], None, body))
+        _keep(state, Call(method, path, member["conversation"], None, body))
         found = state.members.get(member["member"])
         return (200, found) if found else (404, {"error": {"code": "MemberNotFound"}})
     activities = _ACTIVITIES.match(path)
     if activities is None:
         return 404, {"error": {"code": "NotFound", "message": path}}
     activity_id = state.next_id("activity-") if method == "POST" else activities["activity"]
-    state.calls.append(Call(method, path, activities["conversation"], activity_id, body))
+    _keep(state, Call(method, path, activities["conversation"], activity_id, body))
     return (200 if method == "PUT" else 201), {"id": activity_id}
