@@ -5,11 +5,12 @@ while the period is still running): an open action past its deadline then is ove
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.calendar import london_instant
@@ -23,6 +24,7 @@ from bot.plans.models import Action, Plan, StatusUpdate
 from bot.plans.occurrences import OCCURRENCE_MARK
 from bot.plans.scope import covered_by
 from bot.reports.period import Period
+from bot.reports.restated import Then, bucket_then, statuses_then
 
 # An organisation's own actions are grouped under it; those of its subtree under the branch directly beneath.
 OWN = "own"
@@ -99,7 +101,7 @@ class ReportPack:
 
 def build_pack(*, session: Session, plan: Plan, root: Organisation, period: Period, today: date) -> ReportPack:
     as_at = min(today, period.end)
-    scope = _Scope(session, plan, root, as_at)
+    scope = _Scope(session, plan, root, as_at, restate=as_at < today)
     levels = list(session.scalars(select(Level).order_by(Level.number)))
     return ReportPack(
         plan_key=plan.key,
@@ -122,9 +124,11 @@ def build_pack(*, session: Session, plan: Plan, root: Organisation, period: Peri
 class _Scope:
     """The plan's actions within the organisation's subtree (every action at the top, placed or not)."""
 
-    def __init__(self, session: Session, plan: Plan, root: Organisation, as_at: date) -> None:
+    def __init__(self, session: Session, plan: Plan, root: Organisation, as_at: date, *, restate: bool) -> None:
         self.session, self.root, self.as_at = session, root, as_at
         self.terms = (Action.plan_id == plan.id, covered_by(root))
+        # A pack of a period already over shows the statuses as they stood at its end.
+        self.then = statuses_then(session, self.terms, as_at) if restate else {}
 
     def delivery(self) -> list[DeliveryRow]:
         state = bucket(self.as_at + timedelta(days=1)).label("bucket")
@@ -138,9 +142,27 @@ class _Scope:
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for path, state_value, count in rows:
             counts[self._branch(path)][state_value] += count
+        self._restate_counts(counts)
         names = self._branch_names()
         ordered = sorted(counts, key=lambda code: (code != OWN, code == "", names.get(code, code)))
         return [DeliveryRow(names.get(code, code), {b: counts[code][b] for b in BUCKETS}) for code in ordered]
+
+    def _restate_counts(self, counts: dict[str, Counter[str]]) -> None:
+        """Moves each action updated since the period from its bucket now to its bucket then."""
+        if not self.then:
+            return
+        query = (
+            select(Action, Organisation.path)
+            .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+            .where(*self.terms, Action.id.in_(list(self.then)), Action.is_rollup.is_(False))
+        )
+        for action, path in self.session.execute(query):
+            branch = counts[self._branch(path)]
+            if action.status != "dropped":
+                branch[bucket_then(action.status, action, self.as_at)] -= 1
+            then = self.then[action.id].status
+            if then != "dropped":
+                branch[bucket_then(then, action, self.as_at)] += 1
 
     def _branch(self, path: str | None) -> str:
         """The code of the branch directly beneath the root that `path` lies in ("" for no organisation)."""
@@ -153,14 +175,18 @@ class _Scope:
         children = self.session.scalars(select(Organisation).where(Organisation.parent_id == self.root.id))
         return {OWN: self.root.local_name, "": _(UNPLACED)} | {child.code: child.local_name for child in children}
 
-    def _lines(self, *conditions: object) -> list[ActionLine]:
+    def _lines(self, condition: ColumnElement[bool], wanted: Callable[[str, Action], bool]) -> list[ActionLine]:
+        """The actions meeting `condition` now, or updated since the period: `wanted` judges the status then."""
+        either = or_(condition, Action.id.in_(list(self.then))) if self.then else condition
         query = (
             select(Action, Organisation, Person.name)
             .outerjoin(Organisation, Organisation.id == Action.organisation_id)
             .outerjoin(Person, Person.id == Action.owner_id)
-            .where(*self.terms, Action.is_rollup.is_(False), *conditions)  # type: ignore[arg-type]
+            .where(*self.terms, Action.is_rollup.is_(False), either)
             .order_by(Action.due_end, Action.ref)
         )
+        found = [(action, org, owner, self.then.get(action.id, Then(action.status, action.status_note or "")))
+                 for action, org, owner in self.session.execute(query)]  # fmt: skip
         return [
             ActionLine(
                 action.ref,
@@ -168,17 +194,22 @@ class _Scope:
                 org.local_name if org else "",
                 owner or "",
                 action.due_end,
-                action.status,
-                action.status_note or "",
+                then.status,
+                then.note,
             )
-            for action, org, owner in self.session.execute(query)
+            for action, org, owner, then in found
+            if wanted(then.status, action)
         ]
 
     def overdue(self) -> list[ActionLine]:
-        return self._lines(bucket(self.as_at + timedelta(days=1)) == "overdue")
+        return self._lines(
+            bucket(self.as_at + timedelta(days=1)) == "overdue",
+            lambda status, action: bucket_then(status, action, self.as_at) == "overdue",
+        )
 
     def at_risk(self) -> list[ActionLine]:
-        return self._lines(Action.status.in_(("at_risk", "blocked")))
+        troubled = ("at_risk", "blocked")
+        return self._lines(Action.status.in_(troubled), lambda status, _action: status in troubled)
 
     def changes(self, period: Period) -> list[Change]:
         start, end = _instants(period)

@@ -78,9 +78,10 @@ class _Story:
         from reportlab.platypus import PageBreak
 
         pack = self.pack
-        intro = _("{organisation}, {period}. Statuses are as last recorded; an open action whose deadline had "
-                  "passed by {day} counts as overdue.").format(organisation=pack.organisation, period=pack.period.title,
-                                        day=format_day(pack.as_at))  # fmt: skip
+        intro = _(
+            "{organisation}, {period}. Position at the end of {day}: each action's status as it stood then, "
+            "and an open action past its deadline by then counts as overdue."
+        ).format(organisation=pack.organisation, period=pack.period.title, day=format_day(pack.as_at))
         story: list[Flowable] = [self._paragraph(title, self.title), self._paragraph(intro)]
         story += self._delivery() + self._overdue() + self._changes() + self._at_risk() + self._occurrences()
         story += [PageBreak(), *self._escalation()]

@@ -29,7 +29,7 @@ def pack_xlsx(pack: ReportPack) -> bytes:
     summary.append([_("Plan"), pack.plan_name])
     summary.append([_("Organisation"), pack.organisation])
     summary.append([_("Period"), pack.period.title])
-    summary.append([_("Overdue counted as at"), format_day(pack.as_at)])
+    summary.append([_("Position at the end of"), format_day(pack.as_at)])
     summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 20, 60
     for title, headings, rows in _sheets(pack):
         _sheet(workbook, title, headings, rows)

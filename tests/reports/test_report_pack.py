@@ -99,7 +99,7 @@ def test_the_pdf_states_the_figures_in_the_database(seeded_db: Database) -> None
         assert changed[0].ref in text and changed[1].ref in text
         occurrences = [a for a in overdue if "#" in a.ref and a.due_end and a.due_end >= date(2020, 10, 1)]
         assert f"{len(occurrences)} missing" in text
-        assert "Escalation levels this period" in text and "had passed by 31 Dec 2020 counts as overdue" in text
+        assert "Escalation levels this period" in text and "Position at the end of 31 Dec 2020" in text
 
 
 def test_the_pages_as_a_board_sees_them(sqlite_db: Database, tmp_path: Path) -> None:
@@ -183,3 +183,23 @@ def test_the_command_writes_the_pack_and_refuses_unknown_formats(tmp_path: Path)
     )
     welsh = run("report", "--plan", PLAN, "--period", "2020-Q5", "--out", "pack.pdf", lang="cy_GB.UTF-8")
     assert welsh.returncode == 2 and re.match(r"^Nid yw `2020-Q5` yn gyfnod", welsh.stderr.strip())
+
+
+def test_a_pack_built_after_its_period_shows_the_statuses_as_they_stood(seeded_db: Database) -> None:
+    with seeded_db.unit_of_work() as session:
+        at_risk, done, *_ = _activity(session)
+    with seeded_db.unit_of_work() as session:
+        before, powys_before = _pack(session), _pack(session, org="pthb")
+        admin = person(session, "admin@example.nhs.wales")
+        january = datetime(2021, 1, 5, 10, 0, tzinfo=UTC)  # after 2020-Q4, before TODAY
+        for action, status in ((at_risk, "done"), (done, "on_track")):
+            record_status(session=session, action=session.merge(action), status=status, actor=admin, now=january)
+    with seeded_db.unit_of_work() as session:
+        after, powys_after = _pack(session), _pack(session, org="pthb")
+        later = read_pack(session=session, request=PackRequest(PLAN, "2021-Q1", None, "pdf"), today=TODAY)
+    assert after.delivery == before.delivery
+    assert powys_after.delivery == powys_before.delivery  # another board's updates change nothing here
+    assert after.overdue == before.overdue and after.at_risk == before.at_risk
+    assert [line.label for line in after.at_risk] == [at_risk.ref] and after.at_risk[0].status == "at_risk"
+    # The running quarter shows today's statuses: the action at risk in December is done now.
+    assert isinstance(later, ReportPack) and later.at_risk == []
