@@ -25,8 +25,13 @@ from scheduler.outbox import Planned, person_recipient
 REPORT_PACK = "report_pack"
 
 
+def is_pack_day(today: date, settings: Settings) -> bool:
+    """The first working day on or after the month's REPORT_PACK_DAY."""
+    return today == working_day_on_or_after(today.replace(day=settings.report_pack_day))
+
+
 def decide_report_packs(*, session: Session, today: date, settings: Settings) -> list[Planned]:
-    if today != working_day_on_or_after(today.replace(day=settings.report_pack_day)):
+    if not is_pack_day(today, settings):
         return []
     last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")  # a period code, not for reading
     planned = []

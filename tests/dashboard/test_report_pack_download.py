@@ -76,3 +76,15 @@ def test_the_organisation_page_offers_this_quarters_and_last_months_packs(live: 
             assert browser.get(link).status_code == 200, link
         welsh = browser.get("/dashboard/org/cvuhb?lang=cy").text
         assert "Pecynnau adroddiad ar gyfer bwrdd rhaglen" in welsh and "y mis diwethaf (2020-12)" in welsh
+
+
+def test_the_monthly_job_runs_on_the_first_working_day_from_its_day() -> None:
+    from bot.config import Settings
+    from scheduler.jobs import daily_jobs
+
+    (job,) = [job for job in daily_jobs(Settings()) if job.name == "report_packs"]
+    assert job.runs_on(date(2021, 2, 1)) and not job.runs_on(date(2021, 2, 2))
+    # 1 May 2021 is a Saturday and 3 May the Early May bank holiday: May's packs go out on Tuesday 4 May.
+    assert [day for day in range(1, 8) if job.runs_on(date(2021, 5, day))] == [4]
+    (later,) = [job for job in daily_jobs(Settings(report_pack_day=15)) if job.name == "report_packs"]
+    assert later.runs_on(date(2021, 2, 15)) and not later.runs_on(date(2021, 2, 1))
