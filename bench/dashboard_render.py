@@ -15,6 +15,8 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -147,29 +149,41 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
-    admin = create_engine(args.url, isolation_level="AUTOCOMMIT")
-    name = f"dashboard_bench_{uuid.uuid4().hex[:8]}"
+    with throwaway_database(args.url, "dashboard_bench") as url:
+        run(url, args)
+
+
+@contextmanager
+def throwaway_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A new database on the server for one benchmark run, dropped after it whatever happens."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(args.url).set(database=name).render_as_string(hide_password=False)
     try:
-        run(url, args)
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def run(url: str, args: argparse.Namespace) -> None:
+def load_workload(url: str, *, organisations: int, days: int) -> Database:
+    """The shipped data, `organisations` reporting organisations and `days` of their reports."""
     started = time.perf_counter()
     upgrade_to_head(url)
     database = Database.from_url(url)
     with database.unit_of_work() as session:
         load_shipped_data(session=session, data_dir=SHIPPED_DATA_DIR, now=datetime(2020, 1, 2, tzinfo=UTC))
-    add_organisations(database, reporting=args.organisations, clusters_per_board=8)
-    rows = add_reports(database, days=args.days)
+    add_organisations(database, reporting=organisations, clusters_per_board=8)
+    rows = add_reports(database, days=days)
     elapsed = time.perf_counter() - started
-    print(f"Loaded {args.organisations} reporting organisations, {rows:,} reports in {elapsed:.0f} s")
+    print(f"Loaded {organisations} reporting organisations, {rows:,} reports in {elapsed:.0f} s")
+    return database
+
+
+def run(url: str, args: argparse.Namespace) -> None:
+    database = load_workload(url, organisations=args.organisations, days=args.days)
     dashboard = start_dashboard(database, FixedClock(datetime(2021, 6, 1, 14, 0, tzinfo=UTC)))
     try:
         with httpx.Client(base_url=dashboard.url, timeout=30) as client:

@@ -97,6 +97,14 @@ class Settings(BaseSettings):
     )
     digest_weekday: int = Field(default=0, description="Weekday of the weekly digest (0 = Monday).")
     digest_time: time = Field(default=time(8, 0), description="Time of the weekly digest (Europe/London).")
+    report_pack_day: int = Field(
+        default=1,
+        ge=1,
+        le=28,
+        description="Day of the month on which last month's report packs are posted to channels subscribed to them "
+        "(the next working day when that day is not one).",
+    )
+    report_pack_time: time = Field(default=time(8, 30), description="Time of the monthly report packs (London).")
     alert_scan_seconds: int = Field(default=60, description="How often new reports are checked for level alerts.")
     delivery_max_attempts: int = Field(default=6, description="Attempts before an outbox message is marked failed.")
     delivery_backoff_seconds: float = Field(

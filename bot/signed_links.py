@@ -57,6 +57,15 @@ def download_link(settings: Settings, org_code: str, query: dict[str, str], *, n
     return _signed_url(settings, path, download_purpose(path, query), org_code, now=now, days=days, **query)
 
 
+def pack_link(
+    settings: Settings, org_code: str, plan_key: str, query: dict[str, str], *, now: datetime, days: int
+) -> str:
+    """A report pack (`fmt` and `period` in `query`), signed like a download: exactly this file, nothing else."""
+    narrowing = {key: value for key, value in query.items() if key != "fmt"}
+    path = f"/dashboard/org/{org_code}/report/{plan_key}.{query['fmt']}"
+    return _signed_url(settings, path, download_purpose(path, narrowing), org_code, now=now, days=days, **narrowing)
+
+
 def download_purpose(path: str, query: Mapping[str, str]) -> str:
     """What a download link's signature covers besides the organisation and expiry: the file and its query."""
     narrowing = sorted((key, value) for key, value in query.items() if key not in ("org", "until", "sig"))
@@ -65,6 +74,8 @@ def download_purpose(path: str, query: Mapping[str, str]) -> str:
 
 # A digest's links stay usable until the next weekly digest arrives, with a day to spare.
 LINK_DAYS = 8
+# A monthly report pack's links stay usable until the next month's arrive, with a few days to spare.
+PACK_LINK_DAYS = 35
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,9 @@ class DashboardLinks:
 
     def download(self, org_code: str, query: dict[str, str], now: datetime) -> str:
         return download_link(self.settings, org_code, query, now=now, days=LINK_DAYS)
+
+    def pack(self, org_code: str, plan_key: str, query: dict[str, str], now: datetime) -> str:
+        return pack_link(self.settings, org_code, plan_key, query, now=now, days=PACK_LINK_DAYS)
 
 
 def dashboard_links(settings: Settings) -> DashboardLinks | None:

@@ -22,6 +22,8 @@ from scheduler.outbox import Planned, person_recipient
 DIGEST = "digest"
 TOP_ITEMS = 5
 DUE_WITHIN_DAYS = 14
+# Service names in the week's level table are cut to this, so a row fits a phone's width.
+SERVICE_WIDTH = 24
 
 
 def decide_digests(*, session: Session, today: date) -> list[Planned]:
@@ -123,16 +125,24 @@ def _stale(session: Session, root: Organisation, now: datetime) -> Section:
 
 def _trends(session: Session, root: Organisation, today: date) -> Section:
     trends = data.level_trends(session=session, root=root, today=today)
-    days = "".join(format_day(d, "EEEEE")[0] for d in data.week_days(today))
-    lines = [line(Text(t.name, "bold"), " ", Text(_sparkline(t.levels), "code")) for t in trends]
-    return Section(
-        heading=_("Escalation levels last week ({days}, worst per day)").format(days=days),
-        lines=lines or [line(Text(_("No reports last week."), "muted"))],
-    )
+    heading = _("Escalation levels last week: the worst level each day (- means no report)")
+    if not trends:
+        return Section(heading=heading, lines=[line(Text(_("No reports last week."), "muted"))])
+    return Section(heading=heading, lines=[line(Text(row, "code")) for row in _level_table(trends, today)])
 
 
-def _sparkline(levels: list[int | None]) -> str:
-    return "".join("·" if level is None else str(level) for level in levels)
+def _level_table(trends: list[data.ServiceTrend], today: date) -> list[str]:
+    """A text table, one service a row and one day a column, aligned in the code font every surface has:
+    readable where a picture is not shown (a Teams card without images, the console, a screen reader)."""
+    names = [shorten(t.name, SERVICE_WIDTH) for t in trends]
+    days = [format_day(d, "EEE") for d in data.week_days(today)]
+    width, cell = max(len(n) for n in names), max(len(d) for d in days)
+    header = " " * width + "  " + " ".join(d.center(cell) for d in days)
+    rows = [
+        name.ljust(width) + "  " + " ".join(("-" if level is None else str(level)).center(cell) for level in t.levels)
+        for name, t in zip(names, trends, strict=True)
+    ]
+    return [header.rstrip(), *(row.rstrip() for row in rows)]
 
 
 def _missed(session: Session, root: Organisation, today: date) -> Section:

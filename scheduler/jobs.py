@@ -20,6 +20,7 @@ from scheduler.alerts import decide_level_alerts
 from scheduler.checkins import decide_chasers, decide_checkins, decide_missed_reports
 from scheduler.digest import decide_digests
 from scheduler.outbox import Planned, enqueue
+from scheduler.report_packs import decide_report_packs, is_pack_day
 from scheduler.status_prompts import decide_status_prompts
 
 Decide = Callable[[Session, date, datetime, Settings], list[Planned]]
@@ -31,10 +32,14 @@ class DailyJob:
     at: time
     decide: Decide
     weekday: int | None = None  # None: every day (the deciding function knows about working days)
+    # A monthly job: whether a day is its day (the deciding function checks it too).
+    monthly: Callable[[date], bool] | None = None
 
     def runs_on(self, day: date) -> bool:
         """A weekly job whose day is a bank holiday runs on the next working day instead, at the same time:
         nobody reads a digest on Easter Monday."""
+        if self.monthly is not None:
+            return self.monthly(day)
         if self.weekday is None:
             return True
         scheduled = day - timedelta(days=(day.weekday() - self.weekday) % 7)
@@ -50,6 +55,12 @@ def daily_jobs(settings: Settings) -> list[DailyJob]:
             settings.digest_time,
             lambda s, d, _n, _c: decide_digests(session=s, today=d),
             weekday=settings.digest_weekday,
+        ),
+        DailyJob(
+            "report_packs",
+            settings.report_pack_time,
+            lambda s, d, _n, c: decide_report_packs(session=s, today=d, settings=c),
+            monthly=lambda day: is_pack_day(day, settings),
         ),
         DailyJob("checkin", settings.checkin_time, lambda s, d, _n, _c: decide_checkins(session=s, today=d)),
         DailyJob(

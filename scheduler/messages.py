@@ -24,6 +24,7 @@ from scheduler.alerts import LEVEL_ALERT, RISE_FLAGGED
 from scheduler.checkins import CHASER, CHECKIN, MISSED_REPORTS
 from scheduler.digest import DIGEST, build_digest
 from scheduler.prompt_bundles import STATUS_PROMPT, read_bundle
+from scheduler.report_packs import REPORT_PACK, build_pack_message
 
 T = TypeVar("T")
 
@@ -164,6 +165,14 @@ def _digest(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetim
     return lookup.built[key]
 
 
+def _report_pack(lookup: Lookup, payload: dict[str, Any], for_day: date, now: datetime) -> Reply:
+    root = lookup.get(Organisation, payload["organisation_id"])
+    if root is None:
+        raise Obsolete("the organisation is gone")
+    return build_pack_message(session=lookup.session, root=root, period_code=payload["period"], now=now,
+                              links=lookup.links)  # fmt: skip
+
+
 _BUILDERS = {
     STATUS_PROMPT: _status,
     CHECKIN: _checkin,
@@ -171,4 +180,5 @@ _BUILDERS = {
     MISSED_REPORTS: _missed,
     LEVEL_ALERT: _alert,
     DIGEST: _digest,
+    REPORT_PACK: _report_pack,
 }

@@ -179,7 +179,8 @@ def test_the_weekly_digest_in_welsh(seeded_db: Database, clock: FixedClock) -> N
             rendered = [message_blocks(welsh), render_card(welsh), render_text(welsh)]
         english = build_digest(session=session, root=root, today=london_today(clock), now=clock.now(), links=links)
     expected = ("Crynodeb wythnosol ar gyfer", "Yn hwyr:", "Dyledus yn y 14 diwrnod nesaf:", "Dim diweddariad ers 30",
-                "Lefelau uwchgyfeirio yr wythnos diwethaf (GSSLMMI,", "Gwiriadau dyddiol a fethwyd:",
+                "Lefelau uwchgyfeirio yr wythnos diwethaf: y lefel waethaf bob dydd", "Gwen",
+                "Gwiriadau dyddiol a fethwyd:",
                 "Agor y dangosfwrdd ar gyfer", "14 Ion 2021")  # fmt: skip
     for one in rendered:
         assert_welsh(one, *expected)

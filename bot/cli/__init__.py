@@ -7,11 +7,11 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import apps, core, export, purge, schedule, serve
+from bot.cli import apps, core, export, purge, report, schedule, serve
 from bot.i18n import speaking
 from bot.i18n.terminal import terminal_language
 
-COMMAND_MODULES = (core, serve, export, schedule, purge, apps)
+COMMAND_MODULES = (core, serve, export, report, schedule, purge, apps)
 
 
 def build_parser() -> argparse.ArgumentParser:

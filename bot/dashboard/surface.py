@@ -8,6 +8,7 @@ from bot.dashboard.access import DashboardSettingsError, secret_problem
 from bot.dashboard.downloads import download
 from bot.dashboard.language import in_request_language
 from bot.dashboard.pages import DashboardPages
+from bot.dashboard.report_pack import report_pack
 from bot.delivery.port import ChatPort
 from bot.runtime import Runtime
 from bot.signed_links import DOWNLOAD, PICTURE
@@ -29,6 +30,7 @@ class DashboardSurface:
             "/dashboard/org/{code}": pages.guarded(pages.organisation),
             "/dashboard/org/{code}/service/{key}": pages.guarded(pages.service),
             "/dashboard/org/{code}/export/{what}.{fmt}": pages.guarded(download(runtime.clock), signed=DOWNLOAD),
+            "/dashboard/org/{code}/report/{plan}.{fmt}": pages.guarded(report_pack(runtime.clock), signed=DOWNLOAD),
         }
         return [Route(path, in_request_language(handler)) for path, handler in handlers.items()]
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.packaging.test_wheel_install import ROOT, SOURCES
+from tests.distribution.test_wheel_install import ROOT, SOURCES
 
 DOCKERFILE = ROOT / "Dockerfile"
 
