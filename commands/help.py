@@ -37,6 +37,9 @@ MILESTONE_HELP: dict[str, tuple[str, str, str]] = {
                  "nobody owns yet, actions with no deadline to set, or how often texts with patient identifiers "
                  "were refused."),
               "gweinyddu wedi-methu|anghyrraeddadwy|heb-berchennog|heb-ddyddiad|dynodwyr [tudalen:N]"),
+    "language": ("language [cymraeg|english] | language channel cymraeg|english|both",
+                 N_("The language I answer you in (or, with `channel`, answer in this channel); on its own, shows it."),
+                 "iaith [cymraeg|english] | iaith sianel cymraeg|english|dwyieithog"),
     "help": ("help [command]", N_("This help, or the help for one command."), "cymorth [gorchymyn]"),
 }  # fmt: skip
 
