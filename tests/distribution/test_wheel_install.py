@@ -86,7 +86,8 @@ def test_the_installed_app_definitions_are_there(installed: Path, tmp_path: Path
     package = run(installed, tmp_path, "teams", "package", "--host", "bot.nhs.wales", "--client-id", client,
                   "--out", str(tmp_path / "app.zip"))  # fmt: skip
     assert package.returncode == 0, package.stderr
-    assert zipfile.ZipFile(tmp_path / "app.zip").namelist() == ["manifest.json", "color.png", "outline.png"]
+    # The Welsh language file travels with the manifest (localizationInfo, issue 13).
+    assert zipfile.ZipFile(tmp_path / "app.zip").namelist() == ["manifest.json", "color.png", "outline.png", "cy.json"]
     manifest = run(installed, tmp_path, "slack", "manifest", "--url", "https://bot.nhs.wales")
     assert manifest.returncode == 0 and "url: https://bot.nhs.wales/slack/events" in manifest.stdout
 
