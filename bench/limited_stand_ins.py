@@ -37,7 +37,9 @@ class ControlledSlack(SlackApiStandIn):
         self.enforce(SLACK_LIMITS, keep_calls=False)
         self.teams.enforce(TEAMS_LIMITS, keep_calls=False)
 
-    def record(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | str]:
+    def record(
+        self, method: str, params: dict[str, Any], connection: int = 0
+    ) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         if method == "bench.reset":
             self.reset()
             return 200, {}, {"ok": True}
@@ -45,7 +47,7 @@ class ControlledSlack(SlackApiStandIn):
             assert self.enforcer is not None and self.teams.state.enforcer is not None
             return 200, {}, {"ok": True, "slack": self.enforcer.stats(), "teams": self.teams.state.enforcer.stats(),
                              "stand_in_cpu": time.process_time()}  # fmt: skip
-        return super().record(method, params)
+        return super().record(method, params, connection)
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,9 @@ class LimitedSlack(SlackApiStandIn):
         self.accepted: Counter[str] = Counter()
         self.limited = 0
 
-    def record(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any] | str]:
+    def record(
+        self, method: str, params: dict[str, Any], connection: int = 0
+    ) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         if method == "bench.stats":
             return 200, {}, {"ok": True, "accepted": dict(self.accepted), "limited": self.limited}
         if method == "chat.postMessage":
@@ -93,7 +95,7 @@ class LimitedSlack(SlackApiStandIn):
                     return 429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}
                 self.last[channel] = now
                 self.accepted[channel] += 1
-        return super().record(method, params)
+        return super().record(method, params, connection)
 
 
 def serve_stand_in(per_channel: float, burst: float) -> None:
