@@ -241,12 +241,12 @@ def timed_digests(database: Database) -> float:
     return elapsed
 
 
-def run(url: str, fan_out: float, digests_only: bool, digest_runs: int) -> None:
+def run(url: str, actions: int, fan_out: float, digests_only: bool, digest_runs: int) -> None:
     started = time.perf_counter()
-    counts = generate(url, actions=100_000, plans=200, people=5_000, fan_out=fan_out)
+    counts = generate(url, actions=actions, plans=200, people=5_000, fan_out=fan_out)
     database = Database.from_url(url)
     add_reporters_and_managers(database)
-    print(f"  workload ready in {time.perf_counter() - started:.0f} s: 100,000 actions, {describe(counts)}")
+    print(f"  workload ready in {time.perf_counter() - started:.0f} s: {actions:,} actions, {describe(counts)}")
     if digests_only:
         for _ in range(digest_runs):
             timed_digests(database)
@@ -288,11 +288,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", action="store_true", help="use a throwaway database on the PostgreSQL server")
     parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--actions", type=int, default=100_000, help="plan actions to generate")
     parser.add_argument("--fan-out", type=float, default=FAN_OUT, help="share of the actions owed by all 7 boards")
     parser.add_argument("--digests-only", action="store_true", help="skip the check-in steps (2 to 4)")
     parser.add_argument("--digest-runs", type=int, default=2, help="how many times to build the 100 digests")
     args = parser.parse_args()
-    options = (args.fan_out, args.digests_only, args.digest_runs)
+    options = (args.actions, args.fan_out, args.digests_only, args.digest_runs)
     if not args.postgres:
         with tempfile.TemporaryDirectory() as folder:
             print("SQLite")
