@@ -206,6 +206,9 @@ def assign(command: Assign, ctx: CommandContext) -> Reply:
                  tone="success", footer=footer)  # fmt: skip
 
 
+LONGEST_SNOOZE = timedelta(days=366)
+
+
 def snooze(command: Snooze, ctx: CommandContext) -> Reply:
     found = changeable(
         command.ref, ctx, _("You can't snooze {ref}: only its owner ({owner}), their managers or an admin can.")
@@ -219,6 +222,11 @@ def snooze(command: Snooze, ctx: CommandContext) -> Reply:
     if until <= ctx.today:
         return refusal(_("{day} is not in the future.").format(day=format_date(until)),
                        _("Snooze until a later date, or use `1d`/`1w`."))  # fmt: skip
+    if until > ctx.today + LONGEST_SNOOZE:
+        # A snooze silences the prompts but leaves the deadline standing: a date years away is far more
+        # likely a typing slip than a wish to hear nothing about an action until then.
+        return refusal(_("{day} is more than a year away.").format(day=format_date(until)),
+                       _("Snooze for a year at most; to move the deadline itself, use `due-date`."))  # fmt: skip
     ctx.session.add(SnoozeRow(action_id=action.id, person_id=actor.id, until=until, created_at=ctx.now))
     title = _("No prompts about {ref} until {day}.").format(ref=action.label, day=format_date(until))
     return Reply(title=title, tone="success")

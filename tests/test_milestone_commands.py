@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.clock import FixedClock
-from bot.plans.models import StatusUpdate
+from bot.plans.models import Snooze, StatusUpdate
 from bot.storage.database import Database
 from commands.views import age
 from tests.helpers import ADMIN, action, outsider, person, say, text_of
@@ -108,6 +108,19 @@ def test_bad_input_gets_a_clear_answer(seeded_db: Database, clock: FixedClock) -
         assert malformed.tone == "refusal" and "could not read `someday`" in malformed.title
         anonymous = say(session, clock, "update esr/1.a done", None)
         assert "don't know who you are" in anonymous.title
+
+
+def test_a_snooze_more_than_a_year_away_is_refused_and_stores_nothing(seeded_db: Database, clock: FixedClock) -> None:
+    with seeded_db.unit_of_work() as session:
+        admin = person(session, ADMIN)
+        for far in ("2099-01-01", "400d"):
+            refused = say(session, clock, f"snooze esr/1.a {far}", admin)
+            assert refused.tone == "refusal" and "more than a year away" in refused.title
+            assert "due-date" in text_of(refused)
+        assert session.scalar(select(func.count(Snooze.id))) == 0
+        year = (clock.now().date() + timedelta(days=366)).isoformat()
+        assert say(session, clock, f"snooze esr/1.a {year}", admin).tone == "success"
+        assert session.scalar(select(func.count(Snooze.id))) == 1
 
 
 def test_assign_changes_owner_and_checks_the_email(seeded_db: Database, clock: FixedClock) -> None:
