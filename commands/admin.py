@@ -14,7 +14,7 @@ from commands.context import CommandContext
 from commands.deadlines import undated
 from commands.lists import with_download
 from commands.model import Admin
-from commands.paging import Page, more_line, page_words, past_the_end
+from commands.paging import ListWording, Page, paged_list
 from commands.replies import Reply, Section, Text, line, refusal
 from commands.views import format_date, mention, shorten
 
@@ -37,11 +37,6 @@ def admin(command: Admin, ctx: CommandContext) -> Reply:
 def _unowned(command: Admin, ctx: CommandContext) -> Reply:
     page = Page(command.page, UNOWNED_PAGE)
     rows, total = unowned_actions(session=ctx.session, limit=page.size, offset=page.offset)
-    if not total:
-        return Reply(title=_("Every action has an owner."), tone="success")
-    if page.is_past_end(total):
-        counted = ngettext("{n} unowned action", "{n} unowned actions", total).format(n=format_number(total))
-        return past_the_end(command, page, total, counted)
     lines = [
         line(
             Text(row.label, "code"),
@@ -51,13 +46,17 @@ def _unowned(command: Admin, ctx: CommandContext) -> Reply:
         )
         for row in rows
     ]
-    title = ngettext("{n} action with no owner yet", "{n} actions with no owner yet", total)
-    reply = Reply(
-        title=title.format(n=format_number(total)) + page_words(page, total),
-        sections=[Section(lines=lines, more=more_line(command, total - page.offset - len(rows)))],
+    n = format_number(total)
+    wording = ListWording(
+        empty=_("Every action has an owner."),
+        counted=ngettext("{n} unowned action", "{n} unowned actions", total).format(n=n),
+        title=ngettext("{n} action with no owner yet", "{n} actions with no owner yet", total).format(n=n),
         footer=_("Give each one an owner with `/milestones assign <ref> <email>`, or add its lead to "
                  "data/directory/roles.yaml and import the plan again."),
     )  # fmt: skip
+    reply = paged_list(command, page, total, lines, wording)
+    if not rows:  # nothing listed (none at all, or a page past the end): nothing to download either
+        return reply
     return with_download(reply, ctx, None, ActionSelection(only="unowned"), total - len(rows))
 
 
@@ -88,11 +87,6 @@ def _identifier_refusals(ctx: CommandContext) -> Reply:
 def _failed(command: Admin, ctx: CommandContext) -> Reply:
     page = Page(command.page, SHOWN)
     failed, total = failed_messages(session=ctx.session, limit=page.size, offset=page.offset)
-    if not total:
-        return Reply(title=_("No messages have failed."), tone="success")
-    if page.is_past_end(total):
-        counted = ngettext("{n} failed message", "{n} failed messages", total).format(n=format_number(total))
-        return past_the_end(command, page, total, counted)
     lines = [
         line(
             Text(f.kind, "code"),
@@ -106,29 +100,31 @@ def _failed(command: Admin, ctx: CommandContext) -> Reply:
         )
         for f in failed
     ]
-    more = more_line(command, total - page.offset - len(lines))
-    counted = ngettext("{n} message failed after retries", "{n} messages failed after retries", total)
-    title = counted.format(n=format_number(total)) + page_words(page, total)
-    return Reply(title=title, sections=[Section(lines=lines, more=more)])
+    n = format_number(total)
+    wording = ListWording(
+        empty=_("No messages have failed."),
+        counted=ngettext("{n} failed message", "{n} failed messages", total).format(n=n),
+        title=ngettext("{n} message failed after retries", "{n} messages failed after retries", total).format(n=n),
+    )
+    return paged_list(command, page, total, lines, wording)
 
 
 def _unreachable(command: Admin, ctx: CommandContext) -> Reply:
     people = unreachable_people(session=ctx.session)
-    if not people:
-        return Reply(title=_("Everyone due a message could be reached."), tone="success")
     page = Page(command.page, SHOWN)
     total = len(people)
-    if page.is_past_end(total):
-        counted = ngettext("{n} unreachable person", "{n} unreachable people", total).format(n=format_number(total))
-        return past_the_end(command, page, total, counted)
     on_page = people[page.offset : page.offset + page.size]
-    lines = [line(mention(u.person), _undelivered(u.messages, u.last_day)) for u in on_page]
-    title = ngettext("{n} person no chat platform can reach", "{n} people no chat platform can reach", total)
-    return Reply(
-        title=title.format(n=format_number(total)) + page_words(page, total),
-        sections=[Section(lines=lines, more=more_line(command, total - page.offset - len(on_page)))],
+    n = format_number(total)
+    wording = ListWording(
+        empty=_("Everyone due a message could be reached."),
+        counted=ngettext("{n} unreachable person", "{n} unreachable people", total).format(n=n),
+        title=ngettext("{n} person no chat platform can reach", "{n} people no chat platform can reach", total).format(
+            n=n
+        ),
         footer=_("Link their Slack or Teams account, or check their email matches the platform's."),
     )
+    lines = [line(mention(u.person), _undelivered(u.messages, u.last_day)) for u in on_page]
+    return paged_list(command, page, total, lines, wording)
 
 
 def _undelivered(messages: int, last_day: date) -> str:

@@ -7,7 +7,7 @@ from bot.plans.due_dates import set_due_date, undated_actions, why_undated
 from commands.context import CommandContext
 from commands.milestones import changeable
 from commands.model import Admin, DueDate
-from commands.paging import Page, more_line, page_words, past_the_end
+from commands.paging import ListWording, Page, paged_list
 from commands.replies import Reply, Section, Text, line, refusal
 from commands.views import format_date, shorten
 
@@ -51,11 +51,6 @@ def due_date(command: DueDate, ctx: CommandContext) -> Reply:
 def undated(command: Admin, ctx: CommandContext) -> Reply:
     page = Page(command.page, UNDATED_PAGE)
     rows, total = undated_actions(session=ctx.session, limit=page.size, offset=page.offset)
-    if not total:
-        return Reply(title=_("Every open action has a deadline, is ongoing or recurs."), tone="success")
-    if page.is_past_end(total):
-        counted = ngettext("{n} undated action", "{n} undated actions", total).format(n=format_number(total))
-        return past_the_end(command, page, total, counted)
     lines = [
         line(
             Text(row.label, "code"),
@@ -65,10 +60,12 @@ def undated(command: Admin, ctx: CommandContext) -> Reply:
         )
         for row in rows
     ]
-    title = ngettext("{n} open action with no deadline", "{n} open actions with no deadline", total)
-    return Reply(
-        title=title.format(n=format_number(total)) + page_words(page, total),
-        sections=[Section(lines=lines, more=more_line(command, total - page.offset - len(rows)))],
+    n = format_number(total)
+    wording = ListWording(
+        empty=_("Every open action has a deadline, is ongoing or recurs."),
+        counted=ngettext("{n} undated action", "{n} undated actions", total).format(n=n),
+        title=ngettext("{n} open action with no deadline", "{n} open actions with no deadline", total).format(n=n),
         footer=_("Nobody is prompted or told they are late about these. Give each a date with "
                  "`/milestones due-date <ref> 2021-03-31`."),
     )  # fmt: skip
+    return paged_list(command, page, total, lines, wording)

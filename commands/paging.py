@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from bot.i18n import _, current_language, format_number, ngettext
 from commands import welsh_words as cy
 from commands.model import Admin, DueSoon, EscalationHistory, Mine, Overdue
-from commands.replies import Reply
+from commands.replies import Line, Reply, Section
 
 Listing = Overdue | DueSoon | Mine | Admin | EscalationHistory
 
@@ -85,6 +85,32 @@ def past_the_end(command: Listing, page: Page, total: int, counted: str) -> Repl
         title=title.format(page=page.number, counted=counted, n=pages),
         footer=_("Start again with `{command}`.").format(command=command_text(first)),
         tone="refusal",
+    )
+
+
+@dataclass(frozen=True)
+class ListWording:
+    """What a paged list says around its rows, already in the reader's language with its total filled in:
+    `empty` when there is nothing, `counted` for a page past the end ("12 unowned actions"), `title` above a
+    page ("12 actions with no owner yet") and an optional `footer`."""
+
+    empty: str
+    counted: str
+    title: str
+    footer: str | None = None
+
+
+def paged_list(command: Listing, page: Page, total: int, lines: list[Line], wording: ListWording) -> Reply:
+    """A page of `total` rows whose `lines` are the ones on this page: the title says which page, and the
+    "more" line names the command for the next one."""
+    if not total:
+        return Reply(title=wording.empty, tone="success")
+    if page.is_past_end(total):
+        return past_the_end(command, page, total, wording.counted)
+    return Reply(
+        title=wording.title + page_words(page, total),
+        sections=[Section(lines=lines, more=more_line(command, total - page.offset - len(lines)))],
+        footer=wording.footer,
     )
 
 
