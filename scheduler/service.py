@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.delivery.pacing import Pacer
 from bot.delivery.port import ChatPort
 from bot.storage.database import Database
-from scheduler.jobs import DailyJob, Decide, alert_scan, catch_up, daily_jobs, run_decision
+from scheduler.jobs import DailyJob, Decide, alert_scan, catch_up, daily_jobs, keep_overdue_snapshot, run_decision
 from scheduler.leader import LeaderLock
 from scheduler.presence import SenderPresence
 from scheduler.sender import Sender
@@ -47,6 +47,14 @@ def build_scheduler(*, database: Database, clock: Clock, settings: Settings) -> 
         IntervalTrigger(seconds=settings.alert_scan_seconds, timezone=LONDON),
         args=[alert_scan],
         id="level_alerts",
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        run,
+        IntervalTrigger(seconds=settings.overdue_snapshot_check_seconds, timezone=LONDON),
+        args=[keep_overdue_snapshot],
+        id="overdue_snapshot_check",
         coalesce=True,
         max_instances=1,
     )
