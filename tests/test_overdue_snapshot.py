@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from alembic import command
+from sqlalchemy import inspect, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -29,6 +30,7 @@ from bot.plans.overdue_tables import OverdueSnapshot
 from bot.plans.overdue_upkeep import rebuild_if_stale, rebuild_overdue_snapshot
 from bot.plans.service import assign_owner, record_status
 from bot.storage.database import Database
+from bot.storage.migrate import alembic_config, upgrade_to_head
 from scheduler.jobs import daily_jobs, keep_overdue_snapshot
 from tests.conftest import PostgresCluster
 
@@ -252,3 +254,19 @@ def _from_snapshot_after_rebuild(database: Database) -> list[OverdueReport]:
     with database.unit_of_work() as session:
         assert rebuild_if_stale(session, today=TODAY, now=NOW)
     return _from_snapshot(database)
+
+
+def test_the_migration_adds_an_unusable_snapshot_and_goes_down_and_up_again(seeded_url: str) -> None:
+    config = alembic_config(seeded_url)
+    command.downgrade(config, "0012")
+    database = Database.from_url(seeded_url)
+    with database.engine.connect() as connection:
+        assert not {"overdue_snapshot", "overdue_lines", "overdue_tallies"} & set(inspect(connection).get_table_names())
+    upgrade_to_head(seeded_url)
+    with database.unit_of_work() as session:
+        assert session.execute(select(OverdueSnapshot.as_of, OverdueSnapshot.usable)).one() == (None, False)
+        assert not _usable(session, TODAY)
+        rebuild_overdue_snapshot(session, as_of=TODAY, now=NOW)
+    with database.unit_of_work() as session:
+        assert _usable(session, TODAY)
+    database.engine.dispose()
