@@ -6,13 +6,14 @@ is not read until rebuilt."""
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -270,3 +271,53 @@ def test_the_migration_adds_an_unusable_snapshot_and_goes_down_and_up_again(seed
     with database.unit_of_work() as session:
         assert _usable(session, TODAY)
     database.engine.dispose()
+
+
+@pytest.fixture
+def postgres_database(postgres_cluster: PostgresCluster, generated_postgres: str) -> Iterator[Database]:
+    database = Database.from_url(postgres_cluster.create(template=generated_postgres), cache_answers=False)
+    with database.unit_of_work() as session:
+        rebuild_overdue_snapshot(session, as_of=TODAY, now=NOW)
+    yield database
+    database.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_writers_to_one_line_take_turns_and_each_sees_what_the_other_committed(postgres_database: Database) -> None:
+    """Two transactions close two deliveries of one action (one national line). The second to commit waits
+    until the first, which recounted the line without the second's change, has committed; it then recounts
+    the line with both: the line ends with neither delivery."""
+    database = postgres_database
+    with database.unit_of_work() as session:
+        first = _overdue(session, Action.parent_id.is_not(None), Action.whole_id == Action.parent_id)
+        second = _overdue(session, Action.parent_id == first.parent_id, Action.id != first.id)
+        first_id, second_id = first.id, second.id
+    waited: list[bool] = []
+
+    def commit_second() -> None:
+        with database.unit_of_work() as session:
+            record_status(session=session, action=session.get_one(Action, second_id), status="done",
+                          actor=_actor(session), now=NOW)  # fmt: skip
+
+    def while_holding_the_lock(session: Session) -> None:
+        if session.in_nested_transaction():
+            return  # a savepoint released
+        # Runs after this session's own recount, before its COMMIT: the other writer must wait for it (behind
+        # the data version's row lock, then the snapshot's).
+        other = threading.Thread(target=commit_second)
+        other.start()
+        other.join(timeout=1.0)
+        waited.append(other.is_alive())
+        threads.append(other)
+
+    threads: list[threading.Thread] = []
+    with database.sessions() as session, session.begin():
+        event.listen(session, "before_commit", while_holding_the_lock)
+        record_status(session=session, action=session.get_one(Action, first_id), status="done",
+                      actor=_actor(session), now=NOW)  # fmt: skip
+    for thread in threads:
+        thread.join(timeout=30)
+    assert waited == [True]
+    with database.unit_of_work() as session:
+        assert {session.get_one(Action, i).status for i in (first_id, second_id)} == {"done"}
+    _assert_snapshot_is_live(database)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from itertools import chain
 from typing import Any
 
@@ -124,22 +125,25 @@ def _lock_snapshot(connection: Connection) -> tuple[date | None, bool]:
     return found[0], bool(found[1])
 
 
-def _ancestry() -> Any:
+def _ancestry(*, every_organisation: bool) -> Any:
     """Each organisation with every organisation whose subtree holds it (itself included), matched by path
     prefix exactly as `overdue org:` matches a subtree."""
     part_org, scope_org = aliased(Organisation), aliased(Organisation)
-    return (
-        select(part_org.id.label("org_id"), scope_org.id.label("scope_id"))
-        .where(part_org.path.startswith(scope_org.path))
-        .subquery("ancestry")
-    )
+    pairs = select(part_org.id.label("org_id"), scope_org.id.label("scope_id"))
+    pairs = pairs.where(part_org.path.startswith(scope_org.path))
+    if every_organisation:
+        # For a rebuild, paired once: SQLite would otherwise fold this into the join and walk the overdue
+        # parts once per organisation. A recount of a few lines pairs only their parts' organisations.
+        return pairs.cte("ancestry").prefix_with("MATERIALIZED")
+    return pairs.subquery("ancestry")
 
 
+@cache
 def _overdue_lines(*, within_organisation: bool, only_lines: bool) -> Select[Any]:
     """Rows for `overdue_lines` as of `:as_of`: for all of Wales, or for every organisation subtree holding a
     part; with `only_lines`, just the lines whose ids are `:line_ids`."""
     line_id = overdue_line_id(within_organisation=within_organisation)
-    ancestry = _ancestry()
+    ancestry = _ancestry(every_organisation=not only_lines)
     scope = ancestry.c.scope_id if within_organisation else literal(WALES_SCOPE)
     query = select(scope, Action.plan_id, line_id, func.count(), func.min(Action.due_end), func.min(Action.ref),
                    func.min(Action.id)).where(*overdue_candidate(), Action.due_end < bindparam("as_of"))  # fmt: skip
@@ -153,6 +157,7 @@ def _overdue_lines(*, within_organisation: bool, only_lines: bool) -> Select[Any
     return query.group_by(Action.plan_id, line_id)
 
 
+@cache
 def _tallies(*, only_some: bool) -> Select[Any]:
     """Rows for `overdue_tallies` from the lines; with `only_some`, for `:scope_ids` by `:plan_ids` only."""
     columns: tuple[Any, ...] = (
@@ -173,6 +178,7 @@ def _some_tallies(table: type[OverdueLine] | type[OverdueTally]) -> tuple[Column
     )
 
 
+@cache
 def _touched_rows() -> ColumnElement[bool]:
     """`overdue_lines` rows of the touched lines: `:national` ids in the Wales scope, `:organisational` in the
     others."""
@@ -189,21 +195,20 @@ def recompute_lines(connection: Connection, *, as_of: date, touched: Touched) ->
     """The touched lines as the actions stand now, and the tallies of every (scope, plan) they were or are in."""
     # An empty expanding list is valid SQL on both databases, but a never-used id keeps the plans simple.
     ids = {"national": sorted(touched.national) or [-1], "organisational": sorted(touched.organisational) or [-1]}
-    pairs = select(OverdueLine.scope_id, OverdueLine.plan_id).where(_touched_rows()).distinct()
-    before = connection.execute(pairs, ids).all()
-    connection.execute(delete(OverdueLine).where(_touched_rows()), ids)
+    pair = (OverdueLine.scope_id, OverdueLine.plan_id)
+    removed = connection.execute(delete(OverdueLine).where(_touched_rows()).returning(*pair), ids)
+    pairs = {(scope, plan) for scope, plan in removed}
     for within_organisation, line_ids in ((False, touched.national), (True, touched.organisational)):
         if line_ids:
             lines = _overdue_lines(within_organisation=within_organisation, only_lines=True)
-            connection.execute(
-                insert(OverdueLine).from_select(LINE_COLUMNS, lines), {"as_of": as_of, "line_ids": sorted(line_ids)}
-            )
-    after = connection.execute(pairs, ids).all()
-    if not before and not after:
+            inserted = insert(OverdueLine).from_select(LINE_COLUMNS, lines).returning(*pair)
+            added = connection.execute(inserted, {"as_of": as_of, "line_ids": sorted(line_ids)})
+            pairs.update((scope, plan) for scope, plan in added)
+    if not pairs:
         return
     some = {
-        "scope_ids": sorted({scope for scope, _plan in chain(before, after)}),
-        "plan_ids": sorted({plan for _scope, plan in chain(before, after)}),
+        "scope_ids": sorted({scope for scope, _plan in pairs}),
+        "plan_ids": sorted({plan for _scope, plan in pairs}),
     }
     connection.execute(delete(OverdueTally).where(*_some_tallies(OverdueTally)), some)
     connection.execute(insert(OverdueTally).from_select(TALLY_COLUMNS, _tallies(only_some=True)), some)
