@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, 
 from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation, Person
-from bot.plans.action_rows import ActionRow, row_columns, to_row
+from bot.plans.action_rows import ActionRow, line_rows, row_columns, to_row
 from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate, overdue_line_id
 from bot.plans.overdue_snapshot import snapshot_counts, snapshot_lines
 from bot.plans.rollup import rollups
@@ -234,16 +234,7 @@ def _oldest_lines_statement(shape: FilterShape) -> Select[Any]:
     owner = aliased(Person)
     lines = _line_groups(owner, shape).order_by("oldest", "first_ref").limit(bindparam("limit")).subquery()
     parts = _overdue_query(aliased(Person), shape, func.count()).scalar_subquery()
-    shown_id = case((lines.c.parts == 1, lines.c.first_id), else_=lines.c.line_id)
-    statement: Select[Any] = (
-        select(*row_columns(owner), lines.c.parts, lines.c.oldest, parts)  # type: ignore[call-overload]
-        .select_from(lines)
-        .join(Action, Action.id == shown_id)
-        .join(Plan, Plan.id == Action.plan_id)
-        .outerjoin(owner, owner.id == Action.owner_id)
-        .order_by(lines.c.oldest, lines.c.first_ref)
-    )
-    return statement
+    return line_rows(owner, lines, parts)
 
 
 def _line_groups(owner: type[Person], shape: FilterShape) -> Select[Any]:

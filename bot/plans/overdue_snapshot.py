@@ -10,12 +10,12 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, case, func, select, true, union_all
+from sqlalchemy import Connection, Select, bindparam, func, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from bot.directory.models import Person
-from bot.plans.action_rows import row_columns
-from bot.plans.models import Action, Plan
+from bot.plans.action_rows import line_rows
+from bot.plans.models import Plan
 from bot.plans.overdue_tables import SNAPSHOT_ID, WALES_SCOPE, OverdueLine, OverdueSnapshot, OverdueTally
 
 
@@ -72,7 +72,6 @@ def _counts_statement(by_plan: bool) -> Select[Any]:
 def _lines_statement(plans: int) -> Select[Any]:
     """One branch per plan shown, each an index range of its lines in the scope, then the shown rows read
     by primary key."""
-    owner = aliased(Person)
     columns = (OverdueLine.line_id, OverdueLine.parts, OverdueLine.oldest, OverdueLine.first_ref, OverdueLine.first_id)
     branches = [
         select(
@@ -85,14 +84,4 @@ def _lines_statement(plans: int) -> Select[Any]:
         )
         for slot in range(plans)
     ]
-    lines = union_all(*branches).subquery()
-    shown_id = case((lines.c.parts == 1, lines.c.first_id), else_=lines.c.line_id)
-    statement: Select[Any] = (
-        select(*row_columns(owner), lines.c.parts, lines.c.oldest)  # type: ignore[call-overload]
-        .select_from(lines)
-        .join(Action, Action.id == shown_id)
-        .join(Plan, Plan.id == Action.plan_id)
-        .outerjoin(owner, owner.id == Action.owner_id)
-        .order_by(lines.c.oldest, lines.c.first_ref)
-    )
-    return statement
+    return line_rows(aliased(Person), union_all(*branches).subquery())
