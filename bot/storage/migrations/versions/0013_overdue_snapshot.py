@@ -37,10 +37,9 @@ def upgrade() -> None:
         sa.Column("oldest", sa.Date(), nullable=False),
         sa.Column("first_ref", sa.String(length=80), nullable=False),
         sa.Column("first_id", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("scope_id", "plan_id", "line_id", name=op.f("pk_overdue_lines")),
+        sa.PrimaryKeyConstraint("line_id", "scope_id", "plan_id", name=op.f("pk_overdue_lines")),
     )
     op.create_index("ix_overdue_lines_rank", "overdue_lines", ["scope_id", "plan_id", "oldest", "first_ref"])
-    op.create_index("ix_overdue_lines_line", "overdue_lines", ["line_id"])
     op.create_table(
         "overdue_tallies",
         sa.Column("scope_id", sa.Integer(), autoincrement=False, nullable=False),
@@ -54,7 +53,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("overdue_tallies")
-    op.drop_index("ix_overdue_lines_line", table_name="overdue_lines")
     op.drop_index("ix_overdue_lines_rank", table_name="overdue_lines")
     op.drop_table("overdue_lines")
     op.drop_table("overdue_snapshot")
