@@ -195,6 +195,16 @@ def test_the_snapshot_answers_as_counting_live_does_before_and_after_writes(data
         assert session.scalar(select(Action.id).where(Action.ref == ref)) is not None
     _assert_snapshot_is_live(database)
 
+    with database.unit_of_work() as session:  # an action moved to another plan and renamed, and a new one added
+        moved = _overdue(session, Action.parent_id.is_(None), Action.whole_id.is_(None), Action.id.not_in(ids))
+        other_plan = session.scalars(select(Action.plan_id).where(Action.plan_id != moved.plan_id)).first()
+        assert other_plan is not None
+        moved.plan_id, moved.ref = other_plan, "0.moved"
+        added = Action(plan_id=other_plan, ref="0.added", title="Added late", due_end=TODAY - timedelta(days=3),
+                       organisation_id=moved.organisation_id, status="blocked")  # fmt: skip
+        session.add(added)
+    _assert_snapshot_is_live(database)
+
     with database.unit_of_work() as session:  # an action deleted (one without history, which would stop it)
         session.delete(_overdue(session, Action.parent_id.is_not(None), Action.id.not_in(ids)))
     _assert_snapshot_is_live(database)

@@ -63,12 +63,9 @@ class Touched:
     organisational: set[int] = field(default_factory=set)
     unsure: bool = False
 
-    def add(self, values: dict[str, Any]) -> None:
-        # Only a row that could be overdue (the terms of `overdue_candidate`) is a part of a line.
-        if values["status"] in CLOSED_STATUSES or values["open_ended"] or values["is_rollup"] or not values["due_end"]:
-            return
-        self.national.add(values["whole_id"] or values["id"])
-        self.organisational.add(values["parent_id"] or values["id"])
+    def add(self, part: dict[str, Any]) -> None:
+        self.national.add(part["whole_id"] or part["id"])
+        self.organisational.add(part["parent_id"] or part["id"])
 
     @property
     def too_many(self) -> bool:
@@ -104,21 +101,17 @@ def rebuild_if_stale(session: Session, *, today: date, now: datetime) -> bool:
     return True
 
 
-def invalidate_overdue_snapshot(session: Session) -> None:
-    _touched(session).unsure = True
+_STATE = select(OverdueSnapshot.as_of, OverdueSnapshot.usable).where(OverdueSnapshot.id == SNAPSHOT_ID)
 
 
 def _snapshot_state(connection: Connection) -> tuple[date | None, bool]:
-    found = connection.execute(
-        select(OverdueSnapshot.as_of, OverdueSnapshot.usable).where(OverdueSnapshot.id == SNAPSHOT_ID)
-    ).first()
+    found = connection.execute(_STATE).first()
     return (found[0], bool(found[1])) if found else (None, False)
 
 
 def _lock_snapshot(connection: Connection) -> tuple[date | None, bool]:
     """Waits for the snapshot row's lock (creating the row if a database lacks it) and reads it as committed."""
-    locked = select(OverdueSnapshot.as_of, OverdueSnapshot.usable).where(OverdueSnapshot.id == SNAPSHOT_ID)
-    found = connection.execute(locked.with_for_update()).first()
+    found = connection.execute(_STATE.with_for_update()).first()
     if found is None:
         connection.execute(insert(OverdueSnapshot).values(id=SNAPSHOT_ID, usable=False))
         return None, False
@@ -234,21 +227,25 @@ def _before_and_after(instance: Action) -> tuple[dict[str, Any], dict[str, Any]]
     return before, after
 
 
+def _could_be_overdue(values: dict[str, Any]) -> bool:
+    """The terms of `overdue_candidate`: only such a row is a part of a line."""
+    closed = values["status"] in CLOSED_STATUSES or values["open_ended"] or values["is_rollup"]
+    return not closed and values["due_end"] is not None
+
+
 def _note_action(session: Session, instance: Action) -> None:
     if instance in session.new:
-        _touched(session).add({"id": instance.id, **{name: getattr(instance, name) for name in TRACKED}})
-        return
-    found = _before_and_after(instance)
-    if found is None:
-        _touched(session).unsure = True
-        return
-    before, after = found
-    deleted = instance in session.deleted
-    if before == after and not deleted:
-        return  # nothing that places it in the listing changed
-    touched = _touched(session)
-    touched.add(before)
-    touched.add(after)
+        states = [{"id": instance.id, **{name: getattr(instance, name) for name in TRACKED}}]
+    else:
+        found = _before_and_after(instance)
+        if found is None:
+            _touched(session).unsure = True
+            return
+        if found[0] == found[1] and instance not in session.deleted:
+            return  # nothing that places it in the listing changed
+        states = list(found)
+    for state in filter(_could_be_overdue, states):
+        _touched(session).add(state)
 
 
 def _changes_shape(session: Session, instance: object) -> bool:
