@@ -80,6 +80,16 @@ class Settings(BaseSettings):
         default=time(6, 0),
         description="When recurring actions' occurrences are extended to 13 months ahead (before the day's prompts).",
     )
+    overdue_snapshot_time: time = Field(
+        default=time(0, 5),
+        description="When the overdue counts are rebuilt for the new day (Europe/London; `overdue` counts live "
+        "until then).",
+    )
+    overdue_snapshot_check_seconds: int = Field(
+        default=60,
+        description="How often the scheduler leader checks that the overdue counts hold today and rebuilds them "
+        "if not (after a write they could not follow).",
+    )
     status_prompt_working_days_before: list[int] = Field(
         default=[14, 7, 1], description="Status prompts this many working days before the due date (and on it)."
     )

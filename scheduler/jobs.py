@@ -15,6 +15,7 @@ from bot.calendar import is_bank_holiday, london_instant, working_day_on_or_afte
 from bot.clock import Clock, london_now
 from bot.config import Settings
 from bot.plans.occurrences import extend_occurrences
+from bot.plans.overdue_upkeep import rebuild_if_stale
 from bot.storage.database import Database
 from scheduler.alerts import decide_level_alerts
 from scheduler.checkins import decide_chasers, decide_checkins, decide_missed_reports
@@ -49,6 +50,7 @@ class DailyJob:
 def daily_jobs(settings: Settings) -> list[DailyJob]:
     """In time order, so a catch-up runs the check-in before its chaser."""
     jobs = [
+        DailyJob("overdue_snapshot", settings.overdue_snapshot_time, keep_overdue_snapshot),
         DailyJob("occurrences", settings.occurrences_time, extend_recurring_actions),
         DailyJob(
             "digest",
@@ -89,6 +91,13 @@ def run_decision(*, session: Session, decide: Decide, clock: Clock, settings: Se
 def extend_recurring_actions(session: Session, today: date, _now: datetime, _settings: Settings) -> list[Planned]:
     """Not a message: recurring actions get their next occurrences, so the day's prompts can ask about them."""
     extend_occurrences(session=session, today=today)
+    return []
+
+
+def keep_overdue_snapshot(session: Session, today: date, now: datetime, _settings: Settings) -> list[Planned]:
+    """Not a message: the overdue counts rebuilt for the London day unless they already hold it (at the day's
+    start, and after a write they could not follow)."""
+    rebuild_if_stale(session, today=today, now=now)
     return []
 
 

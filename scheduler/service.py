@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.delivery.pacing import Pacer
 from bot.delivery.port import ChatPort
 from bot.storage.database import Database
-from scheduler.jobs import DailyJob, Decide, alert_scan, catch_up, daily_jobs, run_decision
+from scheduler.jobs import DailyJob, Decide, alert_scan, catch_up, daily_jobs, keep_overdue_snapshot, run_decision
 from scheduler.leader import LeaderLock
 from scheduler.presence import SenderPresence
 from scheduler.sender import Sender
@@ -42,14 +42,11 @@ def build_scheduler(*, database: Database, clock: Clock, settings: Settings) -> 
         trigger = CronTrigger(hour=job.at.hour, minute=job.at.minute, timezone=LONDON)
         # A job late by under an hour (a busy or paused process) still runs; longer gaps are the catch-up's.
         scheduler.add_job(run_if_due, trigger, args=[job], id=job.name, coalesce=True, misfire_grace_time=3600)
-    scheduler.add_job(
-        run,
-        IntervalTrigger(seconds=settings.alert_scan_seconds, timezone=LONDON),
-        args=[alert_scan],
-        id="level_alerts",
-        coalesce=True,
-        max_instances=1,
-    )
+    every = {"level_alerts": (alert_scan, settings.alert_scan_seconds),
+             "overdue_snapshot_check": (keep_overdue_snapshot, settings.overdue_snapshot_check_seconds)}  # fmt: skip
+    for name, (decide, seconds) in every.items():
+        trigger = IntervalTrigger(seconds=seconds, timezone=LONDON)
+        scheduler.add_job(run, trigger, args=[decide], id=name, coalesce=True, max_instances=1)
     return scheduler
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from bot.cli.progress import shown
-from bot.clock import LONDON, Clock, FixedClock, SystemClock
+from bot.clock import LONDON, Clock, FixedClock, SystemClock, london_today
 from bot.config import get_settings
 from bot.console.session import DEMO_ADMIN, ConsoleChat, UnknownPerson
 from bot.directory.service import find_organisation, organisation_codes
@@ -25,6 +25,7 @@ from bot.signed_links import download_maker, picture_maker
 
 if TYPE_CHECKING:
     from bot.plans.reading import PlanFile, PlanRow
+    from bot.storage.database import Database
 
 USAGE_ERROR = 2
 
@@ -95,7 +96,17 @@ def run_init(args: argparse.Namespace) -> int:
             for summary_line in load_shipped_data(session=session, data_dir=settings.data_dir, now=now):
                 print(summary_line)
             print(_seed_demo_activity(session, now))
+    _refresh_overdue_snapshot(database, _clock(args.now))
     return 0
+
+
+def _refresh_overdue_snapshot(database: Database, clock: Clock) -> None:
+    """The overdue counts rebuilt for today if a load left them unusable, as the scheduler leader would do
+    within a minute: `overdue` is fast from the first command."""
+    from bot.plans.overdue_upkeep import rebuild_if_stale
+
+    with database.unit_of_work() as session:
+        rebuild_if_stale(session, today=london_today(clock), now=clock.now())
 
 
 def _seed_demo_activity(session: Session, now: datetime) -> str:
@@ -166,6 +177,7 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"Could not import: {owned}", file=sys.stderr)
             return USAGE_ERROR
         summary = import_plan(session=session, plan_file=owned, now=_clock(args.now).now(), watch=_rows_shown)
+    _refresh_overdue_snapshot(database, _clock(args.now))
     print("\n".join(summary.lines()))
     return 0
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, Subquery, case, select
 
 from bot.directory.models import Person
 from bot.plans.models import Action, Plan
@@ -60,6 +63,22 @@ def row_columns(owner: type[Person], plan_key: object = Plan.key, plan_name: obj
         Action.status,
         Action.status_changed_at,
     )
+
+
+def line_rows(owner: type[Person], lines: Subquery, *extra: object) -> Select[Any]:
+    """The full rows of grouped overdue lines (a subquery with `line_id`, `parts`, `oldest`, `first_ref` and
+    `first_id`), oldest first, read by primary key: the part itself when a line has one, else the action it
+    belongs to; then the line's parts and oldest deadline, and `extra`."""
+    shown_id = case((lines.c.parts == 1, lines.c.first_id), else_=lines.c.line_id)
+    statement: Select[Any] = (
+        select(*row_columns(owner), lines.c.parts, lines.c.oldest, *extra)  # type: ignore[call-overload]
+        .select_from(lines)
+        .join(Action, Action.id == shown_id)
+        .join(Plan, Plan.id == Action.plan_id)
+        .outerjoin(owner, owner.id == Action.owner_id)
+        .order_by(lines.c.oldest, lines.c.first_ref)
+    )
+    return statement
 
 
 def to_row(values: tuple[object, ...]) -> ActionRow:

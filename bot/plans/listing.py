@@ -17,8 +17,9 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, case, func, or_, 
 from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation, Person
-from bot.plans.action_rows import ActionRow, row_columns, to_row
-from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate
+from bot.plans.action_rows import ActionRow, line_rows, row_columns, to_row
+from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate, overdue_line_id
+from bot.plans.overdue_snapshot import snapshot_counts, snapshot_lines
 from bot.plans.rollup import rollups
 from bot.storage.membership import InSubquery
 
@@ -86,7 +87,11 @@ def overdue_actions(
     `plans_from` skips that many plans and `rows_from` that many lines of each plan (later pages)."""
     connection = session.connection()
     values = {**flt.parameters(), "today": today}
-    if flt.shape != WALES:
+    organisation_id = flt.organisation.id if flt.organisation is not None else None
+    # The snapshot answers every shape but the lead filter, when it holds today (bot/plans/overdue_snapshot.py).
+    snapshot = None if flt.lead else snapshot_counts(connection, today=today, organisation_id=organisation_id,
+                                                     plan_key=flt.parameters().get("plan_key"))  # fmt: skip
+    if snapshot is None and flt.shape != WALES:
         page_values = {**values, "plans_from": plans_from, "plans_to": plans_from + max_plans,
                        "rows_from": rows_from, "rows_to": rows_from + per_plan}  # fmt: skip
         # `.all()` fetches the rows in one call; iterating a result fetches them one by one.
@@ -94,16 +99,22 @@ def overdue_actions(
         if found:
             return _report_from_page(session, [tuple(r) for r in found], today, flt)
         # Nothing overdue, or a page past the last plan: the counts say which.
-    counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values).all() if r[3]]
+    if snapshot is None:
+        counts = [tuple(r) for r in connection.execute(_overdue_counts_statement(flt.shape), values).all() if r[3]]
+    else:
+        counts = snapshot
     counts.sort(key=lambda r: (r[4] or date.max, r[1]))
     shown = counts[plans_from : plans_from + max_plans]
     rows_by_plan: dict[str, list[ActionRow]] = {}
     if shown:
-        statement = _oldest_overdue_statement(flt.shape)
-        rank_values = {**values, "plan_ids": [r[0] for r in shown], "per_plan": rows_from + per_plan,
-                       "rows_from": rows_from}  # fmt: skip
-        found = connection.execute(statement, rank_values).all()
-        rows = _with_rollups(session, [to_row(tuple(c)) for c in found], today, flt)
+        plan_ids = [r[0] for r in shown]
+        if snapshot is not None:
+            lines = snapshot_lines(connection, organisation_id=organisation_id, plan_ids=plan_ids,
+                                   rows_from=rows_from, per_plan=per_plan)  # fmt: skip
+        else:
+            rank_values = {**values, "plan_ids": plan_ids, "per_plan": rows_from + per_plan, "rows_from": rows_from}
+            lines = [tuple(r) for r in connection.execute(_oldest_overdue_statement(flt.shape), rank_values).all()]
+        rows = _with_rollups(session, [to_row(line) for line in lines], today, flt)
         for row in rows:
             rows_by_plan.setdefault(row.plan_key, []).append(row)
     groups = [
@@ -223,16 +234,7 @@ def _oldest_lines_statement(shape: FilterShape) -> Select[Any]:
     owner = aliased(Person)
     lines = _line_groups(owner, shape).order_by("oldest", "first_ref").limit(bindparam("limit")).subquery()
     parts = _overdue_query(aliased(Person), shape, func.count()).scalar_subquery()
-    shown_id = case((lines.c.parts == 1, lines.c.first_id), else_=lines.c.line_id)
-    statement: Select[Any] = (
-        select(*row_columns(owner), lines.c.parts, lines.c.oldest, parts)  # type: ignore[call-overload]
-        .select_from(lines)
-        .join(Action, Action.id == shown_id)
-        .join(Plan, Plan.id == Action.plan_id)
-        .outerjoin(owner, owner.id == Action.owner_id)
-        .order_by(lines.c.oldest, lines.c.first_ref)
-    )
-    return statement
+    return line_rows(owner, lines, parts)
 
 
 def _line_groups(owner: type[Person], shape: FilterShape) -> Select[Any]:
@@ -282,10 +284,7 @@ def _overdue_counts_statement(shape: FilterShape) -> Select[Any]:
 
 
 def _line_id(shape: FilterShape) -> ColumnElement[int]:
-    """Parts of one action share a line. Nationally that is the whole action (every board's delivery and
-    their occurrences: one line); within an organisation, the part's parent, so a board sees its own
-    delivery with its missed occurrences rather than the national action."""
-    return func.coalesce(Action.parent_id if shape.by_organisation else Action.whole_id, Action.id)
+    return overdue_line_id(within_organisation=shape.by_organisation)
 
 
 @cache

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     bindparam,
+    func,
     select,
     text,
 )
@@ -265,6 +266,13 @@ def overdue_candidate() -> tuple[ColumnElement[bool], ...]:
         Action.is_rollup.is_(False),
         Action.due_end.is_not(None),
     )
+
+
+def overdue_line_id(*, within_organisation: bool) -> ColumnElement[int]:
+    """The line an overdue part is listed on. Nationally that is the whole action (every board's delivery and
+    their occurrences: one line); within an organisation, the part's parent, so a board sees its own
+    delivery with its missed occurrences rather than the national action."""
+    return func.coalesce(Action.parent_id if within_organisation else Action.whole_id, Action.id)
 
 
 def open_part() -> tuple[ColumnElement[bool], ...]:
