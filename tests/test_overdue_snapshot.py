@@ -30,7 +30,7 @@ from bot.plans.listing import ActionFilter, OverdueReport, overdue_actions
 from bot.plans.models import Action
 from bot.plans.occurrences import extend_occurrences, is_occurrence
 from bot.plans.overdue_snapshot import snapshot_counts
-from bot.plans.overdue_tables import OverdueSnapshot
+from bot.plans.overdue_tables import OverduePendingLine, OverdueSnapshot
 from bot.plans.overdue_upkeep import rebuild_if_stale, rebuild_overdue_snapshot
 from bot.plans.service import assign_owner, record_status
 from bot.storage.database import Database
@@ -471,3 +471,26 @@ def test_a_rebuild_that_died_is_retried_after_the_timeout_and_one_that_failed_at
     with database.unit_of_work() as session:
         assert rebuild_if_stale(session, today=TODAY, now=later)
     _assert_snapshot_is_live(database)
+
+
+@pytest.mark.postgres
+def test_a_rebuild_taken_over_after_the_timeout_leaves_the_end_to_the_one_that_took_over(
+    postgres_database: Database, held_rebuild: HeldRebuild
+) -> None:
+    database, held = postgres_database, held_rebuild
+    with database.unit_of_work() as session:
+        delivery_id = _overdue(session, Action.parent_id.is_not(None)).id
+    later = NOW + overdue_upkeep.REBUILD_TIMEOUT + timedelta(seconds=1)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(_rebuild, database)
+        assert held.at_start.wait(timeout=60)
+        with database.engine.begin() as connection:  # another process's first step, taking the slow one for dead
+            assert overdue_upkeep._start_building(connection, as_of=TODAY, now=later, unless_fresh=True)
+        _close(database, delivery_id)  # noted for the one that took over
+        held.fill.set()
+        held.finish.set()
+        assert slow.result(timeout=120)
+    with database.unit_of_work() as session:
+        assert not _usable(session, TODAY)
+        assert session.execute(select(OverdueSnapshot.building_since)).scalar_one() == later
+        assert session.scalars(select(OverduePendingLine.line_id)).all()  # left for the last step of the other

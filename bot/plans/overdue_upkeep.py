@@ -13,8 +13,10 @@ On PostgreSQL a rebuild takes the lock only briefly, twice: it marks the snapsho
 the tables in a transaction of its own, then recounts the lines that writers noted meanwhile (writers seeing
 it building note their lines, or that they could not tell them, instead of recounting) and makes it usable.
 The fill reads everything committed before it was marked; what commits later is noted. On SQLite, one writer
-at a time, a rebuild stays one transaction under the lock. This module imports bot/storage/versions.py first so that its before-commit
-lock on the data versions is always taken before the snapshot's: every writer locks in the same order.
+at a time, a rebuild stays one transaction under the lock.
+
+This module imports bot/storage/versions.py first so that its before-commit lock on the data versions is
+always taken before the snapshot's: every writer locks in the same order.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ from bot.plans.overdue_tables import (
 from bot.storage import versions as _versions  # noqa: F401  (its before-commit listener must run first)
 
 # A rebuild not finished this long after it started is taken for dead (its process or connection went) and
-# the next check starts another: far above the longest seen, 31 s at a million actions on a busy machine.
+# the next check starts another: far above the longest seen, under a minute at a million actions on a busy
+# machine.
 REBUILD_TIMEOUT = timedelta(minutes=10)
 # A write touching more lines than this (an import) marks the snapshot unusable rather than recompute them.
 MAX_TOUCHED_LINES = 2_000
