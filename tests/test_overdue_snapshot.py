@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import Connection, event, inspect, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -27,7 +30,7 @@ from bot.plans.listing import ActionFilter, OverdueReport, overdue_actions
 from bot.plans.models import Action
 from bot.plans.occurrences import extend_occurrences, is_occurrence
 from bot.plans.overdue_snapshot import snapshot_counts
-from bot.plans.overdue_tables import OverdueSnapshot
+from bot.plans.overdue_tables import OverduePendingLine, OverdueSnapshot
 from bot.plans.overdue_upkeep import rebuild_if_stale, rebuild_overdue_snapshot
 from bot.plans.service import assign_owner, record_status
 from bot.storage.database import Database
@@ -255,7 +258,7 @@ def test_a_large_write_turns_the_snapshot_off_rather_than_recount_line_by_line(
         rows = session.scalars(select(Action).where(Action.is_rollup.is_(False), Action.due_end < TODAY)).all()
         assert len(rows) > 10
         for action in rows:
-            action.due_end = action.due_end - timedelta(days=1)  # type: ignore[operator]
+            action.due_end = action.due_end - timedelta(days=1)  # type: ignore[operator,assignment]
     with database.unit_of_work() as session:
         assert not _usable(session, TODAY)
     assert _from_snapshot_after_rebuild(database) == _counted_live(database)
@@ -331,3 +334,163 @@ def test_writers_to_one_line_take_turns_and_each_sees_what_the_other_committed(p
     with database.unit_of_work() as session:
         assert {session.get_one(Action, i).status for i in (first_id, second_id)} == {"done"}
     _assert_snapshot_is_live(database)
+
+
+@dataclass
+class HeldRebuild:
+    """A rebuild in the background whose fill waits twice in its own transaction: before its statements
+    (`at_start`, until `fill`) and after them, still uncommitted (`at_end`, until `finish`)."""
+
+    at_start: threading.Event = field(default_factory=threading.Event)
+    fill: threading.Event = field(default_factory=threading.Event)
+    at_end: threading.Event = field(default_factory=threading.Event)
+    finish: threading.Event = field(default_factory=threading.Event)
+    recounted: list[overdue_upkeep.Touched] = field(default_factory=list)
+
+
+@pytest.fixture
+def held_rebuild(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldRebuild]:
+    held = HeldRebuild()
+    fill, recompute = overdue_upkeep._fill, overdue_upkeep.recompute_lines
+
+    def held_fill(connection: Connection, *, as_of: date) -> None:
+        held.at_start.set()
+        assert held.fill.wait(timeout=60)
+        fill(connection, as_of=as_of)
+        held.at_end.set()
+        assert held.finish.wait(timeout=60)
+
+    def noted_recompute(connection: Connection, *, as_of: date, touched: overdue_upkeep.Touched) -> None:
+        held.recounted.append(touched)
+        recompute(connection, as_of=as_of, touched=touched)
+
+    monkeypatch.setattr(overdue_upkeep, "_fill", held_fill)
+    monkeypatch.setattr(overdue_upkeep, "recompute_lines", noted_recompute)
+    yield held
+    held.fill.set()
+    held.finish.set()
+
+
+def _rebuild(database: Database, now: datetime = NOW) -> bool:
+    with database.unit_of_work() as session:
+        return rebuild_overdue_snapshot(session, as_of=TODAY, now=now)
+
+
+def _close(database: Database, action_id: int) -> float:
+    """A status update to done in its own transaction; seconds until its commit returned."""
+    started = time.perf_counter()
+    with database.unit_of_work() as session:
+        record_status(session=session, action=session.get_one(Action, action_id), status="done",
+                      actor=_actor(session), now=NOW)  # fmt: skip
+    return time.perf_counter() - started
+
+
+@pytest.mark.postgres
+def test_writers_during_a_rebuild_do_not_wait_for_its_fill_and_are_counted(
+    postgres_database: Database, held_rebuild: HeldRebuild
+) -> None:
+    database, held = postgres_database, held_rebuild
+    with database.unit_of_work() as session:
+        early = _overdue(session, Action.parent_id.is_not(None))
+        late = _overdue(session, Action.parent_id.is_not(None), Action.whole_id != early.whole_id)
+        early_id, late_id, late_line = early.id, late.id, late.whole_id
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        rebuilt = pool.submit(_rebuild, database)
+        assert held.at_start.wait(timeout=60)
+        # Marked as building: read live meanwhile; a writer before the fill's statements is read by them.
+        assert pool.submit(_close, database, early_id).result(timeout=10) < 5
+        with database.unit_of_work() as session:
+            assert not _usable(session, TODAY)
+        held.fill.set()
+        assert held.at_end.wait(timeout=120)
+        # The fill's transaction is open and has read the actions: this writer commits without waiting for
+        # it, and is not in what it wrote.
+        assert pool.submit(_close, database, late_id).result(timeout=10) < 5
+        assert not rebuilt.done()
+        held.finish.set()
+        assert rebuilt.result(timeout=60)
+    # The last step recounted the line written after the fill read the actions, and only then was usable.
+    assert late_line in held.recounted[-1].national
+    _assert_snapshot_is_live(database)
+
+
+@pytest.mark.postgres
+def test_a_write_that_cannot_be_followed_during_a_rebuild_leaves_the_snapshot_unusable(
+    postgres_database: Database, held_rebuild: HeldRebuild
+) -> None:
+    database, held = postgres_database, held_rebuild
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        rebuilt = pool.submit(_rebuild, database)
+        assert held.at_start.wait(timeout=60)
+        held.fill.set()
+        assert held.at_end.wait(timeout=120)
+        with database.unit_of_work() as session:
+            session.execute(update(Action).where(Action.due_end < date(2020, 1, 1)).values(status="done"))
+        held.finish.set()
+        assert rebuilt.result(timeout=60)
+    with database.unit_of_work() as session:
+        assert not _usable(session, TODAY)
+        assert session.execute(select(OverdueSnapshot.building_since, OverdueSnapshot.missed)).one() == (None, False)
+        live = _answers(session)
+    assert live == _counted_live(database)
+    held.fill.set()
+    with database.unit_of_work() as session:  # the leader's next check
+        assert rebuild_if_stale(session, today=TODAY, now=NOW)
+    assert _from_snapshot(database) == live
+
+
+@pytest.mark.postgres
+def test_a_rebuild_that_died_is_retried_after_the_timeout_and_one_that_failed_at_once(
+    postgres_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = postgres_database
+    with database.engine.begin() as connection:  # as a rebuild that died after its first step leaves it
+        connection.execute(update(OverdueSnapshot).values(usable=False, building_since=NOW))
+    with database.unit_of_work() as session:
+        delivery_id = _overdue(session, Action.parent_id.is_not(None)).id
+    _close(database, delivery_id)  # noted for the rebuild that never finishes
+    with database.unit_of_work() as session:
+        assert not rebuild_if_stale(session, today=TODAY, now=NOW + timedelta(minutes=1))
+        assert not rebuild_overdue_snapshot(session, as_of=TODAY, now=NOW + timedelta(minutes=1))
+        assert not _usable(session, TODAY)
+    later = NOW + overdue_upkeep.REBUILD_TIMEOUT + timedelta(seconds=1)
+    with database.unit_of_work() as session:
+        assert rebuild_if_stale(session, today=TODAY, now=later)
+    _assert_snapshot_is_live(database)
+
+    def failing_fill(connection: Connection, *, as_of: date) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(overdue_upkeep, "_fill", failing_fill)
+    with pytest.raises(RuntimeError):
+        _rebuild(database, later)
+    with database.unit_of_work() as session:
+        assert not _usable(session, TODAY)
+        assert session.execute(select(OverdueSnapshot.building_since)).scalar_one() is None  # no wait for a retry
+    monkeypatch.undo()
+    with database.unit_of_work() as session:
+        assert rebuild_if_stale(session, today=TODAY, now=later)
+    _assert_snapshot_is_live(database)
+
+
+@pytest.mark.postgres
+def test_a_rebuild_taken_over_after_the_timeout_leaves_the_end_to_the_one_that_took_over(
+    postgres_database: Database, held_rebuild: HeldRebuild
+) -> None:
+    database, held = postgres_database, held_rebuild
+    with database.unit_of_work() as session:
+        delivery_id = _overdue(session, Action.parent_id.is_not(None)).id
+    later = NOW + overdue_upkeep.REBUILD_TIMEOUT + timedelta(seconds=1)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(_rebuild, database)
+        assert held.at_start.wait(timeout=60)
+        with database.engine.begin() as connection:  # another process's first step, taking the slow one for dead
+            assert overdue_upkeep._start_building(connection, as_of=TODAY, now=later, unless_fresh=True)
+        _close(database, delivery_id)  # noted for the one that took over
+        held.fill.set()
+        held.finish.set()
+        assert slow.result(timeout=120)
+    with database.unit_of_work() as session:
+        assert not _usable(session, TODAY)
+        assert session.execute(select(OverdueSnapshot.building_since)).scalar_one() == later
+        assert session.scalars(select(OverduePendingLine.line_id)).all()  # left for the last step of the other

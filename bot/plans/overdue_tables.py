@@ -19,7 +19,9 @@ SNAPSHOT_ID = 1
 
 class OverdueSnapshot(Base):
     """One row: the day the tables hold the overdue lines of, and whether they may be read. Writers lock it
-    while they bring the tables up to date, so maintainers and rebuilds take turns."""
+    while they bring the tables up to date, so maintainers and a rebuild's short first and last steps take
+    turns. While a rebuild fills the tables (since `building_since`), writers note their lines in
+    `overdue_pending_lines` instead, or set `missed` when they cannot tell which."""
 
     __tablename__ = "overdue_snapshot"
 
@@ -27,6 +29,18 @@ class OverdueSnapshot(Base):
     as_of: Mapped[date | None] = mapped_column(Date)
     built_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     usable: Mapped[bool] = mapped_column(Boolean, default=False)
+    building_since: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    missed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OverduePendingLine(Base):
+    """A line written while a rebuild fills the tables: recounted by the rebuild's last step. By line id, as
+    `overdue` groups: nationally by the whole action, within organisations by the part's parent."""
+
+    __tablename__ = "overdue_pending_lines"
+
+    organisational: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    line_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 class OverdueLine(Base):

@@ -7,14 +7,22 @@ are recomputed from the actions under the snapshot row's lock, so maintainers ta
 the others committed (PostgreSQL's READ COMMITTED; SQLite has one writer at a time anyway). A write the
 session cannot follow (bulk statements, organisations or plans changing shape, an action whose parts the
 database deletes with it, a large import) marks the snapshot unusable instead: `overdue` then counts live
-until the leader rebuilds it. This module imports bot/storage/versions.py first so that its before-commit
-lock on the data versions is always taken before the snapshot's: every writer locks in the same order.
+until the leader rebuilds it.
+
+On PostgreSQL a rebuild takes the lock only briefly, twice: it marks the snapshot as building (unusable), fills
+the tables in a transaction of its own, then recounts the lines that writers noted meanwhile (writers seeing
+it building note their lines, or that they could not tell them, instead of recounting) and makes it usable.
+The fill reads everything committed before it was marked; what commits later is noted. On SQLite, one writer
+at a time, a rebuild stays one transaction under the lock.
+
+This module imports bot/storage/versions.py first so that its before-commit lock on the data versions is
+always taken before the snapshot's: every writer locks in the same order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import chain
 from typing import Any
@@ -41,9 +49,20 @@ from sqlalchemy.sql.elements import BindParameter
 
 from bot.directory.models import Organisation
 from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate, overdue_line_id
-from bot.plans.overdue_tables import SNAPSHOT_ID, WALES_SCOPE, OverdueLine, OverdueSnapshot, OverdueTally
+from bot.plans.overdue_tables import (
+    SNAPSHOT_ID,
+    WALES_SCOPE,
+    OverdueLine,
+    OverduePendingLine,
+    OverdueSnapshot,
+    OverdueTally,
+)
 from bot.storage import versions as _versions  # noqa: F401  (its before-commit listener must run first)
 
+# A rebuild not finished this long after it started is taken for dead (its process or connection went) and
+# the next check starts another: far above the longest seen, under a minute at a million actions on a busy
+# machine.
+REBUILD_TIMEOUT = timedelta(minutes=10)
 # A write touching more lines than this (an import) marks the snapshot unusable rather than recompute them.
 MAX_TOUCHED_LINES = 2_000
 # What decides whether an action row is an overdue part and which line it is on.
@@ -77,45 +96,134 @@ def _touched(session: Session) -> Touched:
     return touched
 
 
-def rebuild_overdue_snapshot(session: Session, *, as_of: date, now: datetime) -> None:
-    """Every scope's overdue lines and tallies as of `as_of`, from the actions, and the snapshot usable."""
-    connection = session.connection()
-    _lock_snapshot(connection)
+def rebuild_overdue_snapshot(session: Session, *, as_of: date, now: datetime) -> bool:
+    """Every scope's overdue lines and tallies as of `as_of`, from the actions, and the snapshot usable
+    unless a write it could not follow came meanwhile; whether it rebuilt (not while another rebuild is
+    under way)."""
+    return _rebuild(session, as_of=as_of, now=now, unless_fresh=False)
+
+
+def rebuild_if_stale(session: Session, *, today: date, now: datetime) -> bool:
+    """Rebuilds the snapshot unless it is usable for `today` or being rebuilt; whether it did."""
+    return _rebuild(session, as_of=today, now=now, unless_fresh=True)
+
+
+def _rebuild(session: Session, *, as_of: date, now: datetime, unless_fresh: bool) -> bool:
+    engine = session.get_bind().engine
+    if engine.dialect.name == "sqlite":
+        # One writer at a time anyway: the whole rebuild in the caller's transaction, under the lock.
+        connection = session.connection()
+        if unless_fresh and _lock_snapshot(connection).holds(as_of):
+            return False
+        _fill(connection, as_of=as_of)
+        connection.execute(_SET_STATE.values(as_of=as_of, built_at=now, usable=True))
+        return True
+    # Three transactions of their own, so that writers wait only for the first and the last, which are short:
+    # the tables are filled without the lock while writers note what they write for the last step.
+    with engine.begin() as connection:
+        if not _start_building(connection, as_of=as_of, now=now, unless_fresh=unless_fresh):
+            return False
+    filled = False
+    try:
+        with engine.begin() as connection:
+            _fill(connection, as_of=as_of)
+        filled = True
+    finally:
+        with engine.begin() as connection:
+            _finish_building(connection, as_of=as_of, started=now, filled=filled)
+    return True
+
+
+def _start_building(connection: Connection, *, as_of: date, now: datetime, unless_fresh: bool) -> bool:
+    """The rebuild's first step: the snapshot unusable and `building_since` now, unless another rebuild is
+    under way (or, with `unless_fresh`, the snapshot holds `as_of`); whether it started. Whatever is
+    committed before this commits is read by the fill; writers committing after it note their lines."""
+    state = _lock_snapshot(connection)
+    if state.building_since is not None and abs(now - state.building_since) < REBUILD_TIMEOUT:
+        return False
+    if unless_fresh and state.holds(as_of):
+        return False
+    connection.execute(delete(OverduePendingLine))
+    connection.execute(_SET_STATE.values(as_of=as_of, usable=False, building_since=now, missed=False))
+    return True
+
+
+def _fill(connection: Connection, *, as_of: date) -> None:
+    """Every scope's lines and tallies as of `as_of`, from the actions as committed when each statement
+    starts."""
     connection.execute(delete(OverdueTally))
     connection.execute(delete(OverdueLine))
     for within_organisation in (False, True):
         lines = _overdue_lines(within_organisation=within_organisation, only_lines=False)
         connection.execute(insert(OverdueLine).from_select(LINE_COLUMNS, lines), {"as_of": as_of})
     connection.execute(insert(OverdueTally).from_select(TALLY_COLUMNS, _tallies(only_some=False)))
-    connection.execute(
-        update(OverdueSnapshot).where(OverdueSnapshot.id == SNAPSHOT_ID).values(as_of=as_of, built_at=now, usable=True)
+
+
+def _finish_building(connection: Connection, *, as_of: date, started: datetime, filled: bool) -> None:
+    """The rebuild's last step, under the lock (after the writers committing meanwhile): the lines written
+    since the first step recounted, and the snapshot usable unless the fill failed or a write came that
+    could not be followed. Nothing when a later rebuild has taken over (this one was taken for dead)."""
+    state = _lock_snapshot(connection)
+    if state.building_since != started:
+        return
+    pending = connection.execute(select(OverduePendingLine.organisational, OverduePendingLine.line_id)).all()
+    touched = Touched(
+        national={line_id for organisational, line_id in pending if not organisational},
+        organisational={line_id for organisational, line_id in pending if organisational},
+        unsure=state.missed or not filled,
     )
+    usable = not touched.unsure and not touched.too_many
+    if usable:
+        recompute_lines(connection, as_of=as_of, touched=touched)
+    connection.execute(delete(OverduePendingLine))
+    connection.execute(_SET_STATE.values(built_at=started, usable=usable, building_since=None, missed=False))
 
 
-def rebuild_if_stale(session: Session, *, today: date, now: datetime) -> bool:
-    """Rebuilds the snapshot unless it is usable for `today`; whether it did."""
-    as_of, usable = _snapshot_state(session.connection())
-    if usable and as_of == today:
-        return False
-    rebuild_overdue_snapshot(session, as_of=today, now=now)
-    return True
+def _note_pending(connection: Connection, touched: Touched) -> None:
+    """A write while a rebuild fills the tables: its lines for the rebuild's last step, or `missed` when
+    they cannot be told. Under the lock, so writers see each other's notes."""
+    if touched.unsure or touched.too_many:
+        connection.execute(_SET_STATE.values(missed=True))
+        return
+    noted = OverduePendingLine.line_id
+    connection.execute(
+        delete(OverduePendingLine).where(
+            or_(
+                and_(OverduePendingLine.organisational.is_(False), noted.in_(sorted(touched.national) or [-1])),
+                and_(OverduePendingLine.organisational.is_(True), noted.in_(sorted(touched.organisational) or [-1])),
+            )
+        )
+    )
+    rows = [{"organisational": False, "line_id": line_id} for line_id in touched.national]
+    rows += [{"organisational": True, "line_id": line_id} for line_id in touched.organisational]
+    if rows:
+        connection.execute(insert(OverduePendingLine), rows)
 
 
-_STATE = select(OverdueSnapshot.as_of, OverdueSnapshot.usable).where(OverdueSnapshot.id == SNAPSHOT_ID)
+@dataclass(frozen=True)
+class SnapshotState:
+    as_of: date | None
+    usable: bool
+    building_since: datetime | None
+    missed: bool
+
+    def holds(self, day: date) -> bool:
+        return self.usable and self.as_of == day
 
 
-def _snapshot_state(connection: Connection) -> tuple[date | None, bool]:
-    found = connection.execute(_STATE).first()
-    return (found[0], bool(found[1])) if found else (None, False)
+_STATE = select(
+    OverdueSnapshot.as_of, OverdueSnapshot.usable, OverdueSnapshot.building_since, OverdueSnapshot.missed
+).where(OverdueSnapshot.id == SNAPSHOT_ID)
+_SET_STATE = update(OverdueSnapshot).where(OverdueSnapshot.id == SNAPSHOT_ID)
 
 
-def _lock_snapshot(connection: Connection) -> tuple[date | None, bool]:
+def _lock_snapshot(connection: Connection) -> SnapshotState:
     """Waits for the snapshot row's lock (creating the row if a database lacks it) and reads it as committed."""
     found = connection.execute(_STATE.with_for_update()).first()
     if found is None:
-        connection.execute(insert(OverdueSnapshot).values(id=SNAPSHOT_ID, usable=False))
-        return None, False
-    return found[0], bool(found[1])
+        connection.execute(insert(OverdueSnapshot).values(id=SNAPSHOT_ID, usable=False, missed=False))
+        return SnapshotState(None, False, None, False)
+    return SnapshotState(found[0], bool(found[1]), found[2], bool(found[3]))
 
 
 def _ancestry(*, every_organisation: bool) -> Any:
@@ -298,13 +406,16 @@ def _bring_snapshot_up_to_date(session: Session) -> None:
     if touched is None:
         return
     connection = session.connection()
-    as_of, usable = _lock_snapshot(connection)
-    if not usable or as_of is None:
+    state = _lock_snapshot(connection)
+    if state.building_since is not None:
+        _note_pending(connection, touched)
+        return
+    if not state.usable or state.as_of is None:
         return  # the leader rebuilds it; this transaction's changes are committed before it can read them
     if touched.unsure or touched.too_many:
-        connection.execute(update(OverdueSnapshot).where(OverdueSnapshot.id == SNAPSHOT_ID).values(usable=False))
+        connection.execute(_SET_STATE.values(usable=False))
         return
-    recompute_lines(connection, as_of=as_of, touched=touched)
+    recompute_lines(connection, as_of=state.as_of, touched=touched)
 
 
 @event.listens_for(Session, "after_transaction_end")
