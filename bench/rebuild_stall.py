@@ -99,6 +99,8 @@ def snapshot_is_live(database: Database) -> bool:
 
 
 def describe(label: str, taken: list[float]) -> str:
+    if not taken:
+        return f"{label}: no updates (it ended before the first; a small database)"
     return f"{label}: {len(taken)} updates, p50 {statistics.median(taken):.1f} ms, max {max(taken):.1f} ms"
 
 

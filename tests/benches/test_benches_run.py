@@ -106,3 +106,10 @@ def test_dashboard_bench_requests_every_view(postgres_cluster: PostgresCluster) 
                        "--runs", "2")  # fmt: skip
     for view in ("Wales view", "Board view", "Wales drill-down", "Wales tile picture"):
         assert view in output
+
+
+@pytest.mark.postgres
+def test_rebuild_bench_updates_beside_a_rebuild_and_ends_exact(generated_pair: tuple[str, str]) -> None:
+    output = run_bench("rebuild_stall", "--url", generated_pair[0], "--rebuilds", "1")
+    assert "a rebuild without updates:" in output
+    assert "snapshot answers as counting live: True" in output
