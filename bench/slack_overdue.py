@@ -31,7 +31,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -39,7 +38,7 @@ import uvicorn
 
 from bench.generate import generate
 from bench.noop_bolt import build_noop_app
-from bench.overdue import POSTGRES_URL, postgres_database
+from bench.overdue import POSTGRES_URL, TODAY, build_overdue_snapshot, postgres_database
 from bot.clock import FixedClock
 from bot.config import Settings
 from bot.runtime import Runtime
@@ -71,7 +70,7 @@ def serve(kind: str, database_url: str, slack_url: str, port: int) -> None:
         app = build_noop_app(settings)
     else:
         database = Database.from_url(database_url, cache_answers=kind == "cached")
-        clock = FixedClock(datetime(2021, 6, 1, 9, 0, tzinfo=UTC))
+        clock = FixedClock(TODAY)
         app = build_app(Runtime(settings=settings, database=database, clock=clock))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", log_config=None)
 
@@ -148,6 +147,10 @@ def run(database_url: str, actions: int, count: int) -> None:
     began = time.monotonic()
     generate(database_url, actions=actions)
     print(f"generated {actions:,} actions in {time.monotonic() - began:.0f} s")
+    # The servers run no scheduler: build the overdue snapshot for their day as its leader would after midnight.
+    database = Database.from_url(database_url)
+    print(f"overdue snapshot built in {build_overdue_snapshot(database):.1f} s")
+    database.engine.dispose()
     slack = SlackApiStandIn().start()
     slack.add_user("UADMIN", ADMIN)
     with ExitStack() as stack:
