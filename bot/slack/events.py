@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from bot.i18n import speaking
 from bot.runtime import Runtime
 from bot.slack.home import home_view
-from bot.slack.identity import resolve_person, slack_locale
+from bot.slack.identity import resolve_person
+from bot.slack.locales import SlackLocales
 from bot.storage.delivery import ProcessedDelivery
 from commands.audience import reader_language
 from commands.context import CommandContext
@@ -32,9 +33,9 @@ def first_delivery(runtime: Runtime, event_id: str | None) -> bool:
     return True
 
 
-def publish_home(runtime: Runtime, client: WebClient, user_id: str) -> None:
+def publish_home(runtime: Runtime, client: WebClient, locales: SlackLocales, user_id: str) -> None:
     with runtime.database.unit_of_work() as session:
         actor = resolve_person(session=session, client=client, user_id=user_id)
-        with speaking(reader_language(actor, locale=lambda: slack_locale(client, user_id))):
+        with speaking(reader_language(actor, locale=lambda: locales.locale(client, user_id))):
             view = home_view(CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack"))
     client.views_publish(user_id=user_id, view=view)
