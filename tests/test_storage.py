@@ -125,3 +125,11 @@ def test_a_unit_of_work_is_atomic_across_savepoints(seeded_db: Database) -> None
         raise RuntimeError("the surface failed after the command")
     with seeded_db.unit_of_work() as session:
         assert action(session, "esr/1.a").status == "not_started"
+
+
+def test_sqlite_commits_in_wal_mode_without_a_sync_per_commit(sqlite_db: Database) -> None:
+    """WAL with synchronous=NORMAL (README, DATABASE_URL): durable across a crash of the process, synced at
+    checkpoints rather than at every commit."""
+    with sqlite_db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
