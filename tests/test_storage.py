@@ -19,6 +19,7 @@ from bot.directory.service import find_organisation
 from bot.plans.listing import ActionFilter, FilterShape, overdue_actions
 from bot.storage.base import Base
 from bot.storage.database import Database
+from bot.storage.delivery import ProcessedDelivery, first_seen
 from bot.storage.migrate import alembic_config, upgrade_to_head
 from scheduler.digest_data import stale_count
 from tests.helpers import action
@@ -133,3 +134,13 @@ def test_sqlite_commits_in_wal_mode_without_a_sync_per_commit(sqlite_db: Databas
     with sqlite_db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_an_inbound_delivery_is_first_seen_once_and_a_repeat_leaves_the_database_usable(seeded_db: Database) -> None:
+    at = datetime(2021, 1, 15, 10, 0, tzinfo=UTC)
+    assert first_seen(seeded_db, "slack:request:1:v0=a", at=at)
+    assert not first_seen(seeded_db, "slack:request:1:v0=a", at=at)
+    assert first_seen(seeded_db, "slack:request:2:v0=b", at=at)
+    with seeded_db.unit_of_work() as session:
+        recorded = session.get(ProcessedDelivery, "slack:request:1:v0=a")
+        assert recorded is not None and recorded.received_at == at

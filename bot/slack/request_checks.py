@@ -9,11 +9,10 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy.exc import IntegrityError
 from starlette.responses import PlainTextResponse, Response
 
 from bot.storage.database import Database
-from bot.storage.delivery import ProcessedDelivery
+from bot.storage.delivery import first_seen
 
 TIMESTAMP = "x-slack-request-timestamp"
 SIGNATURE = "x-slack-signature"
@@ -34,9 +33,4 @@ def first_sight(database: Database, secret: str, headers: Mapping[str, str], bod
     timestamp, signature = headers.get(TIMESTAMP, ""), headers.get(SIGNATURE, "")
     if not timestamp or not signature or not SignatureVerifier(secret).is_valid(body, timestamp, signature):
         return True
-    try:
-        with database.unit_of_work() as session:
-            session.add(ProcessedDelivery(key=f"slack:request:{timestamp}:{signature}", received_at=now))
-    except IntegrityError:
-        return False
-    return True
+    return first_seen(database, f"slack:request:{timestamp}:{signature}", at=now)
