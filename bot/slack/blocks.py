@@ -7,6 +7,7 @@ lines at the end, replaced by a count of what was left out, never a line cut in 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from bot.i18n import format_number, ngettext
@@ -32,6 +33,8 @@ STATUS_EMOJI = {
     "dropped": ":black_circle:",
 }
 STYLE_MARK = {"bold": "*", "code": "`", "muted": "_"}
+# Rendered lines remembered per process (line_mrkdwn): a few MB at most.
+LINES_KEPT = 8_192
 
 
 def escape(text: str) -> str:
@@ -66,6 +69,9 @@ def inline_mrkdwn(piece: Inline) -> str:
     return escape(piece.text)
 
 
+# Lines are immutable values, and a kept answer (bot/storage/answer_cache.py) brings the same ones back on
+# every request: rendering them again was half the time a cached `overdue` spent in the bot's own code.
+@lru_cache(maxsize=LINES_KEPT)
 def line_mrkdwn(pieces: Line) -> str:
     return "".join(inline_mrkdwn(piece) for piece in pieces)
 
@@ -93,15 +99,17 @@ def title_block(reply: Reply) -> Block:
 def section_texts(section: Section) -> list[str]:
     """The section as mrkdwn texts, each under Slack's limit, split only between lines."""
     texts: list[str] = []
-    current = f"*{escape(section.heading)}*" if section.heading else ""
+    current = [f"*{escape(section.heading)}*"] if section.heading else []
+    size = len(current[0]) if current else 0  # of the text `current` joins into
     for pieces in section.lines:
         bullet = shorten("• " + line_mrkdwn(pieces), MAX_SECTION_CHARS)
-        if current and len(current) + 1 + len(bullet) > MAX_SECTION_CHARS:
-            texts.append(current)
-            current = ""
-        current = f"{current}\n{bullet}" if current else bullet
+        if current and size + 1 + len(bullet) > MAX_SECTION_CHARS:
+            texts.append("\n".join(current))
+            current = []
+        size = size + 1 + len(bullet) if current else len(bullet)
+        current.append(bullet)
     if current:
-        texts.append(current)
+        texts.append("\n".join(current))
     return texts
 
 
