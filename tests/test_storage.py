@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -22,6 +23,7 @@ from bot.storage.database import Database
 from bot.storage.delivery import ProcessedDelivery, first_seen
 from bot.storage.migrate import alembic_config, upgrade_to_head
 from scheduler.digest_data import stale_count
+from tests.conftest import PostgresCluster
 from tests.helpers import action
 
 OVERDUE_INDEXES = {"ix_actions_overdue_by_org", "ix_actions_overdue_by_plan"}
@@ -144,3 +146,27 @@ def test_an_inbound_delivery_is_first_seen_once_and_a_repeat_leaves_the_database
     with seeded_db.unit_of_work() as session:
         recorded = session.get(ProcessedDelivery, "slack:request:1:v0=a")
         assert recorded is not None and recorded.received_at == at
+
+
+@pytest.mark.postgres
+def test_a_pooled_postgresql_connection_the_server_closed_is_replaced_at_checkout(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    """No pool_pre_ping round trip: a connection the server ended while it sat in the pool (a restart, an idle
+    timeout) is noticed at checkout and replaced, so the next request does not fail."""
+    database = Database.from_url(postgres_cluster.create())
+    try:
+        with database.engine.connect() as connection:
+            ended = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with postgres_cluster.admin.connect() as admin:
+            assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": ended}).scalar()
+            deadline = time.monotonic() + 10
+            while admin.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": ended}
+            ).scalar():
+                assert time.monotonic() < deadline, "the backend did not end"
+                time.sleep(0.05)
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != ended
+    finally:
+        database.engine.dispose()
