@@ -4,9 +4,11 @@ statements are counted on the real engine (a SQLAlchemy event), the connections 
 
 from __future__ import annotations
 
+from bot.slack.blocks import RenderedBullets
 from bot.slack.client import web_client
 from bot.slack.locales import SlackLocales
 from bot.slack.slash import answer_command
+from commands.replies import Status, Text, line
 from tests.helpers import ADMIN, counting_queries, person
 from tests.slack.conftest import SlackBot
 
@@ -78,3 +80,12 @@ def test_commands_from_someone_without_a_chosen_language_ask_slack_for_the_local
     assert "Nid ydych wedi dewis iaith eto." in str(replies[1].params["blocks"])  # answered in Welsh
     asked = [c for c in slack_bot.slack.calls_to("users.info") if str(c.params.get("include_locale")) in ("1", "true")]
     assert len(asked) == 1
+
+
+def test_rendered_lines_are_remembered_by_the_line_itself_and_bounded() -> None:
+    bullets = RenderedBullets(max_lines=2)
+    kept = line(Status("at_risk", "At risk"), " ", Text("esr/1.a", "code"))
+    assert bullets(kept) == bullets(kept) == "• :large_orange_circle: At risk `esr/1.a`"
+    assert bullets(line(Text("a & b"))) == "• a &amp; b"  # an equal line built anew renders the same way
+    assert bullets(line(Text("a & b"))) == "• a &amp; b"
+    assert len(bullets._kept) == 2
