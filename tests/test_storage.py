@@ -12,6 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from bot.storage.base import Base
 from bot.storage.database import Database
 from bot.storage.delivery import ProcessedDelivery, first_seen
 from bot.storage.migrate import alembic_config, upgrade_to_head
+from bot.storage.versions import PLANS, current_version
 from scheduler.digest_data import stale_count
 from tests.conftest import PostgresCluster
 from tests.helpers import action
@@ -170,3 +172,22 @@ def test_a_pooled_postgresql_connection_the_server_closed_is_replaced_at_checkou
             assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != ended
     finally:
         database.engine.dispose()
+
+
+def test_the_data_version_read_alone_opens_no_transaction_and_a_change_after_it_is_still_atomic(
+    seeded_db: Database,
+) -> None:
+    """On PostgreSQL the version is read without a BEGIN (a cached answer's one round trip); whatever the unit
+    of work does next is still one transaction."""
+    with seeded_db.unit_of_work() as session:
+        current_version(session, PLANS)
+        raw = session.connection().connection.dbapi_connection
+        if not seeded_db.is_sqlite:
+            assert raw is not None and raw.info.transaction_status == TransactionStatus.IDLE and not raw.autocommit
+    with pytest.raises(RuntimeError), seeded_db.unit_of_work() as session:
+        current_version(session, PLANS)
+        action(session, "esr/1.a").status = "done"
+        session.flush()
+        raise RuntimeError("the surface failed after the change")
+    with seeded_db.unit_of_work() as session:
+        assert action(session, "esr/1.a").status == "not_started"
