@@ -124,7 +124,7 @@ def written_in_welsh(text: str) -> bool:
     both languages share (`help`) and free text (refs, notes, codes) say nothing, so `help`, `overdue` and
     `show esr/1.a "diolch"` are False. Text that does not even split into words is False."""
     try:
-        tokens = shlex.split(text.translate(_SMART_QUOTES))
+        tokens = split_words(text.translate(_SMART_QUOTES))
     except ValueError:
         return False
     if any(token.lower().lstrip("/") in cy.NAMESPACES for token in tokens[:2]):  # `cymorth uwchgyfeirio` too
