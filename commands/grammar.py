@@ -45,6 +45,9 @@ _SMART_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2
 # ASCII digits only: `\d` and str.isdigit also accept `٣` and `²`, which int() reads differently or not at all.
 _DURATION = re.compile(r"^(\d{1,3})\s*([dw]?)$", re.IGNORECASE | re.ASCII)
 MAX_PAGE = 100_000
+# Text shlex and str.split divide alike: no quotes or backslashes, and no whitespace but the four shlex knows
+# (str.split also splits at other control characters and Unicode spaces).
+_PLAIN = re.compile(r"[\x21\x23-\x26\x28-\x5b\x5d-\x7e \t\r\n]*", re.ASCII)
 
 
 @dataclass
@@ -58,7 +61,7 @@ class Words:
 
 def parse(text: str) -> Command | ParseProblem:
     try:
-        tokens = shlex.split(text.translate(_SMART_QUOTES))
+        tokens = split_words(text.translate(_SMART_QUOTES))
     except ValueError:
         return ParseProblem(_('A quotation mark is not closed: put the note inside a pair of "quotes".'))
     namespace, tokens = _namespace(tokens)
@@ -74,6 +77,15 @@ def parse(text: str) -> Command | ParseProblem:
         return ParseProblem(_("I don't know the command `{verb}`. Try one of: {known}.").format(verb=verb, known=known),
                             topic=namespace)  # fmt: skip
     return builder(_split_words(rest))
+
+
+def split_words(text: str) -> list[str]:
+    """`shlex.split`: words split at spaces, tabs and line breaks, quotes keeping a note together. Every
+    command is parsed on every request, most have no quotes at all, and shlex reads them a character at a
+    time: such text is split by `str.split`, which gives the same words for it."""
+    if _PLAIN.fullmatch(text):
+        return text.split()
+    return shlex.split(text)
 
 
 def _namespace(tokens: list[str]) -> tuple[str, list[str]]:
@@ -112,7 +124,7 @@ def written_in_welsh(text: str) -> bool:
     both languages share (`help`) and free text (refs, notes, codes) say nothing, so `help`, `overdue` and
     `show esr/1.a "diolch"` are False. Text that does not even split into words is False."""
     try:
-        tokens = shlex.split(text.translate(_SMART_QUOTES))
+        tokens = split_words(text.translate(_SMART_QUOTES))
     except ValueError:
         return False
     if any(token.lower().lstrip("/") in cy.NAMESPACES for token in tokens[:2]):  # `cymorth uwchgyfeirio` too

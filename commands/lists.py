@@ -239,17 +239,27 @@ def with_download(
     the dashboard is on; in the console, the command-line export that writes it."""
     if left <= 0:
         return reply
-    root = organisation or top_organisation(session=ctx.session)
+    root = _download_root(organisation, ctx) if ctx.download_link is not None else None
     if ctx.download_link is not None and root is not None:
-        offer = line(
-            Link(ctx.download_link(root.code, selection.params(), ctx.now), _("Download the whole list (CSV)"))
-        )
+        offer = line(Link(ctx.download_link(root, selection.params(), ctx.now), _("Download the whole list (CSV)")))
     elif ctx.source == "console":
         command = export_command(organisation, selection, ctx.today)
         offer = line(_("The whole list as one file:") + " ", Text(command, "code"))
     else:
         return reply
     return replace(reply, sections=[*reply.sections, Section(lines=[offer])])
+
+
+def _download_root(organisation: Organisation | None, ctx: CommandContext) -> str | None:
+    """The code of the organisation whose CSV the link offers: the one asked about, or the tree's root
+    (looked up once per data version, not on every request that pages)."""
+    if organisation is not None:
+        return organisation.code
+    return cached(ctx.session, PLANS, "download root", lambda: _code(top_organisation(session=ctx.session)))
+
+
+def _code(organisation: Organisation | None) -> str | None:
+    return None if organisation is None else organisation.code
 
 
 def export_command(organisation: Organisation | None, selection: ActionSelection, today: date) -> str:

@@ -1,11 +1,14 @@
 """The command language: every surface's words parse to the same typed commands."""
 
+import shlex
 from dataclasses import replace
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from commands.grammar import parse, parse_days
+from commands.grammar import parse, parse_days, split_words
 from commands.model import (
     Admin,
     Assign,
@@ -108,3 +111,23 @@ def test_the_next_page_command_parses_back_to_the_next_page(command: Listing) ->
 @pytest.mark.parametrize(("token", "days"), [("14d", 14), ("2w", 14), ("7", 7), ("x", None), ("3m", None)])
 def test_parse_days(token: str, days: int | None) -> None:
     assert parse_days(token) == days
+
+
+def _shlex_or_error(text: str) -> list[str] | str:
+    try:
+        return shlex.split(text)
+    except ValueError as problem:
+        return str(problem)
+
+
+def _split_or_error(text: str) -> list[str] | str:
+    try:
+        return split_words(text)
+    except ValueError as problem:
+        return str(problem)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"ab:/.-_1 \t\r\n\"'\\", "\x0b", "\x0c", "\x1f", "\xa0", "\u2003", "ŵ"])))
+def test_commands_are_split_into_words_exactly_as_shlex_splits_them(text: str) -> None:
+    assert _split_or_error(text) == _shlex_or_error(text)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session
 
@@ -19,8 +21,11 @@ from bot.directory.service import find_organisation
 from bot.plans.listing import ActionFilter, FilterShape, overdue_actions
 from bot.storage.base import Base
 from bot.storage.database import Database
+from bot.storage.delivery import ProcessedDelivery, first_seen
 from bot.storage.migrate import alembic_config, upgrade_to_head
+from bot.storage.versions import PLANS, current_version
 from scheduler.digest_data import stale_count
+from tests.conftest import PostgresCluster
 from tests.helpers import action
 
 OVERDUE_INDEXES = {"ix_actions_overdue_by_org", "ix_actions_overdue_by_plan"}
@@ -123,5 +128,66 @@ def test_a_unit_of_work_is_atomic_across_savepoints(seeded_db: Database) -> None
         with session.begin_nested():
             action(session, "esr/1.a").status = "done"
         raise RuntimeError("the surface failed after the command")
+    with seeded_db.unit_of_work() as session:
+        assert action(session, "esr/1.a").status == "not_started"
+
+
+def test_sqlite_commits_in_wal_mode_without_a_sync_per_commit(sqlite_db: Database) -> None:
+    """WAL with synchronous=NORMAL (README, DATABASE_URL): durable across a crash of the process, synced at
+    checkpoints rather than at every commit."""
+    with sqlite_db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_an_inbound_delivery_is_first_seen_once_and_a_repeat_leaves_the_database_usable(seeded_db: Database) -> None:
+    at = datetime(2021, 1, 15, 10, 0, tzinfo=UTC)
+    assert first_seen(seeded_db, "slack:request:1:v0=a", at=at)
+    assert not first_seen(seeded_db, "slack:request:1:v0=a", at=at)
+    assert first_seen(seeded_db, "slack:request:2:v0=b", at=at)
+    with seeded_db.unit_of_work() as session:
+        recorded = session.get(ProcessedDelivery, "slack:request:1:v0=a")
+        assert recorded is not None and recorded.received_at == at
+
+
+@pytest.mark.postgres
+def test_a_pooled_postgresql_connection_the_server_closed_is_replaced_at_checkout(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    """No pool_pre_ping round trip: a connection the server ended while it sat in the pool (a restart, an idle
+    timeout) is noticed at checkout and replaced, so the next request does not fail."""
+    database = Database.from_url(postgres_cluster.create())
+    try:
+        with database.engine.connect() as connection:
+            ended = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with postgres_cluster.admin.connect() as admin:
+            assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": ended}).scalar()
+            deadline = time.monotonic() + 10
+            while admin.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": ended}
+            ).scalar():
+                assert time.monotonic() < deadline, "the backend did not end"
+                time.sleep(0.05)
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != ended
+    finally:
+        database.engine.dispose()
+
+
+def test_the_data_version_read_alone_opens_no_transaction_and_a_change_after_it_is_still_atomic(
+    seeded_db: Database,
+) -> None:
+    """On PostgreSQL the version is read without a BEGIN (a cached answer's one round trip); whatever the unit
+    of work does next is still one transaction."""
+    with seeded_db.unit_of_work() as session:
+        current_version(session, PLANS)
+        raw = session.connection().connection.dbapi_connection
+        if not seeded_db.is_sqlite:
+            assert raw is not None and raw.info.transaction_status == TransactionStatus.IDLE and not raw.autocommit
+    with pytest.raises(RuntimeError), seeded_db.unit_of_work() as session:
+        current_version(session, PLANS)
+        action(session, "esr/1.a").status = "done"
+        session.flush()
+        raise RuntimeError("the surface failed after the change")
     with seeded_db.unit_of_work() as session:
         assert action(session, "esr/1.a").status == "not_started"

@@ -6,7 +6,9 @@ lines at the end, replaced by a count of what was left out, never a line cut in 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
+from threading import Lock
 from typing import Any
 
 from bot.i18n import format_number, ngettext
@@ -32,6 +34,8 @@ STATUS_EMOJI = {
     "dropped": ":black_circle:",
 }
 STYLE_MARK = {"bold": "*", "code": "`", "muted": "_"}
+# Rendered lines remembered per process (RenderedBullets): a few MB at most.
+LINES_KEPT = 8_192
 
 
 def escape(text: str) -> str:
@@ -70,6 +74,35 @@ def line_mrkdwn(pieces: Line) -> str:
     return "".join(inline_mrkdwn(piece) for piece in pieces)
 
 
+class RenderedBullets:
+    """Each line's bullet, remembered by the line object itself. A kept answer (bot/storage/answer_cache.py)
+    hands out the same lines, immutable tuples of frozen pieces, on every request: rendering them again was
+    half the time a cached `overdue` spent in the bot's own code, and looking them up by value still meant
+    hashing every piece. An entry holds its line, so no other object can take that identity meanwhile."""
+
+    def __init__(self, max_lines: int = LINES_KEPT) -> None:
+        self.max_lines = max_lines
+        self._kept: OrderedDict[int, tuple[Line, str]] = OrderedDict()
+        self._lock = Lock()
+
+    def __call__(self, pieces: Line) -> str:
+        with self._lock:
+            kept = self._kept.get(id(pieces))
+            if kept is not None and kept[0] is pieces:
+                self._kept.move_to_end(id(pieces))
+                return kept[1]
+        bullet = shorten("• " + line_mrkdwn(pieces), MAX_SECTION_CHARS)
+        with self._lock:
+            self._kept[id(pieces)] = (pieces, bullet)
+            self._kept.move_to_end(id(pieces))
+            while len(self._kept) > self.max_lines:
+                self._kept.popitem(last=False)
+        return bullet
+
+
+bullet = RenderedBullets()
+
+
 def text_section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": shorten(text, MAX_SECTION_CHARS)}}
 
@@ -93,15 +126,17 @@ def title_block(reply: Reply) -> Block:
 def section_texts(section: Section) -> list[str]:
     """The section as mrkdwn texts, each under Slack's limit, split only between lines."""
     texts: list[str] = []
-    current = f"*{escape(section.heading)}*" if section.heading else ""
+    current = [f"*{escape(section.heading)}*"] if section.heading else []
+    size = len(current[0]) if current else 0  # of the text `current` joins into
     for pieces in section.lines:
-        bullet = shorten("• " + line_mrkdwn(pieces), MAX_SECTION_CHARS)
-        if current and len(current) + 1 + len(bullet) > MAX_SECTION_CHARS:
-            texts.append(current)
-            current = ""
-        current = f"{current}\n{bullet}" if current else bullet
+        shown = bullet(pieces)
+        if current and size + 1 + len(shown) > MAX_SECTION_CHARS:
+            texts.append("\n".join(current))
+            current = []
+        size = size + 1 + len(shown) if current else len(shown)
+        current.append(shown)
     if current:
-        texts.append(current)
+        texts.append("\n".join(current))
     return texts
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 
 from slack_sdk import WebClient
-from sqlalchemy.exc import IntegrityError
 
 from bot.i18n import speaking
 from bot.runtime import Runtime
 from bot.slack.home import home_view
-from bot.slack.identity import resolve_person, slack_locale
-from bot.storage.delivery import ProcessedDelivery
+from bot.slack.identity import resolve_person
+from bot.slack.locales import SlackLocales
+from bot.storage.delivery import first_seen
 from commands.audience import reader_language
 from commands.context import CommandContext
 
@@ -23,18 +23,15 @@ def first_delivery(runtime: Runtime, event_id: str | None) -> bool:
     """True the first time an event id is seen; events without an id are always handled."""
     if not event_id:
         return True
-    try:
-        with runtime.database.unit_of_work() as session:
-            session.add(ProcessedDelivery(key=f"slack:event:{event_id}", received_at=runtime.clock.now()))
-    except IntegrityError:
-        log.info("ignoring redelivered Slack event %s", event_id)
-        return False
-    return True
+    if first_seen(runtime.database, f"slack:event:{event_id}", at=runtime.clock.now()):
+        return True
+    log.info("ignoring redelivered Slack event %s", event_id)
+    return False
 
 
-def publish_home(runtime: Runtime, client: WebClient, user_id: str) -> None:
+def publish_home(runtime: Runtime, client: WebClient, locales: SlackLocales, user_id: str) -> None:
     with runtime.database.unit_of_work() as session:
         actor = resolve_person(session=session, client=client, user_id=user_id)
-        with speaking(reader_language(actor, locale=lambda: slack_locale(client, user_id))):
+        with speaking(reader_language(actor, locale=lambda: locales.locale(client, user_id))):
             view = home_view(CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack"))
     client.views_publish(user_id=user_id, view=view)

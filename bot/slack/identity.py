@@ -29,17 +29,6 @@ def slack_email(client: WebClient, user_id: str) -> str | None:
     return str(email) if email else None
 
 
-def slack_locale(client: WebClient, user_id: str) -> str | None:
-    """The user's Slack locale (`cy-GB`, `en-GB`), asked only when the person has not chosen a language."""
-    try:
-        response = client.users_info(user=user_id, include_locale=True)
-    except SlackApiError as problem:
-        log.warning("users.info (locale) failed for %s: %s", user_id, problem.response.get("error"))
-        return None
-    locale = (response.get("user") or {}).get("locale")
-    return str(locale) if locale else None
-
-
 def resolve_person(*, session: Session, client: WebClient, user_id: str) -> Person | None:
     person = known_person(
         session, "slack", user_id, lambda: get_person_by_slack_id(session=session, slack_user_id=user_id)

@@ -19,6 +19,7 @@ from bot.runtime import Runtime
 from bot.slack.answers import Click, record_click, replace_prompt
 from bot.slack.blocks import fallback_text, reply_blocks
 from bot.slack.events import first_delivery, publish_home
+from bot.slack.locales import SlackLocales
 from bot.slack.payloads import BlockAction, ClickedElement, NoteMetadata, SlashCommand
 from bot.slack.prompts import ANSWER_ACTION, NOTE_ACTION, NOTE_VIEW, message_blocks, note_modal, options_in_message
 from bot.slack.responses import Responder
@@ -34,10 +35,11 @@ MENTION = re.compile(r"<@[A-Z0-9]+>")
 
 def register(app: App, runtime: Runtime) -> None:
     respond = Responder()
+    locales = SlackLocales()
 
     def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         slash = SlashCommand.model_validate(command)
-        reply = answer_command(runtime, client, user_id=slash.user_id, command=slash.command, text=slash.text,
+        reply = answer_command(runtime, client, locales, user_id=slash.user_id, command=slash.command, text=slash.text,
                                channel=slash.channel_id, bot_user_id=context.bot_user_id)  # fmt: skip
         ack()
         with speaking(rendering_language(reply)):
@@ -80,7 +82,7 @@ def register(app: App, runtime: Runtime) -> None:
 
     def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("tab") == "home" and first_delivery(runtime, body.get("event_id")):
-            publish_home(runtime, client, event["user"])
+            publish_home(runtime, client, locales, event["user"])
 
     def answer_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext,
                        next: Callable[[], None]) -> None:  # fmt: skip
@@ -88,7 +90,7 @@ def register(app: App, runtime: Runtime) -> None:
         # a mention that changes something is recorded here, before Slack is told it was received.
         if first_delivery(runtime, body.get("event_id")):
             text = MENTION.sub("", event.get("text", "")).strip()
-            context["reply"] = answer_command(runtime, client, user_id=event["user"], command="", text=text,
+            context["reply"] = answer_command(runtime, client, locales, user_id=event["user"], command="", text=text,
                                               channel=event["channel"], bot_user_id=context.bot_user_id,
                                               to_channel=True)  # fmt: skip
         next()

@@ -12,7 +12,8 @@ from bot.i18n import _, pgettext
 from bot.runtime import Runtime
 from bot.signed_links import download_maker, picture_maker
 from bot.slack.audience import kept_private, strangers_in_channel
-from bot.slack.identity import resolve_person, slack_locale
+from bot.slack.identity import resolve_person
+from bot.slack.locales import SlackLocales
 from commands.audience import answer_asker, channel_audience, posted_in_channel
 from commands.context import CommandContext
 from commands.replies import Reply, error
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 def answer_command(
     runtime: Runtime,
     client: WebClient,
+    locales: SlackLocales,
     *,
     user_id: str,
     command: str,
@@ -43,7 +45,7 @@ def answer_command(
                                  observer=runtime.command_observer, channel=channel)  # fmt: skip
             words = f"{command} {text}".strip()
             in_channel = channel is not None and (to_channel or posted_in_channel(words))
-            reply = answer_asker(words, ctx, locale=lambda: slack_locale(client, user_id),
+            reply = answer_asker(words, ctx, locale=lambda: locales.locale(client, user_id),
                                  channel=channel_audience(session, platform="slack", channel=channel) if in_channel
                                  else None)  # fmt: skip
             if channel is None or not (reply.public or to_channel):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.base import Base, UtcDateTime
+from bot.storage.database import Database
 
 
 class ConversationReference(Base):
@@ -32,3 +34,18 @@ class ProcessedDelivery(Base):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+_RECORD = insert(ProcessedDelivery)
+
+
+def first_seen(database: Database, key: str, *, at: datetime) -> bool:
+    """Records an inbound delivery in a transaction of its own: True the first time, False when any process
+    recorded it before. Plain Core: every Slack request pays for it, and the ORM's session and flush cost
+    more than the insert."""
+    try:
+        with database.engine.begin() as connection:
+            connection.execute(_RECORD, {"key": key, "received_at": at})
+    except IntegrityError:
+        return False
+    return True

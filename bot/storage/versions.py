@@ -8,10 +8,12 @@ writers cannot deadlock on it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import BigInteger, String, bindparam, event, select, update
+from sqlalchemy import BigInteger, Connection, String, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
 
 from bot.storage.base import Base
@@ -39,9 +41,37 @@ def current_version(session: Session, name: str) -> int:
     it are computed after it was read, so they are never older than the version they are filed under."""
     seen: dict[str, int] = session.info.setdefault(_READ, {})
     if name not in seen:
-        # Plain Core, without the ORM's per-statement work.
-        seen[name] = session.connection().execute(_CURRENT, {"name": name}).scalar() or 0
+        connection = session.connection()
+        with _without_begin(connection):
+            # Plain Core, without the ORM's per-statement work.
+            seen[name] = connection.execute(_CURRENT, {"name": name}).scalar() or 0
     return seen[name]
+
+
+@contextmanager
+def _without_begin(connection: Connection) -> Iterator[None]:
+    """The version is often all a request reads (its answer kept in memory). On PostgreSQL, when the server
+    has no transaction open yet, it is read in autocommit: psycopg sends no BEGIN for it, and no COMMIT
+    when nothing follows, one round trip instead of three. The next statement opens the transaction as
+    usual; under READ COMMITTED each statement sees what was committed before it either way. SQLite's
+    driver already reads outside transactions."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    from psycopg.pq import TransactionStatus  # imported where PostgreSQL is in use only
+
+    raw = connection.connection.dbapi_connection
+    if raw is None or raw.info.transaction_status != TransactionStatus.IDLE:
+        yield
+        return
+    raw.autocommit = True
+    try:
+        yield
+    finally:
+        if raw.info.transaction_status == TransactionStatus.IDLE:
+            raw.autocommit = False
+        else:  # broken meanwhile: it must never go back to the pool still committing every statement
+            connection.invalidate()
 
 
 def has_unsaved_changes(session: Session) -> bool:

@@ -7,13 +7,17 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.escalation.models import EscalationReport
+from bot.governance.models import IdentifierRefusal
 from bot.plans.models import Snooze, StatusUpdate
+from bot.slack.request_checks import replay_changes_nothing
+from bot.storage.delivery import ProcessedDelivery
 from tests.helpers import ADMIN, reporter_of
 from tests.slack.conftest import SlackBot
 from tests.slack.harness import signature
@@ -112,3 +116,44 @@ def test_an_edited_check_in_date_is_refused(slack_bot: SlackBot) -> None:
     refusal = slack_bot.slack.wait_for("response:click")[0].params
     assert "only record today's level" in json.dumps(refusal["blocks"], ensure_ascii=False)
     assert _count(slack_bot, EscalationReport) == 0
+
+
+def test_a_replayed_private_read_is_answered_again_and_changes_nothing(slack_bot: SlackBot) -> None:
+    """No replay record is written before a private read (README, Slack faults): its copy only answers again."""
+    slack_bot.slack.add_user("UADMIN", ADMIN)
+    slack_bot.sender.slash("/milestones", "help", user_id="UADMIN")  # first sight: the person is linked
+    slack_bot.slack.wait_for("response:default")
+    before = {model: _count(slack_bot, model) for model in (StatusUpdate, ProcessedDelivery, IdentifierRefusal)}
+    stamp = time.time()
+    for _ in range(2):
+        assert slack_bot.sender.slash("/milestones", "overdue", user_id="UADMIN", timestamp=stamp).status_code == 200
+    replies = slack_bot.slack.wait_for("response:default", 3)
+    assert replies[1].params["blocks"] == replies[2].params["blocks"]
+    assert {model: _count(slack_bot, model) for model in before} == before
+
+
+@pytest.mark.parametrize("text", ["overdue public", "overdue 4010232137"], ids=["in-the-channel", "identifier"])
+def test_a_replayed_read_posted_in_the_channel_or_refused_for_an_identifier_is_answered_once(
+    slack_bot: SlackBot, text: str
+) -> None:
+    slack_bot.slack.add_user("UADMIN", ADMIN)
+    refusals = _count(slack_bot, IdentifierRefusal)
+    stamp = time.time()
+    for _ in range(3):
+        assert slack_bot.sender.slash("/milestones", text, user_id="UADMIN", timestamp=stamp).status_code == 200
+    slack_bot.slack.wait_for("response:default")
+    time.sleep(0.3)
+    assert len(slack_bot.slack.calls_to("response:default")) == 1
+    assert _count(slack_bot, IdentifierRefusal) - refusals == (1 if text.endswith("137") else 0)
+
+
+def test_only_private_reads_are_left_unrecorded() -> None:
+    today = date(2021, 1, 15)
+    command = {"command": "/milestones", "user_id": "U1", "response_url": "x"}
+    assert replay_changes_nothing({**command, "text": "overdue org:bcuhb"}, today=today)
+    assert replay_changes_nothing({**command, "text": ""}, today=today)  # help
+    assert replay_changes_nothing({**command, "command": "/escalation", "text": "today"}, today=today)
+    for text in (UPDATE, "snooze esr/1.a 7", "overdue public", "language cymraeg", "show 4010232137"):
+        assert not replay_changes_nothing({**command, "text": text}, today=today), text
+    assert not replay_changes_nothing({"type": "block_actions", "actions": []}, today=today)
+    assert not replay_changes_nothing({"type": "event_callback", "event": {"type": "app_mention"}}, today=today)
