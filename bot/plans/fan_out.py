@@ -80,8 +80,3 @@ def default_titles(organisations: list[Organisation]) -> list[str]:
 def _holds(person: Person, title: str) -> bool:
     wanted = title.lower()
     return any(held.lower().startswith(wanted) for held in person.titles)
-
-
-def short_name(organisation: Organisation) -> str:
-    """How a roll-up line names an organisation: its short name (`C&V`), else its code."""
-    return organisation.short_name or organisation.code
