@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, cached_property
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation
@@ -34,11 +35,11 @@ class Rollup:
     noun: str
     parts: tuple[Part, ...]
 
-    @property
+    @cached_property
     def done(self) -> int:
         return sum(part.done for part in self.parts)
 
-    @property
+    @cached_property
     def overdue(self) -> tuple[Part, ...]:
         return tuple(part for part in self.parts if part.overdue)
 
@@ -75,51 +76,64 @@ def rollups(
     ids = list(dict.fromkeys(whole_ids))
     if not ids:
         return {}
-    query = (
-        select(
-            Action.parent_id,
-            Action.id,
-            Action.ref,
-            Action.status,
-            Action.due_end,
-            Action.open_ended,
-            Action.is_rollup,
-            # Plain columns, not the Organisation entity: a Wales page reads about ninety parts, and building
-            # an ORM object for each part's organisation was a third of what its roll-ups cost.
-            Organisation.kind.label("organisation_kind"),
-            Organisation.short_name.label("organisation_short_name"),
-            Organisation.code.label("organisation_code"),
-        )
-        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
-        .where(Action.parent_id.in_(ids))
-        .order_by(Action.parent_id, Organisation.path, Action.due_end, Action.ref)
-    )
+    values: dict[str, Any] = {"whole_ids": ids}
     if subtree_path:
-        query = query.where(Organisation.path.startswith(subtree_path))
-    children = list(session.execute(query))
+        values["subtree_path"] = subtree_path
+    children = session.execute(_parts_statement(within_subtree=bool(subtree_path)), values).all()
     late_parents = _parents_with_overdue_leaves(session, [c.id for c in children if c.is_rollup], today)
     by_whole: dict[int, list[Part]] = {}
     kinds: dict[int, set[str]] = {}
     for child in children:
-        by_whole.setdefault(child.parent_id, []).append(_part(child, late_parents, today))
-        kinds.setdefault(child.parent_id, set()).add(_kind(child))
+        kind = _kind(child)
+        by_whole.setdefault(child.parent_id, []).append(_part(child, kind, late_parents, today))
+        kinds.setdefault(child.parent_id, set()).add(kind)
     return {whole: Rollup(_noun(kinds[whole]), tuple(parts)) for whole, parts in by_whole.items()}
 
 
-def _part(child: Any, late_parents: set[int], today: date) -> Part:
+@cache
+def _parts_statement(*, within_subtree: bool) -> Select[Any]:
+    """The parts of `:whole_ids` (within `:subtree_path` when asked), built once: an uncached Wales page asks
+    for a dozen roll-ups, and building the statement cost as much as running it."""
+    columns: tuple[Any, ...] = (
+        Action.parent_id,
+        Action.id,
+        Action.ref,
+        Action.status,
+        Action.due_end,
+        Action.open_ended,
+        Action.is_rollup,
+        # Plain columns, not the Organisation entity: a Wales page reads about ninety parts, and building
+        # an ORM object for each part's organisation was a third of what its roll-ups cost.
+        Organisation.kind.label("organisation_kind"),
+        Organisation.short_name.label("organisation_short_name"),
+        Organisation.code.label("organisation_code"),
+    )
+    query = (
+        select(*columns)
+        .outerjoin(Organisation, Organisation.id == Action.organisation_id)
+        .where(Action.parent_id.in_(bindparam("whole_ids", expanding=True)))
+        .order_by(Action.parent_id, Organisation.path, Action.due_end, Action.ref)
+    )
+    if within_subtree:
+        query = query.where(Organisation.path.startswith(bindparam("subtree_path")))
+    return query
+
+
+def _part(child: Any, kind: str, late_parents: set[int], today: date) -> Part:
+    closed = child.status in CLOSED_STATUSES
     own_deadline_passed = (
         not child.is_rollup
-        and child.status not in CLOSED_STATUSES
+        and not closed
         and not child.open_ended
         and child.due_end is not None
         and child.due_end < today
     )
-    if _kind(child) == "occurrence" and child.due_end is not None:
+    if kind == "occurrence" and child.due_end is not None:
         label = format_day(child.due_end)
     else:
         # How a roll-up line names an organisation: its short name (`C&V`), else its code.
         label = child.organisation_short_name or child.organisation_code or child.ref
-    return Part(label, child.status in CLOSED_STATUSES, own_deadline_passed or child.id in late_parents)
+    return Part(label, closed, own_deadline_passed or child.id in late_parents)
 
 
 def _kind(child: Any) -> str:
