@@ -152,9 +152,19 @@ class Action(Base):
         # ref, with which the overdue parts of one action are counted and ranked as one line.
         overdue_index("ix_actions_overdue_by_org", "organisation_id", "due_end", "plan_id", *OVERDUE_COVERED),
         overdue_index("ix_actions_overdue_by_plan", "plan_id", "due_end", "organisation_id", *OVERDUE_COVERED),
-        # A person's actions with what `mine` sorts and counts them by: its pages are ranked from this index
-        # alone, then only the page's rows are read.
-        Index("ix_actions_by_owner", "owner_id", "is_rollup", "status", "open_ended", "due_end", "plan_id", "ref"),
+        # A person's actions with what `mine` sorts and counts them by (and, on PostgreSQL, their ids): its pages
+        # are ranked from this index alone, then only the page's rows are read.
+        Index(
+            "ix_actions_by_owner",
+            "owner_id",
+            "is_rollup",
+            "status",
+            "open_ended",
+            "due_end",
+            "plan_id",
+            "ref",
+            postgresql_include=["id"],
+        ),
         # Open parts by organisation subtree, with when their status was last recorded: the digest's count of
         # actions with no recent update, read from the index alone.
         Index(
