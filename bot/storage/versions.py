@@ -8,8 +8,6 @@ writers cannot deadlock on it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import chain
 from typing import Any
 
@@ -41,37 +39,48 @@ def current_version(session: Session, name: str) -> int:
     it are computed after it was read, so they are never older than the version they are filed under."""
     seen: dict[str, int] = session.info.setdefault(_READ, {})
     if name not in seen:
-        connection = session.connection()
-        with _without_begin(connection):
-            # Plain Core, without the ORM's per-statement work.
-            seen[name] = connection.execute(_CURRENT, {"name": name}).scalar() or 0
+        seen[name] = _read_version(session.connection(), name)
     return seen[name]
 
 
-@contextmanager
-def _without_begin(connection: Connection) -> Iterator[None]:
+# The same statement as _CURRENT, for the driver itself.
+_CURRENT_SQL = "SELECT version FROM data_versions WHERE name = %s"
+
+
+def _read_version(connection: Connection, name: str) -> int:
     """The version is often all a request reads (its answer kept in memory). On PostgreSQL, when the server
     has no transaction open yet, it is read in autocommit: psycopg sends no BEGIN for it, and no COMMIT
-    when nothing follows, one round trip instead of three. The next statement opens the transaction as
-    usual; under READ COMMITTED each statement sees what was committed before it either way. SQLite's
-    driver already reads outside transactions."""
-    if connection.dialect.name != "postgresql":
-        yield
-        return
+    when nothing follows, one round trip instead of three; and it is read through the driver itself, since
+    SQLAlchemy's statement machinery cost as much as the round trip. The next statement opens the
+    transaction as usual; under READ COMMITTED each statement sees what was committed before it either way.
+    SQLite's driver already reads outside transactions."""
+    raw = _idle_postgres(connection)
+    if raw is None:
+        # Plain Core, without the ORM's per-statement work.
+        return connection.execute(_CURRENT, {"name": name}).scalar() or 0
     from psycopg.pq import TransactionStatus  # imported where PostgreSQL is in use only
 
-    raw = connection.connection.dbapi_connection
-    if raw is None or raw.info.transaction_status != TransactionStatus.IDLE:
-        yield
-        return
     raw.autocommit = True
     try:
-        yield
+        found = raw.execute(_CURRENT_SQL, (name,)).fetchone()
     finally:
         if raw.info.transaction_status == TransactionStatus.IDLE:
             raw.autocommit = False
         else:  # broken meanwhile: it must never go back to the pool still committing every statement
             connection.invalidate()
+    return int(found[0]) if found else 0
+
+
+def _idle_postgres(connection: Connection) -> Any:
+    """The psycopg connection under `connection` when it is PostgreSQL's and no transaction is open on it."""
+    if connection.dialect.name != "postgresql":
+        return None
+    from psycopg.pq import TransactionStatus
+
+    raw = connection.connection.dbapi_connection
+    if raw is None or raw.info.transaction_status != TransactionStatus.IDLE:
+        return None
+    return raw
 
 
 def has_unsaved_changes(session: Session) -> bool:
