@@ -13,15 +13,17 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from psycopg.pq import TransactionStatus
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import Session
 
-from bot.directory.models import Organisation
+from bot.directory.models import Organisation, Person
 from bot.directory.service import find_organisation
 from bot.plans.listing import ActionFilter, FilterShape, overdue_actions
+from bot.plans.models import Action
 from bot.storage.base import Base
 from bot.storage.database import Database
 from bot.storage.delivery import ProcessedDelivery, first_seen
+from bot.storage.lazy_begin import reads_without_transaction
 from bot.storage.migrate import alembic_config, upgrade_to_head
 from bot.storage.versions import PLANS, current_version
 from scheduler.digest_data import stale_count
@@ -66,7 +68,8 @@ def test_the_overdue_counts_can_use_a_partial_index(seeded_db: Database, scope: 
         flt = ActionFilter(plan_key=scope.get("plan_key"), organisation=organisation)
         overdue_actions(session=session, today=date(2021, 6, 1), flt=flt)
 
-    details = _plan_of_the_statement_sent(seeded_db, run, "count(*)")
+    # The live count (the snapshot's page, tried first, holds another day and counts with a window).
+    details = _plan_of_the_statement_sent(seeded_db, run, "count(*) AS")
     assert any(index in details for index in OVERDUE_INDEXES), details
 
 
@@ -103,8 +106,9 @@ def _plan_of_the_statement_sent(database: Database, run: Callable[[Session], Non
         if database.is_sqlite:
             cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
             return " ".join(str(row[3]) for row in cursor.fetchall())
-        # The seed data is small enough that a scan wins on cost; ask whether the index is usable at all.
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        # The seed data is small enough that a scan wins on cost; ask whether the index is usable at all. Sent
+        # through SQLAlchemy, which opens the transaction the settings and the savepoint below live in.
+        session.connection().exec_driver_sql("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_bitmapscan = off")
         # At this size the plain (plan_id, due_end) index costs about the same as the partial ones and may be
         # picked instead once the seed's recurring actions add their occurrences; set it aside for the
@@ -174,20 +178,58 @@ def test_a_pooled_postgresql_connection_the_server_closed_is_replaced_at_checkou
         database.engine.dispose()
 
 
-def test_the_data_version_read_alone_opens_no_transaction_and_a_change_after_it_is_still_atomic(
-    seeded_db: Database,
-) -> None:
-    """On PostgreSQL the version is read without a BEGIN (a cached answer's one round trip); whatever the unit
-    of work does next is still one transaction."""
+def test_reads_open_no_transaction_and_a_change_after_them_is_still_atomic(seeded_db: Database) -> None:
+    """On PostgreSQL a unit of work's plain reads run without BEGIN (bot/storage/lazy_begin.py); from its
+    first write everything up to the commit is one transaction, as before."""
     with seeded_db.unit_of_work() as session:
         current_version(session, PLANS)
+        overdue_actions(session=session, today=date(2021, 6, 1), flt=ActionFilter())
         raw = session.connection().connection.dbapi_connection
         if not seeded_db.is_sqlite:
-            assert raw is not None and raw.info.transaction_status == TransactionStatus.IDLE and not raw.autocommit
+            assert raw is not None and raw.info.transaction_status == TransactionStatus.IDLE
     with pytest.raises(RuntimeError), seeded_db.unit_of_work() as session:
         current_version(session, PLANS)
         action(session, "esr/1.a").status = "done"
         session.flush()
+        if not seeded_db.is_sqlite:
+            raw = session.connection().connection.dbapi_connection
+            assert raw is not None and raw.info.transaction_status == TransactionStatus.INTRANS
+        session.add(Person(name="Not kept", email="not.kept@example.nhs.wales"))
+        session.flush()
         raise RuntimeError("the surface failed after the change")
     with seeded_db.unit_of_work() as session:
         assert action(session, "esr/1.a").status == "not_started"
+        assert session.scalar(select(Person).where(Person.email == "not.kept@example.nhs.wales")) is None
+
+
+@pytest.mark.postgres
+def test_a_row_lock_taken_before_any_write_lasts_until_the_commit(
+    postgres_cluster: PostgresCluster, seeded_postgres_template: str
+) -> None:
+    """SELECT ... FOR UPDATE must not run outside a transaction, where its lock would end with the statement.
+    (SQLite has no row locks: its writers take the whole database with BEGIN IMMEDIATE.)"""
+    database = Database.from_url(postgres_cluster.create(template=seeded_postgres_template))
+    with database.unit_of_work() as session:
+        session.scalars(select(Action).where(Action.ref == "1.a").with_for_update()).all()
+        raw = session.connection().connection.dbapi_connection
+        assert raw is not None and raw.info.transaction_status == TransactionStatus.INTRANS
+    database.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("statement", "outside"),
+    [
+        ("SELECT version FROM data_versions WHERE name = %s", True),
+        ("\n  select 1", True),
+        ("SELECT id FROM actions WHERE id = 1 FOR UPDATE", False),
+        ("SELECT id FROM actions FOR NO KEY UPDATE SKIP LOCKED", False),
+        ("SELECT id FROM actions FOR KEY SHARE", False),
+        ("SELECT pg_advisory_xact_lock(1)", False),
+        ("WITH moved AS (DELETE FROM actions RETURNING id) SELECT count(*) FROM moved", False),
+        ("UPDATE actions SET status = 'done'", False),
+        ("SAVEPOINT sa_savepoint_1", False),
+        ("SET LOCAL enable_seqscan = off", False),
+    ],
+)
+def test_only_plain_selects_run_outside_a_transaction(statement: str, outside: bool) -> None:
+    assert reads_without_transaction(statement) is outside

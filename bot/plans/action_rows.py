@@ -81,7 +81,7 @@ def line_rows(owner: type[Person], lines: Subquery, *extra: object) -> Select[An
     return statement
 
 
-def to_row(values: tuple[object, ...]) -> ActionRow:
+def to_row(values: tuple[object, ...], rollup: Rollup | None = None) -> ActionRow:
     (id_, plan_key, plan_name, ref, title, lead, o_name, o_email, o_slack, o_teams, due_end, open_ended,
      due_raw, status, changed_at, *parts) = values  # fmt: skip
     owner = PersonSummary(str(o_name), str(o_email), o_slack, o_teams) if o_email else None  # type: ignore[arg-type]
@@ -99,4 +99,5 @@ def to_row(values: tuple[object, ...]) -> ActionRow:
         status=status,  # type: ignore[arg-type]
         status_changed_at=changed_at,  # type: ignore[arg-type]
         parts_matched=parts[0] if parts else 1,  # type: ignore[arg-type]
+        rollup=rollup,
     )

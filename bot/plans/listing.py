@@ -8,7 +8,7 @@ parameters for the values, so answering a command costs only the database's work
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from typing import Any, TypeVar
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from bot.directory.models import Organisation, Person
 from bot.plans.action_rows import ActionRow, line_rows, row_columns, to_row
 from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate, overdue_line_id
-from bot.plans.overdue_snapshot import snapshot_counts, snapshot_lines
+from bot.plans.overdue_snapshot import snapshot_counts, snapshot_lines, snapshot_page
 from bot.plans.rollup import rollups
 from bot.storage.membership import InSubquery
 
@@ -87,10 +87,10 @@ def overdue_actions(
     `plans_from` skips that many plans and `rows_from` that many lines of each plan (later pages)."""
     connection = session.connection()
     values = {**flt.parameters(), "today": today}
-    organisation_id = flt.organisation.id if flt.organisation is not None else None
-    # The snapshot answers every shape but the lead filter, when it holds today (bot/plans/overdue_snapshot.py).
-    snapshot = None if flt.lead else snapshot_counts(connection, today=today, organisation_id=organisation_id,
-                                                     plan_key=flt.parameters().get("plan_key"))  # fmt: skip
+    snapshot = _from_snapshot(session, today, flt, plans=slice(plans_from, plans_from + max_plans),
+                              rows=slice(rows_from, rows_from + per_plan))  # fmt: skip
+    if isinstance(snapshot, OverdueReport):
+        return snapshot
     if snapshot is None and flt.shape != WALES:
         page_values = {**values, "plans_from": plans_from, "plans_to": plans_from + max_plans,
                        "rows_from": rows_from, "rows_to": rows_from + per_plan}  # fmt: skip
@@ -109,12 +109,12 @@ def overdue_actions(
     if shown:
         plan_ids = [r[0] for r in shown]
         if snapshot is not None:
-            lines = snapshot_lines(connection, organisation_id=organisation_id, plan_ids=plan_ids,
+            lines = snapshot_lines(connection, organisation_id=_organisation_id(flt), plan_ids=plan_ids,
                                    rows_from=rows_from, per_plan=per_plan)  # fmt: skip
         else:
             rank_values = {**values, "plan_ids": plan_ids, "per_plan": rows_from + per_plan, "rows_from": rows_from}
             lines = [tuple(r) for r in connection.execute(_oldest_overdue_statement(flt.shape), rank_values).all()]
-        rows = _with_rollups(session, [to_row(line) for line in lines], today, flt)
+        rows = _with_rollups(session, lines, today, flt)
         for row in rows:
             rows_by_plan.setdefault(row.plan_key, []).append(row)
     groups = [
@@ -125,10 +125,35 @@ def overdue_actions(
     )
 
 
+def _from_snapshot(
+    session: Session, today: date, flt: ActionFilter, *, plans: slice, rows: slice
+) -> OverdueReport | list[tuple[Any, ...]] | None:
+    """What the overdue snapshot (bot/plans/overdue_snapshot.py) answers when it holds today, for every shape
+    but the lead filter: on PostgreSQL the whole page in one statement; on SQLite, or when that page is empty,
+    the plans' counts, whose lines the caller reads. None: count live."""
+    if flt.lead:
+        return None
+    connection = session.connection()
+    organisation_id, plan_key = _organisation_id(flt), flt.parameters().get("plan_key")
+    if connection.dialect.name == "postgresql":
+        page = snapshot_page(connection, today=today, organisation_id=organisation_id, plan_key=plan_key,
+                             plans=plans, rows=rows)  # fmt: skip
+        if page is None:
+            return None
+        if page[0][PAGE_ROW_WIDTH] is not None:
+            return _report_from_page(session, page, today, flt)
+        # An empty page: the counts say whether anything is overdue at all, or the page is past the last plan.
+    return snapshot_counts(connection, today=today, organisation_id=organisation_id, plan_key=plan_key)
+
+
+def _organisation_id(flt: ActionFilter) -> int | None:
+    return flt.organisation.id if flt.organisation is not None else None
+
+
 def _report_from_page(session: Session, found: list[tuple[Any, ...]], today: date, flt: ActionFilter) -> OverdueReport:
     """The report from the rows of `_overdue_page_statement`: each carries its plan's counts and the totals
     of every plan; a shown plan with no line on this page comes as one row without an action."""
-    rows = _with_rollups(session, [to_row(r[:PAGE_ROW_WIDTH]) for r in found if r[0] is not None], today, flt)
+    rows = _with_rollups(session, [r[:PAGE_ROW_WIDTH] for r in found if r[0] is not None], today, flt)
     lines_of = {row.id: row for row in rows}
     groups: dict[str, PlanGroup] = {}
     for values in found:
@@ -147,16 +172,17 @@ def oldest_overdue(*, session: Session, today: date, flt: ActionFilter, limit: i
     shows, without counting every plan's lines."""
     values = {**flt.parameters(), "today": today, "limit": limit}
     found = session.connection().execute(_oldest_lines_statement(flt.shape), values).all()
-    rows = _with_rollups(session, [to_row(tuple(r)[:PAGE_ROW_WIDTH]) for r in found], today, flt)
+    rows = _with_rollups(session, [tuple(r)[:PAGE_ROW_WIDTH] for r in found], today, flt)
     # No line means no overdue part: the count rides on the rows.
     return rows, int(found[0][-1]) if found else 0
 
 
-def _with_rollups(session: Session, rows: list[ActionRow], today: date, flt: ActionFilter) -> list[ActionRow]:
-    whole_ids = [row.id for row in rows if row.parts_matched > 1]
+def _with_rollups(session: Session, lines: list[tuple[Any, ...]], today: date, flt: ActionFilter) -> list[ActionRow]:
+    """The rows of `lines` (`row_columns` + parts + oldest), each standing for several parts with its roll-up."""
+    whole_ids = [line[0] for line in lines if line[PARTS_COLUMN] > 1]
     subtree = flt.organisation.path if flt.organisation is not None else None
     found = rollups(session=session, whole_ids=whole_ids, today=today, subtree_path=subtree)
-    return [replace(row, rollup=found.get(row.id)) if row.parts_matched > 1 else row for row in rows]
+    return [to_row(line, found.get(line[0]) if line[PARTS_COLUMN] > 1 else None) for line in lines]
 
 
 def due_soon(
@@ -171,13 +197,13 @@ def due_soon(
     found = connection.execute(rows_statement, values).all()
     # Each row carries the total; an empty page past the first needs the count to say how far the list goes.
     total = int(found[0][-1]) if found else connection.execute(count_statement, values).scalar_one() if offset else 0
-    rows = [to_row(tuple(v)[:PAGE_ROW_WIDTH]) for v in found]
-    return _with_rollups(session, rows, today, flt), total
+    return _with_rollups(session, [tuple(v)[:PAGE_ROW_WIDTH] for v in found], today, flt), total
 
 
 WALES = FilterShape(by_plan=False, by_organisation=False, by_lead=False)
 # Columns of a line in `_overdue_page_statement`'s rows before its plan's: `_row_columns`, parts, oldest.
 PAGE_ROW_WIDTH = 17
+PARTS_COLUMN = 15
 
 
 @cache

@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache, cached_property
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation
@@ -79,8 +79,12 @@ def rollups(
     values: dict[str, Any] = {"whole_ids": ids}
     if subtree_path:
         values["subtree_path"] = subtree_path
-    children = session.execute(_parts_statement(within_subtree=bool(subtree_path)), values).all()
-    late_parents = _parents_with_overdue_leaves(session, [c.id for c in children if c.is_rollup], today)
+    # Read on the connection: rows of plain columns need none of the ORM's per-statement work, a tenth of an
+    # uncached `overdue`. The flush is what the ORM would have done first: a part just changed counts.
+    session.flush()
+    connection = session.connection()
+    children = connection.execute(_parts_statement(within_subtree=bool(subtree_path)), values).all()
+    late_parents = _parents_with_overdue_leaves(connection, [c.id for c in children if c.is_rollup], today)
     by_whole: dict[int, list[Part]] = {}
     kinds: dict[int, set[str]] = {}
     for child in children:
@@ -143,17 +147,25 @@ def _kind(child: Any) -> str:
     return str(child.organisation_kind) if child.organisation_kind else "part"
 
 
-def _parents_with_overdue_leaves(session: Session, parent_ids: list[int], today: date) -> set[int]:
+def _parents_with_overdue_leaves(connection: Connection, parent_ids: list[int], today: date) -> set[int]:
     if not parent_ids:
         return set()
-    query = select(Action.parent_id).where(
-        Action.parent_id.in_(parent_ids),
-        Action.is_rollup.is_(False),
-        Action.status.not_in(CLOSED_STATUSES),
-        Action.open_ended.is_(False),
-        Action.due_end < today,
+    return set(connection.execute(_late_parents_statement(), {"parent_ids": parent_ids, "today": today}).scalars())
+
+
+@cache
+def _late_parents_statement() -> Select[Any]:
+    return (
+        select(Action.parent_id)
+        .where(
+            Action.parent_id.in_(bindparam("parent_ids", expanding=True)),
+            Action.is_rollup.is_(False),
+            Action.status.not_in(CLOSED_STATUSES),
+            Action.open_ended.is_(False),
+            Action.due_end < bindparam("today"),
+        )
+        .distinct()
     )
-    return set(session.scalars(query.distinct()))
 
 
 def _noun(kinds: set[str]) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.storage.answer_cache import PEOPLE_KEY, SESSION_KEY, AnswerCache
+from bot.storage.lazy_begin import open_transactions_lazily
 
 # Platform users remembered per process (bot/directory/known_people.py): a few MB at most.
 PEOPLE_KEPT = 5_000
@@ -59,6 +60,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, pool_size=10, max_overflow=10, pool_recycle=RECYCLE_SECONDS,
                            connect_args={"options": "-c jit=off -c work_mem=32MB"})  # fmt: skip
     _drop_closed_connections(engine)
+    open_transactions_lazily(engine)
     return engine
 
 

@@ -48,37 +48,26 @@ _CURRENT_SQL = "SELECT version FROM data_versions WHERE name = %s"
 
 
 def _read_version(connection: Connection, name: str) -> int:
-    """The version is often all a request reads (its answer kept in memory). On PostgreSQL, when the server
-    has no transaction open yet, it is read in autocommit: psycopg sends no BEGIN for it, and no COMMIT
-    when nothing follows, one round trip instead of three; and it is read through the driver itself, since
-    SQLAlchemy's statement machinery cost as much as the round trip. The next statement opens the
-    transaction as usual; under READ COMMITTED each statement sees what was committed before it either way.
-    SQLite's driver already reads outside transactions."""
+    """The version is often all a request reads (its answer kept in memory). On PostgreSQL, before the unit
+    of work has opened a transaction (bot/storage/lazy_begin.py), it is read through the driver itself: one
+    round trip, and SQLAlchemy's statement machinery cost as much as that round trip."""
     raw = _idle_postgres(connection)
     if raw is None:
         # Plain Core, without the ORM's per-statement work.
         return connection.execute(_CURRENT, {"name": name}).scalar() or 0
-    from psycopg.pq import TransactionStatus  # imported where PostgreSQL is in use only
-
-    raw.autocommit = True
-    try:
-        found = raw.execute(_CURRENT_SQL, (name,)).fetchone()
-    finally:
-        if raw.info.transaction_status == TransactionStatus.IDLE:
-            raw.autocommit = False
-        else:  # broken meanwhile: it must never go back to the pool still committing every statement
-            connection.invalidate()
+    found = raw.execute(_CURRENT_SQL, (name,)).fetchone()
     return int(found[0]) if found else 0
 
 
 def _idle_postgres(connection: Connection) -> Any:
-    """The psycopg connection under `connection` when it is PostgreSQL's and no transaction is open on it."""
+    """The psycopg connection under `connection` when it is PostgreSQL's, in autocommit and without a
+    transaction open, so that a statement sent to it directly begins nothing."""
     if connection.dialect.name != "postgresql":
         return None
-    from psycopg.pq import TransactionStatus
+    from psycopg.pq import TransactionStatus  # imported where PostgreSQL is in use only
 
     raw = connection.connection.dbapi_connection
-    if raw is None or raw.info.transaction_status != TransactionStatus.IDLE:
+    if raw is None or not raw.autocommit or raw.info.transaction_status != TransactionStatus.IDLE:
         return None
     return raw
 
