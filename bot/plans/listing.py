@@ -20,7 +20,7 @@ from bot.directory.models import Organisation, Person
 from bot.plans.action_rows import ActionRow, line_rows, row_columns, to_row
 from bot.plans.models import CLOSED_STATUSES, Action, Plan, overdue_candidate, overdue_line_id
 from bot.plans.overdue_snapshot import snapshot_counts, snapshot_lines, snapshot_page
-from bot.plans.rollup import rollups
+from bot.plans.rollup import Rollup, rollups, rollups_from_json
 from bot.storage.membership import InSubquery
 
 AnySelect = TypeVar("AnySelect", bound=Select[Any])
@@ -136,12 +136,13 @@ def _from_snapshot(
     connection = session.connection()
     organisation_id, plan_key = _organisation_id(flt), flt.parameters().get("plan_key")
     if connection.dialect.name == "postgresql":
-        page = snapshot_page(connection, today=today, organisation_id=organisation_id, plan_key=plan_key,
+        page = snapshot_page(connection, today=today, organisation=flt.organisation, plan_key=plan_key,
                              plans=plans, rows=rows)  # fmt: skip
         if page is None:
             return None
         if page[0][PAGE_ROW_WIDTH] is not None:
-            return _report_from_page(session, page, today, flt)
+            kept = rollups_from_json({row[0]: row[-1] for row in page if row[-1] is not None}, today)
+            return _report_from_page(session, [row[:-1] for row in page], today, flt, kept)
         # An empty page: the counts say whether anything is overdue at all, or the page is past the last plan.
     return snapshot_counts(connection, today=today, organisation_id=organisation_id, plan_key=plan_key)
 
@@ -150,10 +151,18 @@ def _organisation_id(flt: ActionFilter) -> int | None:
     return flt.organisation.id if flt.organisation is not None else None
 
 
-def _report_from_page(session: Session, found: list[tuple[Any, ...]], today: date, flt: ActionFilter) -> OverdueReport:
+def _report_from_page(
+    session: Session,
+    found: list[tuple[Any, ...]],
+    today: date,
+    flt: ActionFilter,
+    kept_rollups: dict[int, Rollup] | None = None,
+) -> OverdueReport:
     """The report from the rows of `_overdue_page_statement`: each carries its plan's counts and the totals
-    of every plan; a shown plan with no line on this page comes as one row without an action."""
-    rows = _with_rollups(session, [r[:PAGE_ROW_WIDTH] for r in found if r[0] is not None], today, flt)
+    of every plan; a shown plan with no line on this page comes as one row without an action. The lines'
+    roll-ups are read unless given."""
+    lines = [r[:PAGE_ROW_WIDTH] for r in found if r[0] is not None]
+    rows = _with_rollups(session, lines, today, flt, kept_rollups)
     lines_of = {row.id: row for row in rows}
     groups: dict[str, PlanGroup] = {}
     for values in found:
@@ -177,11 +186,20 @@ def oldest_overdue(*, session: Session, today: date, flt: ActionFilter, limit: i
     return rows, int(found[0][-1]) if found else 0
 
 
-def _with_rollups(session: Session, lines: list[tuple[Any, ...]], today: date, flt: ActionFilter) -> list[ActionRow]:
-    """The rows of `lines` (`row_columns` + parts + oldest), each standing for several parts with its roll-up."""
-    whole_ids = [line[0] for line in lines if line[PARTS_COLUMN] > 1]
-    subtree = flt.organisation.path if flt.organisation is not None else None
-    found = rollups(session=session, whole_ids=whole_ids, today=today, subtree_path=subtree)
+def _with_rollups(
+    session: Session,
+    lines: list[tuple[Any, ...]],
+    today: date,
+    flt: ActionFilter,
+    kept_rollups: dict[int, Rollup] | None = None,
+) -> list[ActionRow]:
+    """The rows of `lines` (`row_columns` + parts + oldest), each standing for several parts with its roll-up
+    (read unless given)."""
+    found = kept_rollups
+    if found is None:
+        whole_ids = [line[0] for line in lines if line[PARTS_COLUMN] > 1]
+        subtree = flt.organisation.path if flt.organisation is not None else None
+        found = rollups(session=session, whole_ids=whole_ids, today=today, subtree_path=subtree)
     return [to_row(line, found.get(line[0]) if line[PARTS_COLUMN] > 1 else None) for line in lines]
 
 

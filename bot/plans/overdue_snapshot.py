@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, case, func, select, true, union_all
 from sqlalchemy.orm import aliased
 
-from bot.directory.models import Person
+from bot.directory.models import Organisation, Person
 from bot.plans.action_rows import line_rows, row_columns
 from bot.plans.models import Action, Plan
 from bot.plans.overdue_tables import SNAPSHOT_ID, WALES_SCOPE, OverdueLine, OverdueSnapshot, OverdueTally
+from bot.plans.rollup import parts_as_json
 
 
 def snapshot_counts(
@@ -48,22 +49,26 @@ def snapshot_page(
     connection: Connection,
     *,
     today: date,
-    organisation_id: int | None,
+    organisation: Organisation | None,
     plan_key: str | None,
     plans: slice,
     rows: slice,
 ) -> list[tuple[Any, ...]] | None:
-    """PostgreSQL: the counts and the lines of a page in one round trip, in the layout of the live page
-    (bot/plans/listing.py `_overdue_page_statement`): per line `row_columns` + parts + oldest, then its plan's
-    key, name, parts and lines, then the plans, parts and lines of the whole scope; a shown plan without a
-    line on the page comes as one row without an action. None when the snapshot is not usable for `today`;
-    one row without a plan when the page is empty (nothing overdue, or a page past the last plan)."""
-    values: dict[str, Any] = {"today": today, "scope_id": _scope(organisation_id), "plans_from": plans.start,
-                              "max_plans": plans.stop - plans.start, "rows_from": rows.start,
-                              "per_plan": rows.stop - rows.start}  # fmt: skip
+    """PostgreSQL: the counts, the lines and their roll-ups' parts of a page in one round trip, in the layout
+    of the live page (bot/plans/listing.py `_overdue_page_statement`): per line `row_columns` + parts +
+    oldest, then its plan's key, name, parts and lines, then the plans, parts and lines of the whole scope,
+    then, for a line of several parts, all its parts within the scope (bot/plans/rollup.py `parts_as_json`).
+    A shown plan without a line on the page comes as one row without an action. None when the snapshot is
+    not usable for `today`; one row without a plan when the page is empty (nothing overdue, or a page past
+    the last plan)."""
+    values: dict[str, Any] = {"today": today, "scope_id": _scope(organisation.id if organisation else None),
+                              "plans_from": plans.start, "max_plans": plans.stop - plans.start,
+                              "rows_from": rows.start, "per_plan": rows.stop - rows.start}  # fmt: skip
     if plan_key is not None:
         values["plan_key"] = plan_key
-    found = connection.execute(_page_statement(plan_key is not None), values).all()
+    if organisation is not None:
+        values["subtree_path"] = organisation.path
+    found = connection.execute(_page_statement(plan_key is not None, organisation is not None), values).all()
     return [tuple(row) for row in found] if found else None
 
 
@@ -98,7 +103,7 @@ def _counts_statement(by_plan: bool) -> Select[Any]:
 
 
 @cache
-def _page_statement(by_plan: bool) -> Select[Any]:
+def _page_statement(by_plan: bool, within_subtree: bool) -> Select[Any]:
     """The plans of the page ranked oldest first, with the scope's totals as window sums over every plan
     (computed before the limit), each plan's lines on the page as an index range (LATERAL, which SQLite lacks),
     their full rows read by primary key."""
@@ -121,8 +126,9 @@ def _page_statement(by_plan: bool) -> Select[Any]:
     plan = (shown_plans.c.key, shown_plans.c.name, shown_plans.c.parts, shown_plans.c.lines)
     totals = (shown_plans.c.plans_total, shown_plans.c.all_parts, shown_plans.c.all_lines)
     line = (*row_columns(owner, shown_plans.c.key, shown_plans.c.name), lines.c.parts, lines.c.oldest)
+    parts = case((lines.c.parts > 1, parts_as_json(Action.id, within_subtree=within_subtree)))
     statement: Select[Any] = (
-        select(*line, *plan, *totals)  # type: ignore[call-overload]
+        select(*line, *plan, *totals, parts)  # type: ignore[call-overload]
         .select_from(OverdueSnapshot)
         .outerjoin(shown_plans, true())
         .outerjoin(lines, true())

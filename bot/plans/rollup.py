@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, case, exists, false, func, select, true
+from sqlalchemy.orm import Session, aliased
 
 from bot.directory.models import Organisation
 from bot.i18n import _, format_day, ngettext
@@ -85,6 +85,75 @@ def rollups(
     connection = session.connection()
     children = connection.execute(_parts_statement(within_subtree=bool(subtree_path)), values).all()
     late_parents = _parents_with_overdue_leaves(connection, [c.id for c in children if c.is_rollup], today)
+    return _rollups_of(children, late_parents, today)
+
+
+class Child(NamedTuple):
+    """A part as `_parts_statement` reads it."""
+
+    parent_id: int
+    id: int
+    ref: str
+    status: str
+    due_end: date | None
+    open_ended: bool
+    is_rollup: bool
+    organisation_kind: str | None
+    organisation_short_name: str | None
+    organisation_code: str | None
+
+
+def parts_as_json(whole_id: Any, *, within_subtree: bool) -> ColumnElement[Any]:
+    """PostgreSQL: the parts of `whole_id` as one JSON array, so a listing's statement carries its roll-ups
+    instead of a second round trip reading them: per part the columns of `Child` after the parent, then
+    whether any of its own leaves is overdue by `:today` (for a part that is itself a roll-up)."""
+    from sqlalchemy.dialects.postgresql import aggregate_order_by  # PostgreSQL's own, loaded where it is used
+
+    child, leaf = aliased(Action), aliased(Action)
+    # Each part's organisation by primary key. OFFSET keeps PostgreSQL from flattening this into a join,
+    # which it planned as a scan of every organisation for every roll-up on the page.
+    organisation = (
+        select(Organisation.kind, Organisation.short_name, Organisation.code, Organisation.path)
+        .where(Organisation.id == child.organisation_id)
+        .offset(0)
+        .lateral("part_organisation")
+    )
+    late_leaf = exists().where(
+        leaf.parent_id == child.id,
+        leaf.is_rollup.is_(False),
+        leaf.status.not_in(CLOSED_STATUSES),
+        leaf.open_ended.is_(False),
+        leaf.due_end < bindparam("today"),
+    )
+    part = func.json_build_array(child.id, child.ref, child.status, child.due_end, child.open_ended, child.is_rollup,
+                                 organisation.c.kind, organisation.c.short_name, organisation.c.code,
+                                 case((child.is_rollup, late_leaf), else_=false()))  # fmt: skip
+    order = aggregate_order_by(part, organisation.c.path, child.due_end, child.ref)
+    parts = (
+        select(func.json_agg(order))
+        .select_from(child)
+        .outerjoin(organisation, true())
+        .where(child.parent_id == whole_id)
+    )
+    if within_subtree:
+        parts = parts.where(organisation.c.path.startswith(bindparam("subtree_path")))
+    return parts.scalar_subquery()
+
+
+def rollups_from_json(parts_by_whole: dict[int, list[list[Any]]], today: date) -> dict[int, Rollup]:
+    """The roll-ups of wholes whose parts `parts_as_json` read."""
+    children: list[Child] = []
+    late_parents: set[int] = set()
+    for whole, parts in parts_by_whole.items():
+        for id_, ref, status, due_end, open_ended, is_rollup, kind, short_name, code, late in parts:
+            due = date.fromisoformat(due_end) if due_end else None
+            children.append(Child(whole, id_, ref, status, due, open_ended, is_rollup, kind, short_name, code))
+            if late:
+                late_parents.add(id_)
+    return _rollups_of(children, late_parents, today)
+
+
+def _rollups_of(children: Iterable[Any], late_parents: set[int], today: date) -> dict[int, Rollup]:
     by_whole: dict[int, list[Part]] = {}
     kinds: dict[int, set[str]] = {}
     for child in children:
