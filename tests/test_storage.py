@@ -13,7 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from psycopg.pq import TransactionStatus
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session
 
 from bot.directory.models import Organisation, Person
@@ -214,6 +214,14 @@ def test_a_row_lock_taken_before_any_write_lasts_until_the_commit(
         raw = session.connection().connection.dbapi_connection
         assert raw is not None and raw.info.transaction_status == TransactionStatus.INTRANS
     database.engine.dispose()
+
+
+def test_rows_streamed_through_a_server_side_cursor_arrive_in_full(seeded_db: Database) -> None:
+    """PostgreSQL keeps a server-side cursor only inside a transaction, so a streamed read begins one."""
+    with seeded_db.unit_of_work() as session:
+        expected = session.scalar(select(func.count()).select_from(Action))
+        streamed = session.scalars(select(Action.id).execution_options(yield_per=7)).all()
+        assert len(streamed) == expected and expected > 7
 
 
 @pytest.mark.parametrize(
