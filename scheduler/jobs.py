@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.plans.occurrences import extend_occurrences
 from bot.plans.overdue_upkeep import rebuild_if_stale
 from bot.storage.database import Database
+from bot.storage.delivery import forget_old_deliveries
 from scheduler.alerts import decide_level_alerts
 from scheduler.checkins import decide_chasers, decide_checkins, decide_missed_reports
 from scheduler.digest import decide_digests
@@ -51,6 +52,7 @@ def daily_jobs(settings: Settings) -> list[DailyJob]:
     """In time order, so a catch-up runs the check-in before its chaser."""
     jobs = [
         DailyJob("overdue_snapshot", settings.overdue_snapshot_time, keep_overdue_snapshot),
+        DailyJob("delivery_records", settings.overdue_snapshot_time, forget_deliveries),
         DailyJob("occurrences", settings.occurrences_time, extend_recurring_actions),
         DailyJob(
             "digest",
@@ -98,6 +100,12 @@ def keep_overdue_snapshot(session: Session, today: date, now: datetime, _setting
     """Not a message: the overdue counts rebuilt for the London day unless they already hold it (at the day's
     start, and after a write they could not follow)."""
     rebuild_if_stale(session, today=today, now=now)
+    return []
+
+
+def forget_deliveries(session: Session, _today: date, now: datetime, _settings: Settings) -> list[Planned]:
+    """Not a message: records of inbound deliveries past the age of any retry are deleted."""
+    forget_old_deliveries(session, now=now)
     return []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,17 +16,19 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import event, func, inspect, select, text
 from sqlalchemy.orm import Session
 
+from bot.config import Settings
 from bot.directory.models import Organisation, Person
 from bot.directory.service import find_organisation
 from bot.plans.listing import ActionFilter, FilterShape, overdue_actions
 from bot.plans.models import Action
 from bot.storage.base import Base
 from bot.storage.database import Database
-from bot.storage.delivery import ProcessedDelivery, first_seen
+from bot.storage.delivery import DELIVERIES_KEPT, ProcessedDelivery, first_seen
 from bot.storage.lazy_begin import reads_without_transaction
 from bot.storage.migrate import alembic_config, upgrade_to_head
 from bot.storage.versions import PLANS, current_version
 from scheduler.digest_data import stale_count
+from scheduler.jobs import daily_jobs
 from tests.conftest import PostgresCluster
 from tests.helpers import action
 
@@ -152,6 +154,20 @@ def test_an_inbound_delivery_is_first_seen_once_and_a_repeat_leaves_the_database
     with seeded_db.unit_of_work() as session:
         recorded = session.get(ProcessedDelivery, "slack:request:1:v0=a")
         assert recorded is not None and recorded.received_at == at
+
+
+def test_delivery_records_older_than_a_week_are_forgotten_by_the_daily_job(seeded_db: Database) -> None:
+    """Past any platform's retries a record refuses nothing, so the table keeps a week, not every request."""
+    now = datetime(2021, 6, 8, 23, 5, tzinfo=UTC)
+    ages = {"old": timedelta(days=8), "just inside": DELIVERIES_KEPT - timedelta(minutes=1), "new": timedelta(hours=1)}
+    for key, age in ages.items():
+        assert first_seen(seeded_db, key, at=now - age)
+    job = next(job for job in daily_jobs(Settings()) if job.name == "delivery_records")
+    with seeded_db.unit_of_work() as session:
+        assert job.decide(session, now.date(), now, Settings()) == []
+    assert first_seen(seeded_db, "old", at=now), "a forgotten delivery is recorded anew"
+    assert not first_seen(seeded_db, "just inside", at=now)
+    assert not first_seen(seeded_db, "new", at=now)
 
 
 @pytest.mark.postgres

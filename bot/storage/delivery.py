@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, insert
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, delete, insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.storage.base import Base, UtcDateTime
 from bot.storage.database import Database
@@ -33,7 +33,12 @@ class ProcessedDelivery(Base):
     __tablename__ = "processed_deliveries"
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
+# Slack retries a request it saw no answer to within minutes, Teams within the hour: a week of records still
+# refuses every retry, and the table holds a week of traffic instead of every request ever made.
+DELIVERIES_KEPT = timedelta(days=7)
 
 
 _RECORD = insert(ProcessedDelivery)
@@ -49,3 +54,9 @@ def first_seen(database: Database, key: str, *, at: datetime) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def forget_old_deliveries(session: Session, *, now: datetime) -> int:
+    """Deletes the records of deliveries received more than DELIVERIES_KEPT before `now`; returns how many."""
+    old = delete(ProcessedDelivery).where(ProcessedDelivery.received_at < now - DELIVERIES_KEPT)
+    return int(session.execute(old).rowcount)  # type: ignore[attr-defined]
