@@ -27,7 +27,6 @@ from bot.dashboard.access import (
     session_cookie,
 )
 from bot.dashboard.days import query_day
-from bot.dashboard.plan_delivery import BUCKET_LABELS, BUCKETS, organisation_progress, plan_progress
 from bot.dashboard.queries import escalation_picture, service_branches
 from bot.dashboard.render import level_styles, render
 from bot.dashboard.tile_picture import tile_png
@@ -35,6 +34,7 @@ from bot.directory.models import Organisation
 from bot.escalation.models import Service
 from bot.escalation.service import list_levels
 from bot.i18n import _
+from bot.plans.delivery_progress import BUCKET_LABELS, BUCKETS, organisation_progress, plan_progress
 from bot.plans.listing import ActionFilter, overdue_actions
 from bot.runtime import Runtime
 from bot.signed_links import DOWNLOAD, download_purpose

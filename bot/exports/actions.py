@@ -13,10 +13,10 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.clock import LONDON
-from bot.dashboard.plan_delivery import BUCKET_LABELS, bucket
 from bot.directory.models import Organisation, Person
 from bot.exports.table import Cell, Table
 from bot.i18n import N_, _
+from bot.plans.delivery_progress import BUCKET_LABELS, bucket
 from bot.plans.models import CLOSED_STATUSES, STATUS_LABELS, Action, Plan, action_contributors
 from bot.plans.scope import covered_by
 

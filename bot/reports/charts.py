@@ -7,8 +7,8 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from bot.dashboard.plan_delivery import BUCKET_LABELS, BUCKETS
 from bot.i18n import _, format_day
+from bot.plans.delivery_progress import BUCKET_LABELS, BUCKETS
 from bot.reports.pack import DeliveryRow, Heatmap
 
 if TYPE_CHECKING:

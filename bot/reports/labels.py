@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.dashboard.plan_delivery import BUCKET_LABELS
 from bot.i18n import N_, _
+from bot.plans.delivery_progress import BUCKET_LABELS
 
 OCCURRENCE_LABELS = {"received": N_("Received"), "missing": N_("Missing"), "due_later": N_("Not due yet")}
 DROPPED = N_("Dropped")

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.calendar import london_instant
 from bot.clock import LONDON
-from bot.dashboard.plan_delivery import BUCKETS, UNPLACED, bucket
 from bot.directory.models import Organisation, Person
 from bot.escalation.latest import latest_between
 from bot.escalation.models import EscalationReport, Level, Service
 from bot.i18n import _
+from bot.plans.delivery_progress import BUCKETS, UNPLACED, bucket
 from bot.plans.models import Action, Plan, StatusUpdate
 from bot.plans.occurrences import OCCURRENCE_MARK
 from bot.plans.scope import covered_by

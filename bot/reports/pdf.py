@@ -9,8 +9,8 @@ import textwrap
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from bot.dashboard.plan_delivery import BUCKET_LABELS, BUCKETS
 from bot.i18n import _, format_day, format_number, ngettext
+from bot.plans.delivery_progress import BUCKET_LABELS, BUCKETS
 from bot.reports.charts import delivery_chart, heatmap_chart
 from bot.reports.labels import state_label
 from bot.reports.pack import ActionLine, ReportPack

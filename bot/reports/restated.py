@@ -45,7 +45,7 @@ def statuses_then(session: Session, terms: Sequence[ColumnElement[bool]], as_at:
 
 
 def bucket_then(status: str, action: Action, as_at: date) -> str:
-    """The delivery bucket (bot/dashboard/plan_delivery.py) of an action with `status` on `as_at`."""
+    """The delivery bucket (bot/plans/delivery_progress.py) of an action with `status` on `as_at`."""
     deadline = action.deadline()
     if status not in CLOSED_STATUSES and deadline is not None and deadline <= as_at:
         return "overdue"

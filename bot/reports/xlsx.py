@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.dashboard.plan_delivery import BUCKET_LABELS, BUCKETS
 from bot.i18n import _, format_day
+from bot.plans.delivery_progress import BUCKET_LABELS, BUCKETS
 from bot.reports.labels import state_label
 from bot.reports.pack import ReportPack
 
