@@ -61,9 +61,10 @@ def test_preview_refuses_a_backwards_period(run) -> None:  # type: ignore[no-unt
 def test_run_once_catches_up_and_prints_through_the_console(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     first = run("schedule", "run-once", "--now", "2021-05-05T09:30")
     assert first.returncode == 0, first.stderr
-    # The 00:05 overdue snapshot and 06:00 occurrences jobs are caught up too; they send nothing.
-    ran = ("Ran overdue_snapshot, occurrences, checkin and the level-alert scan at 09:30 on 5 May 2021; "
-           "handled 28 message(s).")  # fmt: skip
+    # The 00:05 overdue snapshot and delivery records and 06:00 occurrences jobs are caught up too; they send
+    # nothing.
+    ran = ("Ran overdue_snapshot, delivery_records, occurrences, checkin and the level-alert scan at 09:30 on "
+           "5 May 2021; handled 28 message(s).")  # fmt: skip
     assert ran in first.stdout
     assert "Which level are you at?" in first.stdout
     again = run("schedule", "run-once", "--now", "2021-05-05T09:35")
