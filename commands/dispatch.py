@@ -36,7 +36,7 @@ from commands.model import (
     Snooze,
     Update,
 )
-from commands.observation import UNKNOWN, command_name, outcome
+from commands.observation import UNKNOWN, command_name, tell_observer
 from commands.replies import Reply, error
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,7 @@ def answer(text: str, ctx: CommandContext) -> Reply:
     and how long it took."""
     started = perf_counter()
     name, reply = _answered(text, ctx)
-    if ctx.observer is not None:
-        ctx.observer.command_answered(name, outcome(reply), perf_counter() - started)
+    tell_observer(ctx, name, reply, started)
     return reply
 
 

@@ -5,8 +5,10 @@ ended."""
 from __future__ import annotations
 
 import re
+from time import perf_counter
 
 from commands.access import stranger
+from commands.context import CommandContext
 from commands.model import ParseProblem
 from commands.replies import Reply
 
@@ -26,3 +28,9 @@ def outcome(reply: Reply) -> str:
     fault inside), or stranger (someone not in the directory)."""
     # The stranger's refusal is built in the reader's language, so it is recognised by what it says.
     return "stranger" if reply == stranger() else OUTCOMES[reply.tone]
+
+
+def tell_observer(ctx: CommandContext, name: str, reply: Reply, started: float) -> None:
+    """Tells the context's observer, if any, that `name` ended with `reply`, begun at `started` (perf_counter)."""
+    if ctx.observer is not None:
+        ctx.observer.command_answered(name, outcome(reply), perf_counter() - started)

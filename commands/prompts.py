@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from time import perf_counter
 
 from sqlalchemy import select
 
@@ -21,6 +22,7 @@ from bot.storage.row_lock import lock_for_change
 from commands.access import identifier_refusal, stranger
 from commands.context import CommandContext
 from commands.language import LANGUAGE_SUBJECT, choose_from_offer
+from commands.observation import tell_observer
 from commands.replies import Choice, Prompt, Receipt, Reply, Section, line, refusal
 from commands.status_bundle import PROMPT_STATUSES, SNOOZE_CHOICE, mine_command, status_bundle
 from commands.views import format_date, mention, status_label, with_person
@@ -62,8 +64,22 @@ def checkin_prompt(service: Service, organisation: Organisation, levels: list[Le
     )
 
 
+# A click's kind names its metric; the kind comes back from the client, so only these reach a label.
+PROMPT_KINDS = {"bundle": "prompt_status", "action": "prompt_status", "checkin": "prompt_checkin",
+                LANGUAGE_SUBJECT: "prompt_language"}  # fmt: skip
+
+
 def answer_prompt(answer: PromptAnswer, ctx: CommandContext) -> Reply:
-    """Records the answer (once per message) and returns the receipt the message is replaced with."""
+    """Records the answer (once per message) and returns the receipt the message is replaced with; the
+    context's observer hears of it as a command named for the prompt's kind."""
+    started = perf_counter()
+    reply = _answered_prompt(answer, ctx)
+    kind = answer.subject.partition(":")[0]
+    tell_observer(ctx, PROMPT_KINDS.get(kind, "prompt_unknown"), reply, started)
+    return reply
+
+
+def _answered_prompt(answer: PromptAnswer, ctx: CommandContext) -> Reply:
     if ctx.actor is None:
         return stranger()
     # A note typed into a prompt's box or modal is checked like a command's note.

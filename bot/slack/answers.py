@@ -54,7 +54,8 @@ def record_click(runtime: Runtime, client: WebClient, click: Click) -> Reply:
             if session.get(ProcessedDelivery, answer.answer_key) is not None:
                 return already_answered()
             actor = resolve_person(session=session, client=client, user_id=click.user_id)
-            ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack")
+            ctx = CommandContext(session=session, actor=actor, clock=runtime.clock, source="slack",
+                                 observer=runtime.command_observer)  # fmt: skip
             reply = answer_prompt_in_language(answer, ctx)
             if reply.receipt is not None:
                 # Covers every kind of answer (snoozes too), one per message and subject (each action of a

@@ -75,7 +75,8 @@ def _record(bot: TeamsBot, origin: Origin, answer: PromptAnswer) -> Reply:
         remember(session=session, origin=origin, person=person, now=runtime.clock.now())
         if person is None:
             return unknown_person(origin)
-        ctx = CommandContext(session=session, actor=person, clock=runtime.clock, source="teams")
+        ctx = CommandContext(session=session, actor=person, clock=runtime.clock, source="teams",
+                             observer=runtime.command_observer)  # fmt: skip
         try:
             with session.begin_nested():
                 return answer_prompt_in_language(answer, ctx)

@@ -22,6 +22,7 @@ from scheduler.outbox import Planned, enqueue, person_recipient
 from tests.helpers import ADMIN, person, reporter_of
 from tests.live_server import ServerThread
 from tests.slack.conftest import SlackBot, slack_settings
+from tests.slack.prompting import click_payload, prompt_elements, send_status_prompt
 from tests.stand_ins.slack_api import SlackApiStandIn
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -130,3 +131,19 @@ def test_metrics_can_be_switched_off(sqlite_db: Database) -> None:
         assert httpx.get(f"{server.url}/metrics", timeout=10).status_code == 404
     finally:
         server.stop()
+
+
+def test_prompt_clicks_count_as_commands_named_for_their_prompt(slack_bot: SlackBot) -> None:
+    url = f"http://127.0.0.1:{slack_bot.sender.http.base_url.port}"
+    message, ts = send_status_prompt(slack_bot, "UOWNER")
+    done = prompt_elements(message)[3]
+    subject, _, asked_on = done["value"].split("|")
+    edited = {**done, "value": f"{subject}|snooze:-1|{asked_on}"}
+    for element in (edited, done):
+        payload = click_payload(message, ts, "UOWNER", element, response_url=slack_bot.slack.response_url("click"))
+        # The figures are told before Slack is acknowledged.
+        assert slack_bot.sender.interaction(payload).status_code == 200
+    after = scrape(url)
+    assert answered(after, "prompt_status", "refused") == 1
+    assert answered(after, "prompt_status", "answered") == 1
+    assert value(after, "milestones_command_seconds_sum", command="prompt_status", outcome="answered") > 0

@@ -1,11 +1,17 @@
-"""Commands answered through Teams over HTTP count in the app's /metrics like Slack's."""
+"""Commands and card clicks answered through Teams over HTTP count in the app's /metrics like Slack's."""
 
 from __future__ import annotations
 
-from tests.helpers import ADMIN
+from sqlalchemy import select
+
+from bot.escalation.models import Level
+from commands.prompts import checkin_prompt
+from tests.helpers import ADMIN, reporter_of
 from tests.slack.test_metrics import answered, scrape
 from tests.teams.activities import message
 from tests.teams.conftest import TeamsBotUnderTest, personal_chat
+from tests.teams.test_teams_prompts import answered as answered_card
+from tests.teams.test_teams_prompts import installed
 
 
 def test_teams_commands_count_by_name_and_outcome(teams_bot: TeamsBotUnderTest) -> None:
@@ -18,3 +24,20 @@ def test_teams_commands_count_by_name_and_outcome(teams_bot: TeamsBotUnderTest) 
     for command, outcome in (("overdue", "answered"), ("mine", "answered"), ("show", "refused")):
         assert answered(after, command, outcome) == answered(before, command, outcome) + 1
     assert sum(answered(after, "not_understood", o) for o in ("answered", "refused")) == 1
+
+
+def test_a_check_in_answered_on_a_card_counts_as_a_prompt_command(teams_bot: TeamsBotUnderTest) -> None:
+    with teams_bot.database.unit_of_work() as session:
+        assignment = reporter_of(session, "dental")
+        levels = list(session.scalars(select(Level).order_by(Level.number)))
+        email = assignment.person.email
+        prompt = checkin_prompt(assignment.service, assignment.organisation, levels,
+                                teams_bot.runtime.clock.now().date())  # fmt: skip
+    user = installed(teams_bot, email)
+    teams_bot.port().send_to_person(teams_bot.person(email), prompt)
+    sent = teams_bot.connector.sent()[-1]
+    before = scrape(teams_bot.server.url)
+    (submit,) = sent.card["actions"]
+    answered_card(teams_bot, user, sent, submit["data"] | {"level": "2"})
+    after = scrape(teams_bot.server.url)
+    assert answered(after, "prompt_checkin", "answered") == answered(before, "prompt_checkin", "answered") + 1
