@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from bot.escalation.models import Level
-from commands.prompts import checkin_prompt
-from tests.helpers import ADMIN, reporter_of
+from tests.helpers import ADMIN
 from tests.slack.test_metrics import answered, scrape
 from tests.teams.activities import message
 from tests.teams.conftest import TeamsBotUnderTest, personal_chat
 from tests.teams.test_teams_prompts import answered as answered_card
-from tests.teams.test_teams_prompts import installed
+from tests.teams.test_teams_prompts import checkin_card
 
 
 def test_teams_commands_count_by_name_and_outcome(teams_bot: TeamsBotUnderTest) -> None:
@@ -27,15 +23,7 @@ def test_teams_commands_count_by_name_and_outcome(teams_bot: TeamsBotUnderTest) 
 
 
 def test_a_check_in_answered_on_a_card_counts_as_a_prompt_command(teams_bot: TeamsBotUnderTest) -> None:
-    with teams_bot.database.unit_of_work() as session:
-        assignment = reporter_of(session, "dental")
-        levels = list(session.scalars(select(Level).order_by(Level.number)))
-        email = assignment.person.email
-        prompt = checkin_prompt(assignment.service, assignment.organisation, levels,
-                                teams_bot.runtime.clock.now().date())  # fmt: skip
-    user = installed(teams_bot, email)
-    teams_bot.port().send_to_person(teams_bot.person(email), prompt)
-    sent = teams_bot.connector.sent()[-1]
+    user, sent, _levels = checkin_card(teams_bot, "dental")
     before = scrape(teams_bot.server.url)
     (submit,) = sent.card["actions"]
     answered_card(teams_bot, user, sent, submit["data"] | {"level": "2"})

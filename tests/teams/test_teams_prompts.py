@@ -67,16 +67,21 @@ def test_status_prompt_click_is_recorded_once_and_replaces_the_card(teams_bot: T
         assert (count, target.status) == (1, "at_risk")
 
 
-def test_escalation_checkin_records_the_chosen_level_once(teams_bot: TeamsBotUnderTest) -> None:
+def checkin_card(teams_bot: TeamsBotUnderTest, service: str) -> tuple[TeamsUser, Call, list[Level]]:
+    """Today's check-in card for `service`'s first reporter, sent to them: the reporter, the card, the levels."""
     with teams_bot.database.unit_of_work() as session:
-        assignment = reporter_of(session, "gp_in_hours")
+        assignment = reporter_of(session, service)
         levels = list(session.scalars(select(Level).order_by(Level.number)))
         email = assignment.person.email
         prompt = checkin_prompt(assignment.service, assignment.organisation, levels,
                                 teams_bot.runtime.clock.now().date())  # fmt: skip
     user = installed(teams_bot, email)
     teams_bot.port().send_to_person(teams_bot.person(email), prompt)
-    sent = teams_bot.connector.sent()[-1]
+    return user, teams_bot.connector.sent()[-1], levels
+
+
+def test_escalation_checkin_records_the_chosen_level_once(teams_bot: TeamsBotUnderTest) -> None:
+    user, sent, levels = checkin_card(teams_bot, "gp_in_hours")
     (choice_set,) = [e for e in sent.card["body"] if e["type"] == "Input.ChoiceSet"]
     assert [c["title"] for c in choice_set["choices"]] == [level.label for level in levels]
     (definitions,) = [e for e in sent.card["body"] if e["type"] == "Container"]
