@@ -118,13 +118,7 @@ def parts_as_json(whole_id: Any, *, within_subtree: bool) -> ColumnElement[Any]:
         .offset(0)
         .lateral("part_organisation")
     )
-    late_leaf = exists().where(
-        leaf.parent_id == child.id,
-        leaf.is_rollup.is_(False),
-        leaf.status.not_in(CLOSED_STATUSES),
-        leaf.open_ended.is_(False),
-        leaf.due_end < bindparam("today"),
-    )
+    late_leaf = exists().where(leaf.parent_id == child.id, *_overdue_leaf(leaf))
     part = func.json_build_array(child.id, child.ref, child.status, child.due_end, child.open_ended, child.is_rollup,
                                  organisation.c.kind, organisation.c.short_name, organisation.c.code,
                                  case((child.is_rollup, late_leaf), else_=false()))  # fmt: skip
@@ -226,14 +220,18 @@ def _parents_with_overdue_leaves(connection: Connection, parent_ids: list[int], 
 def _late_parents_statement() -> Select[Any]:
     return (
         select(Action.parent_id)
-        .where(
-            Action.parent_id.in_(bindparam("parent_ids", expanding=True)),
-            Action.is_rollup.is_(False),
-            Action.status.not_in(CLOSED_STATUSES),
-            Action.open_ended.is_(False),
-            Action.due_end < bindparam("today"),
-        )
+        .where(Action.parent_id.in_(bindparam("parent_ids", expanding=True)), *_overdue_leaf(Action))
         .distinct()
+    )
+
+
+def _overdue_leaf(leaf: Any) -> tuple[ColumnElement[bool], ...]:
+    """`leaf` (Action or an alias of it) is a part of its own, still open and past its deadline by `:today`."""
+    return (
+        leaf.is_rollup.is_(False),
+        leaf.status.not_in(CLOSED_STATUSES),
+        leaf.open_ended.is_(False),
+        leaf.due_end < bindparam("today"),
     )
 
 
